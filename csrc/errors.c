@@ -1,0 +1,383 @@
+/* errors.c: failures -> typed exceptions of jobo_enterprise.exceptions.
+ *
+ * HTTP failures read every error-body shape of the API (documented
+ * {status,error,message}, problem details {title,status,detail,code}, the
+ * simple {error,detail}) and survive non-JSON bodies (an HTML page from a
+ * proxy, an empty body, truncated JSON). Transfer failures map CURLcode to
+ * JoboTimeoutError, JoboTLSError or JoboConnectionError.
+ */
+#include "jobo.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define MAX_ERROR_BODY_PARSE (1024 * 1024)
+#define MAX_ERROR_TEXT 2000
+
+/* Call cls(message, **kwargs) and set it as the current exception. */
+static PyObject *
+raise_with(PyObject *cls, const char *message, PyObject *kwargs)
+{
+    PyObject *msg = NULL, *args = NULL, *exc = NULL;
+    msg = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message), "replace");
+    if (msg == NULL)
+        goto done;
+    args = PyTuple_Pack(1, msg);
+    if (args == NULL)
+        goto done;
+    exc = PyObject_Call(cls, args, kwargs);
+    if (exc == NULL)
+        goto done;
+    PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+done:
+    Py_XDECREF(msg);
+    Py_XDECREF(args);
+    Py_XDECREF(exc);
+    return NULL;
+}
+
+PyObject *
+jobo_raise_simple(PyObject *cls, const char *message)
+{
+    return raise_with(cls, message, NULL);
+}
+
+static int
+set_item(PyObject *d, const char *k, PyObject *v)
+{
+    int rc;
+    if (v == NULL)
+        return -1;
+    rc = PyDict_SetItemString(d, k, v);
+    Py_DECREF(v);
+    return rc;
+}
+
+static int
+set_str(PyObject *d, const char *k, const char *v)
+{
+    if (v == NULL || v[0] == '\0')
+        return 0;
+    return set_item(d, k, PyUnicode_DecodeUTF8(v, (Py_ssize_t)strlen(v), "replace"));
+}
+
+/* Common kwargs: status_code, request_id, headers, usage. */
+static PyObject *
+base_kwargs(jobo_state *st, jobo_response *r)
+{
+    PyObject *kw = PyDict_New();
+    if (kw == NULL)
+        return NULL;
+    jobo_usage_finish(&r->usage, (long long)time(NULL));
+    if (r->status > 0 && set_item(kw, "status_code", PyLong_FromLong(r->status)) < 0)
+        goto error;
+    if (set_str(kw, "request_id", r->usage.request_id) < 0)
+        goto error;
+    if (set_item(kw, "headers", jobo_headers_dict(r)) < 0)
+        goto error;
+    if (set_item(kw, "usage", jobo_usage_object(st, &r->usage)) < 0)
+        goto error;
+    return kw;
+error:
+    Py_DECREF(kw);
+    return NULL;
+}
+
+static const char *
+json_str(const cJSON *obj, const char *name)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (cJSON_IsString(it) && it->valuestring != NULL && it->valuestring[0] != '\0')
+        return it->valuestring;
+    return NULL;
+}
+
+static int
+json_num(const cJSON *obj, const char *name, double *out)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (cJSON_IsNumber(it)) {
+        *out = it->valuedouble;
+        return 1;
+    }
+    if (cJSON_IsString(it) && it->valuestring != NULL) {
+        char *end = NULL;
+        double v = strtod(it->valuestring, &end);
+        if (end != it->valuestring && *end == '\0') {
+            *out = v;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The host named by a Location header, into out (empty if none). */
+static void
+location_host(jobo_response *r, char *out, size_t cap)
+{
+    size_t pos = 0;
+    out[0] = '\0';
+    while (pos < r->hlen) {
+        const char *line = r->hdr + pos;
+        const char *nl = memchr(line, '\n', r->hlen - pos);
+        size_t len = nl ? (size_t)(nl - line) + 1 : r->hlen - pos;
+        pos += len;
+        if (len > 9 && strncasecmp(line, "location:", 9) == 0) {
+            char url[2048];
+            const char *v = line + 9;
+            size_t vlen = len - 9;
+            CURLU *u;
+            char *host = NULL;
+            while (vlen && (*v == ' ' || *v == '\t')) {
+                v++;
+                vlen--;
+            }
+            while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
+                vlen--;
+            if (vlen == 0 || vlen >= sizeof(url))
+                return;
+            memcpy(url, v, vlen);
+            url[vlen] = '\0';
+            u = curl_url();
+            if (u == NULL)
+                return;
+            if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+                curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL) {
+                snprintf(out, cap, "%s", host);
+                curl_free(host);
+            } else {
+                snprintf(out, cap, "%s", "a relative location on the same host");
+            }
+            curl_url_cleanup(u);
+            return;
+        }
+    }
+}
+
+static PyObject *
+class_for_status(jobo_state *st, long status)
+{
+    switch (status) {
+    case 400: return st->ValidationError;
+    case 401: return st->AuthenticationError;
+    case 402: return st->InsufficientCreditsError;
+    case 403: return st->PermissionError;
+    case 404: return st->NotFoundError;
+    case 409: return st->CursorRestartRequiredError;
+    case 429: return st->RateLimitError;
+    default: break;
+    }
+    if (status >= 500 && status <= 599)
+        return st->ServerError;
+    if (status >= 300 && status <= 399)
+        return st->ResponseError;
+    return st->APIError;
+}
+
+static int
+add_retry_fields(jobo_state *st, PyObject *kw, jobo_response *r, const cJSON *body)
+{
+    const jobo_usage *u = &r->usage;
+    long long now = (long long)time(NULL);
+    double after = 0, at = 0, v;
+    int have = 0;
+    PyObject *dt;
+
+    if (u->has_retry_after) {
+        after = u->retry_after;
+        at = (double)(u->has_date ? u->date : now) + after;
+        have = 1;
+    } else if (body != NULL && json_num(body, "retryAfter", &v)) {
+        if (v > 1e9) { /* an epoch, as documented */
+            at = v;
+            after = v - (double)now;
+        } else {
+            after = v;
+            at = (double)now + v;
+        }
+        have = 1;
+    } else if (body != NULL && json_num(body, "retry_after_seconds", &v)) {
+        after = v;
+        at = (double)now + v;
+        have = 1;
+    } else if (u->has_rl_reset && (!u->has_rl_remaining || u->rl_remaining == 0)) {
+        at = (double)u->rl_reset;
+        after = at - (double)now;
+        have = 1;
+    }
+    if (!have)
+        return 0;
+    if (after < 0)
+        after = 0;
+    if (set_item(kw, "retry_after", PyFloat_FromDouble(after)) < 0)
+        return -1;
+    dt = PyObject_CallFunction(st->epoch_to_datetime, "d", at);
+    return set_item(kw, "retry_at", dt);
+}
+
+PyObject *
+jobo_raise_http_error(jobo_state *st, jobo_response *r)
+{
+    PyObject *kw = NULL, *cls;
+    cJSON *tree = NULL;
+    const cJSON *obj = NULL;
+    char message[1024];
+    char host[512];
+    const char *msg = NULL, *err = NULL, *detail = NULL;
+
+    kw = base_kwargs(st, r);
+    if (kw == NULL)
+        goto done;
+    cls = class_for_status(st, r->status);
+
+    if (r->len > 0 && r->len <= MAX_ERROR_BODY_PARSE)
+        tree = jobo_parse_nogil(r->body, r->len);
+    if (tree != NULL) {
+        if (set_item(kw, "response_body", jobo_decode(st, tree)) < 0)
+            goto done;
+        if (cJSON_IsObject(tree))
+            obj = tree;
+    } else if (r->len > 0) {
+        size_t n = r->len > MAX_ERROR_TEXT ? MAX_ERROR_TEXT : r->len;
+        if (set_item(kw, "response_body", jobo_str_from_utf8(r->body, (Py_ssize_t)n)) < 0)
+            goto done;
+    }
+
+    if (obj != NULL) {
+        detail = json_str(obj, "detail");
+        msg = json_str(obj, "message");
+        if (msg == NULL)
+            msg = detail;
+        if (msg == NULL)
+            msg = json_str(obj, "title");
+        err = json_str(obj, "error");
+        if (msg == NULL && err != NULL) {
+            msg = err;
+            err = NULL;
+        }
+        if (err == NULL)
+            err = json_str(obj, "title");
+        if (err != NULL && msg != NULL && strcmp(err, msg) == 0)
+            err = NULL;
+        if (set_str(kw, "error", err) < 0 || set_str(kw, "detail", detail) < 0 ||
+            set_str(kw, "code", json_str(obj, "code")) < 0 ||
+            set_str(kw, "api_version", json_str(obj, "api_version")) < 0)
+            goto done;
+    }
+
+    if (r->status >= 300 && r->status <= 399) {
+        location_host(r, host, sizeof(host));
+        if (host[0])
+            snprintf(message, sizeof(message),
+                     "redirect to %s was not followed (the SDK never follows redirects)", host);
+        else
+            snprintf(message, sizeof(message),
+                     "redirect without a Location was not followed");
+    } else if (msg != NULL) {
+        snprintf(message, sizeof(message), "%s", msg);
+    } else if (r->len == 0) {
+        snprintf(message, sizeof(message), "the server sent an empty error body");
+    } else if (strstr(r->usage.content_type, "html") != NULL) {
+        snprintf(message, sizeof(message),
+                 "the server answered with an HTML page instead of JSON (%zu bytes)", r->len);
+    } else {
+        snprintf(message, sizeof(message),
+                 "the server answered with a body that is not a JSON error (%s, %zu bytes)",
+                 r->usage.content_type[0] ? r->usage.content_type : "no content type", r->len);
+    }
+
+    if (r->status == 429 && add_retry_fields(st, kw, r, obj) < 0)
+        goto done;
+    raise_with(cls, message, kw);
+done:
+    jobo_delete_nogil(tree);
+    Py_XDECREF(kw);
+    return NULL;
+}
+
+PyObject *
+jobo_raise_response_error(jobo_state *st, jobo_response *r, const char *what)
+{
+    PyObject *kw = base_kwargs(st, r);
+    if (kw == NULL)
+        return NULL;
+    if (r->len > 0) {
+        size_t n = r->len > MAX_ERROR_TEXT ? MAX_ERROR_TEXT : r->len;
+        if (set_item(kw, "response_body", jobo_str_from_utf8(r->body, (Py_ssize_t)n)) < 0)
+            goto done;
+    }
+    raise_with(st->ResponseError, what, kw);
+done:
+    Py_DECREF(kw);
+    return NULL;
+}
+
+static int
+is_tls_code(CURLcode c)
+{
+    switch (c) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_USE_SSL_FAILED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+PyObject *
+jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const char *errbuf,
+                          double timeout_s)
+{
+    PyObject *kw, *cls;
+    char message[1024];
+    const char *why = (errbuf != NULL && errbuf[0]) ? errbuf : curl_easy_strerror(code);
+
+    if (r->body_too_large) {
+        snprintf(message, sizeof(message),
+                 "the response body exceeds the size cap of %zu bytes", r->max_body);
+        return jobo_raise_response_error(st, r, message);
+    }
+    if (r->header_too_large) {
+        snprintf(message, sizeof(message), "the response headers exceed %d bytes",
+                 JOBO_MAX_HEADER_BYTES);
+        return jobo_raise_response_error(st, r, message);
+    }
+    kw = base_kwargs(st, r);
+    if (kw == NULL)
+        return NULL;
+    if (code == CURLE_OPERATION_TIMEDOUT) {
+        cls = st->TimeoutError;
+        if (timeout_s > 0)
+            snprintf(message, sizeof(message), "the request timed out (limit %.3g s): %s",
+                     timeout_s, why);
+        else
+            snprintf(message, sizeof(message), "the request timed out: %s", why);
+    } else if (is_tls_code(code)) {
+        cls = st->TLSError;
+        snprintf(message, sizeof(message), "TLS verification or handshake failed: %s", why);
+    } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
+        cls = st->ConfigurationError;
+        snprintf(message, sizeof(message), "only https:// URLs are allowed: %s", why);
+    } else {
+        cls = st->ConnectionError;
+        snprintf(message, sizeof(message), "the connection failed: %s", why);
+    }
+    if (set_item(kw, "code", PyUnicode_FromFormat("curl_%d", (int)code)) < 0)
+        goto done;
+    raise_with(cls, message, kw);
+done:
+    Py_DECREF(kw);
+    return NULL;
+}

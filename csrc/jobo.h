@@ -1,0 +1,158 @@
+/* jobo.h: declarations shared by the files of the jobo_enterprise._core module.
+ *
+ * One concern per file:
+ *   module.c     module definition, exec slot, module state, version checks
+ *   transport.c  the Transport type: handle pool, transfer loop, GIL release, signals
+ *   request.c    URL joining, query encoding, header lists
+ *   response.c   header callback, body buffer with a size cap, usage figures
+ *   errors.c     HTTP status / error body / CURLcode -> typed exception
+ *   decode.c     cJSON tree -> Python objects
+ *
+ * There are no mutable C globals: everything mutable lives in the module state
+ * (jobo_state) or in a Transport object.
+ */
+#ifndef JOBO_H
+#define JOBO_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <curl/curl.h>
+#include <cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *
+Py_NewRef(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+#endif
+
+#define JOBO_KEY_CACHE_SIZE 512          /* interned object keys (power of two) */
+#define JOBO_KEY_CACHE_MAXLEN 32         /* longer keys are not cached */
+#define JOBO_MAX_HEADER_BYTES (256 * 1024) /* response header block cap */
+#define JOBO_KEPT_HEADER_BYTES (64 * 1024) /* headers kept for exceptions */
+#define JOBO_SLICE_MS 50                 /* longest wait between signal checks */
+#define JOBO_POOL_MAX 16                 /* idle handles kept per Transport */
+
+/* ---- module state -------------------------------------------------------- */
+
+typedef struct {
+    PyObject *str;      /* interned str, owned */
+    Py_ssize_t len;
+} jobo_key_entry;
+
+typedef struct {
+    PyTypeObject *TransportType;
+
+    /* exception classes, imported from jobo_enterprise.exceptions */
+    PyObject *JoboError;
+    PyObject *ConfigurationError;
+    PyObject *ConnectionError;
+    PyObject *TimeoutError;
+    PyObject *TLSError;
+    PyObject *APIError;
+    PyObject *ValidationError;
+    PyObject *AuthenticationError;
+    PyObject *InsufficientCreditsError;
+    PyObject *PermissionError;
+    PyObject *NotFoundError;
+    PyObject *CursorRestartRequiredError;
+    PyObject *RateLimitError;
+    PyObject *ServerError;
+    PyObject *ResponseError;
+    PyObject *epoch_to_datetime;  /* exceptions._epoch_to_datetime */
+    PyObject *usage_from_core;    /* models.Usage._from_core */
+
+    jobo_key_entry keys[JOBO_KEY_CACHE_SIZE];
+} jobo_state;
+
+jobo_state *jobo_get_state(PyObject *module);
+jobo_state *jobo_state_from_type(PyTypeObject *tp);
+
+/* ---- response (response.c) ----------------------------------------------- */
+
+/* Usage figures parsed from response headers; has_* say which were present and
+ * well formed. A malformed header value is simply "absent". */
+typedef struct {
+    long long credits_used, credits_remaining, credits_required;
+    long long rl_limit, rl_remaining, rl_reset;
+    double retry_after;          /* seconds, already measured against Date */
+    long long date;              /* epoch of the Date header */
+    unsigned has_credits_used : 1, has_credits_remaining : 1, has_credits_required : 1,
+        has_rl_limit : 1, has_rl_remaining : 1, has_rl_reset : 1, has_retry_after : 1,
+        has_date : 1;
+    /* raw Retry-After, resolved once all headers are in */
+    long long retry_after_secs, retry_after_date;
+    unsigned retry_after_kind : 2; /* 0 none, 1 seconds, 2 HTTP-date */
+    char request_id[128];
+    char content_type[96];
+} jobo_usage;
+
+typedef struct {
+    /* body */
+    char *body;
+    size_t len, cap, max_body;
+    int body_too_large;
+    /* headers */
+    char *hdr;                   /* kept header lines of the final response */
+    size_t hlen, hcap;
+    size_t header_bytes;         /* all header bytes of the final response */
+    int header_too_large;
+    long status;                 /* from the status line, 0 if none yet */
+    jobo_usage usage;
+} jobo_response;
+
+void jobo_response_init(jobo_response *r, size_t max_body);
+void jobo_response_free(jobo_response *r);
+void jobo_response_reset(jobo_response *r);
+size_t jobo_write_cb(char *data, size_t size, size_t nmemb, void *userp);
+size_t jobo_header_cb(char *data, size_t size, size_t nitems, void *userp);
+/* Finish header-derived values (Retry-After against Date). No Python calls. */
+void jobo_usage_finish(jobo_usage *u, long long now);
+/* Parse one header line into u (exposed for the fuzz harness). */
+void jobo_parse_header_line(jobo_usage *u, const char *line, size_t len);
+/* Python tuple for models.Usage._from_core, then the Usage object. */
+PyObject *jobo_usage_object(jobo_state *st, const jobo_usage *u);
+/* dict of lower-cased header name -> value from the kept header lines */
+PyObject *jobo_headers_dict(const jobo_response *r);
+
+/* ---- request (request.c) ------------------------------------------------- */
+
+/* Returns a malloc'd URL "base + path [+ '?' + encoded query]" or NULL with an
+ * exception set. query is None or a sequence of (str, str) pairs. */
+char *jobo_build_url(jobo_state *st, CURL *easy, const char *base, PyObject *path,
+                     PyObject *query);
+/* Appends s to a slist; NULL with MemoryError on failure (the old list is freed). */
+struct curl_slist *jobo_slist_append(struct curl_slist *list, const char *s);
+
+/* ---- errors (errors.c) --------------------------------------------------- */
+
+/* Raise the typed exception for an HTTP status >= 300. Always returns NULL. */
+PyObject *jobo_raise_http_error(jobo_state *st, jobo_response *r);
+/* Raise the typed exception for a failed transfer. Always returns NULL. */
+PyObject *jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code,
+                                    const char *errbuf, double timeout_s);
+/* Raise JoboResponseError for an unusable 2xx body. Always returns NULL. */
+PyObject *jobo_raise_response_error(jobo_state *st, jobo_response *r, const char *what);
+/* Raise cls(message) with no HTTP fields. Always returns NULL. */
+PyObject *jobo_raise_simple(PyObject *cls, const char *message);
+
+/* ---- decode (decode.c) --------------------------------------------------- */
+
+/* Build Python objects from a parsed cJSON tree. GIL held. */
+PyObject *jobo_decode(jobo_state *st, const cJSON *item);
+/* Decode a UTF-8 buffer of n bytes into a str (invalid UTF-8 -> U+FFFD). */
+PyObject *jobo_str_from_utf8(const char *s, Py_ssize_t n);
+/* Parse len bytes of JSON with the GIL released; NULL if not valid JSON. */
+cJSON *jobo_parse_nogil(const char *buf, size_t len);
+void jobo_delete_nogil(cJSON *tree);
+void jobo_key_cache_clear(jobo_state *st);
+
+/* ---- transport (transport.c) --------------------------------------------- */
+
+extern PyType_Spec jobo_transport_spec;
+
+#endif /* JOBO_H */

@@ -1,0 +1,215 @@
+/* module.c: the jobo_enterprise._core module: definition, exec slot, state.
+ *
+ * Multi-phase initialisation; all mutable data lives in the module state. The
+ * exec slot checks the libcurl it runs against (>= 7.78, with TLS), initialises
+ * libcurl, imports the exception classes from jobo_enterprise.exceptions and
+ * the Usage factory from jobo_enterprise.models, and creates the Transport
+ * heap type.
+ */
+#include "jobo.h"
+
+jobo_state *
+jobo_get_state(PyObject *module)
+{
+    return (jobo_state *)PyModule_GetState(module);
+}
+
+jobo_state *
+jobo_state_from_type(PyTypeObject *tp)
+{
+    return (jobo_state *)PyType_GetModuleState(tp);
+}
+
+static const struct {
+    const char *name;
+    size_t offset;
+} exception_names[] = {
+    {"JoboError", offsetof(jobo_state, JoboError)},
+    {"JoboConfigurationError", offsetof(jobo_state, ConfigurationError)},
+    {"JoboConnectionError", offsetof(jobo_state, ConnectionError)},
+    {"JoboTimeoutError", offsetof(jobo_state, TimeoutError)},
+    {"JoboTLSError", offsetof(jobo_state, TLSError)},
+    {"JoboAPIError", offsetof(jobo_state, APIError)},
+    {"JoboValidationError", offsetof(jobo_state, ValidationError)},
+    {"JoboAuthenticationError", offsetof(jobo_state, AuthenticationError)},
+    {"JoboInsufficientCreditsError", offsetof(jobo_state, InsufficientCreditsError)},
+    {"JoboPermissionError", offsetof(jobo_state, PermissionError)},
+    {"JoboNotFoundError", offsetof(jobo_state, NotFoundError)},
+    {"JoboCursorRestartRequiredError", offsetof(jobo_state, CursorRestartRequiredError)},
+    {"JoboRateLimitError", offsetof(jobo_state, RateLimitError)},
+    {"JoboServerError", offsetof(jobo_state, ServerError)},
+    {"JoboResponseError", offsetof(jobo_state, ResponseError)},
+    {"_epoch_to_datetime", offsetof(jobo_state, epoch_to_datetime)},
+};
+
+#define STATE_SLOT(st, off) ((PyObject **)((char *)(st) + (off)))
+
+static int
+import_python_side(jobo_state *st)
+{
+    PyObject *mod = NULL, *usage_cls = NULL;
+    size_t i;
+    int rc = -1;
+
+    mod = PyImport_ImportModule("jobo_enterprise.exceptions");
+    if (mod == NULL)
+        goto done;
+    for (i = 0; i < sizeof(exception_names) / sizeof(exception_names[0]); i++) {
+        PyObject *o = PyObject_GetAttrString(mod, exception_names[i].name);
+        if (o == NULL)
+            goto done;
+        *STATE_SLOT(st, exception_names[i].offset) = o;
+    }
+    Py_CLEAR(mod);
+    mod = PyImport_ImportModule("jobo_enterprise.models");
+    if (mod == NULL)
+        goto done;
+    usage_cls = PyObject_GetAttrString(mod, "Usage");
+    if (usage_cls == NULL)
+        goto done;
+    st->usage_from_core = PyObject_GetAttrString(usage_cls, "_from_core");
+    if (st->usage_from_core == NULL)
+        goto done;
+    rc = 0;
+done:
+    Py_XDECREF(mod);
+    Py_XDECREF(usage_cls);
+    return rc;
+}
+
+static PyObject *
+version_info(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+    curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+    return Py_BuildValue(
+        "{s:s,s:s,s:O,s:O,s:O,s:s}", "libcurl", vi->version, "ssl",
+        vi->ssl_version ? vi->ssl_version : "none", "http2",
+        (vi->features & CURL_VERSION_HTTP2) ? Py_True : Py_False, "async_dns",
+        (vi->features & CURL_VERSION_ASYNCHDNS) ? Py_True : Py_False, "ipv6",
+        (vi->features & CURL_VERSION_IPV6) ? Py_True : Py_False, "cjson", cJSON_Version());
+}
+
+static PyObject *
+decode_json(PyObject *module, PyObject *arg)
+{
+    jobo_state *st = jobo_get_state(module);
+    Py_buffer view;
+    cJSON *tree;
+    PyObject *result;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    tree = jobo_parse_nogil((const char *)view.buf, (size_t)view.len);
+    if (tree == NULL) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "not valid JSON");
+        return NULL;
+    }
+    result = jobo_decode(st, tree);
+    jobo_delete_nogil(tree);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+static int
+jobo_exec(PyObject *module)
+{
+    jobo_state *st = jobo_get_state(module);
+    curl_version_info_data *vi;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        PyErr_SetString(PyExc_ImportError, "libcurl failed to initialise");
+        return -1;
+    }
+    vi = curl_version_info(CURLVERSION_NOW);
+    if (vi->version_num < 0x074e00) {
+        PyErr_Format(PyExc_ImportError, "jobo_enterprise needs libcurl >= 7.78, found %s",
+                     vi->version);
+        return -1;
+    }
+    if (!(vi->features & CURL_VERSION_SSL)) {
+        PyErr_SetString(PyExc_ImportError, "jobo_enterprise needs a libcurl built with TLS");
+        return -1;
+    }
+    if (import_python_side(st) < 0)
+        return -1;
+    st->TransportType =
+        (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_transport_spec, NULL);
+    if (st->TransportType == NULL)
+        return -1;
+    if (PyModule_AddObject(module, "Transport", Py_NewRef((PyObject *)st->TransportType)) < 0) {
+        Py_DECREF(st->TransportType);
+        return -1;
+    }
+    if (PyModule_AddStringConstant(module, "LIBCURL_VERSION", vi->version) < 0 ||
+        PyModule_AddIntConstant(module, "DEFAULT_MAX_BODY", 64 * 1024 * 1024) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+jobo_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    jobo_state *st = jobo_get_state(module);
+    size_t i;
+    if (st == NULL)
+        return 0;
+    Py_VISIT(st->TransportType);
+    for (i = 0; i < sizeof(exception_names) / sizeof(exception_names[0]); i++)
+        Py_VISIT(*STATE_SLOT(st, exception_names[i].offset));
+    Py_VISIT(st->usage_from_core);
+    return 0;
+}
+
+static int
+jobo_clear(PyObject *module)
+{
+    jobo_state *st = jobo_get_state(module);
+    size_t i;
+    if (st == NULL)
+        return 0;
+    Py_CLEAR(st->TransportType);
+    for (i = 0; i < sizeof(exception_names) / sizeof(exception_names[0]); i++)
+        Py_CLEAR(*STATE_SLOT(st, exception_names[i].offset));
+    Py_CLEAR(st->usage_from_core);
+    jobo_key_cache_clear(st);
+    return 0;
+}
+
+static void
+jobo_free(void *module)
+{
+    jobo_clear((PyObject *)module);
+    curl_global_cleanup();
+}
+
+static PyMethodDef jobo_methods[] = {
+    {"version_info", version_info, METH_NOARGS,
+     "version_info() -> dict\n\nlibcurl version, TLS backend and features, cJSON version."},
+    {"decode_json", decode_json, METH_O,
+     "decode_json(data: bytes) -> object\n\nDecode JSON with the C decoder (the same one\n"
+     "responses go through): parsing runs with the GIL released."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot jobo_slots[] = {
+    {Py_mod_exec, (void *)jobo_exec},
+    {0, NULL},
+};
+
+static struct PyModuleDef jobo_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "jobo_enterprise._core",
+    .m_doc = "The C core of jobo_enterprise: HTTPS transport over libcurl, JSON over cJSON.",
+    .m_size = sizeof(jobo_state),
+    .m_methods = jobo_methods,
+    .m_slots = jobo_slots,
+    .m_traverse = jobo_traverse,
+    .m_clear = jobo_clear,
+    .m_free = jobo_free,
+};
+
+PyMODINIT_FUNC
+PyInit__core(void)
+{
+    return PyModuleDef_Init(&jobo_module);
+}

@@ -1,0 +1,540 @@
+/* transport.c: the Transport type.
+ *
+ * A Transport holds the configuration of one client (base URL, the API key in
+ * its X-Api-Key header line, TLS settings, timeouts) and a pool of idle
+ * "slots". A slot is one multi handle with one easy handle; the multi handle
+ * owns the connection cache, so kept-alive connections are reused from call to
+ * call but never shared between threads: a thread takes a slot from the pool
+ * (under the GIL) for the whole transfer and gives it back afterwards.
+ *
+ * A transfer runs in short slices (<= JOBO_SLICE_MS) with the GIL released;
+ * between slices PyErr_CheckSignals() runs, so Ctrl-C lands as
+ * KeyboardInterrupt within a fraction of a second. After fork() the child
+ * forgets the inherited handles (their sockets belong to the parent).
+ */
+#include "jobo.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    CURLM *multi;
+    CURL *easy;
+    char errbuf[CURL_ERROR_SIZE];
+} jobo_slot;
+
+typedef struct {
+    PyObject_HEAD
+    char *base_url;              /* no trailing slash */
+    char *masked_key;
+    char *user_agent;
+    char *ca_bundle;             /* NULL: libcurl's default trust store */
+    long connect_timeout_ms;
+    long timeout_ms;
+    long read_timeout_s;         /* 0: no stall limit */
+    size_t max_body;
+    struct curl_slist *hdr_get;  /* holds the only copy of the key */
+    struct curl_slist *hdr_post;
+    jobo_slot *idle[JOBO_POOL_MAX];
+    int n_idle;
+    pid_t pid;
+    int closed;
+} TransportObject;
+
+static void
+zero_free(char *s)
+{
+    if (s != NULL) {
+        volatile char *p = s;
+        while (*p)
+            *p++ = 0;
+        free(s);
+    }
+}
+
+/* Free a header list, wiping each line first (one of them holds the key). */
+static void
+slist_wipe_free(struct curl_slist *l)
+{
+    struct curl_slist *it;
+    for (it = l; it != NULL; it = it->next) {
+        volatile char *p = it->data;
+        while (p && *p)
+            *p++ = 0;
+    }
+    curl_slist_free_all(l);
+}
+
+static void
+slot_free(jobo_slot *s)
+{
+    if (s == NULL)
+        return;
+    if (s->multi && s->easy)
+        curl_multi_remove_handle(s->multi, s->easy);
+    if (s->easy)
+        curl_easy_cleanup(s->easy);
+    if (s->multi)
+        curl_multi_cleanup(s->multi);
+    free(s);
+}
+
+#define SETOPT(opt, val)                                                     \
+    do {                                                                     \
+        if (curl_easy_setopt(s->easy, opt, val) != CURLE_OK)                 \
+            goto error;                                                      \
+    } while (0)
+
+static jobo_slot *
+slot_new(TransportObject *self)
+{
+    jobo_slot *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return NULL;
+    s->multi = curl_multi_init();
+    s->easy = curl_easy_init();
+    if (s->multi == NULL || s->easy == NULL)
+        goto error;
+    SETOPT(CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    SETOPT(CURLOPT_PROTOCOLS_STR, "https");
+    SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#else
+    SETOPT(CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+    SETOPT(CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+    SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+    SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
+    SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+    SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    if (self->ca_bundle != NULL)
+        SETOPT(CURLOPT_CAINFO, self->ca_bundle);
+    SETOPT(CURLOPT_CONNECTTIMEOUT_MS, self->connect_timeout_ms);
+    if (self->read_timeout_s > 0) {
+        SETOPT(CURLOPT_LOW_SPEED_LIMIT, 1L);
+        SETOPT(CURLOPT_LOW_SPEED_TIME, self->read_timeout_s);
+    }
+    SETOPT(CURLOPT_USERAGENT, self->user_agent);
+    SETOPT(CURLOPT_WRITEFUNCTION, jobo_write_cb);
+    SETOPT(CURLOPT_HEADERFUNCTION, jobo_header_cb);
+    SETOPT(CURLOPT_ERRORBUFFER, s->errbuf);
+    SETOPT(CURLOPT_TCP_KEEPALIVE, 1L);
+    SETOPT(CURLOPT_TCP_NODELAY, 1L);
+    SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    return s;
+error:
+    slot_free(s);
+    return NULL;
+}
+
+#undef SETOPT
+
+static jobo_slot *
+slot_take(TransportObject *self)
+{
+    pid_t pid = getpid();
+    if (pid != self->pid) {
+        /* forked: the idle handles' sockets and TLS sessions belong to the
+         * parent. Closing them here would send close_notify on the parent's
+         * connections, so they are forgotten (leaked) instead. */
+        self->n_idle = 0;
+        self->pid = pid;
+    }
+    if (self->n_idle > 0)
+        return self->idle[--self->n_idle];
+    return slot_new(self);
+}
+
+static void
+slot_give_back(TransportObject *self, jobo_slot *s)
+{
+    if (!self->closed && s != NULL && getpid() == self->pid && self->n_idle < JOBO_POOL_MAX)
+        self->idle[self->n_idle++] = s;
+    else
+        slot_free(s);
+}
+
+/* Drive one transfer to its end. Returns 0 with *result set, or -1 with an
+ * exception set (KeyboardInterrupt from a signal handler, or a multi error). */
+static int
+perform(jobo_state *st, jobo_slot *s, CURLcode *result)
+{
+    CURLMcode mc;
+    int running = 1, queued;
+    CURLMsg *msg;
+
+    *result = CURLE_OK;
+    s->errbuf[0] = '\0';
+    mc = curl_multi_add_handle(s->multi, s->easy);
+    if (mc != CURLM_OK) {
+        jobo_raise_simple(st->ConnectionError, curl_multi_strerror(mc));
+        return -1;
+    }
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        mc = curl_multi_perform(s->multi, &running);
+        if (mc == CURLM_OK && running)
+            mc = curl_multi_poll(s->multi, NULL, 0, JOBO_SLICE_MS, NULL);
+        Py_END_ALLOW_THREADS
+        if (mc != CURLM_OK) {
+            curl_multi_remove_handle(s->multi, s->easy);
+            jobo_raise_simple(st->ConnectionError, curl_multi_strerror(mc));
+            return -1;
+        }
+        if (!running)
+            break;
+        if (PyErr_CheckSignals() < 0) {
+            /* removing a running transfer closes its connection */
+            curl_multi_remove_handle(s->multi, s->easy);
+            return -1;
+        }
+    }
+    while ((msg = curl_multi_info_read(s->multi, &queued)) != NULL) {
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == s->easy)
+            *result = msg->data.result;
+    }
+    curl_multi_remove_handle(s->multi, s->easy);
+    return 0;
+}
+
+static PyObject *
+Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"method", "path", "query", "body", "timeout", NULL};
+    jobo_state *st = jobo_state_from_type(Py_TYPE(self));
+    const char *method;
+    PyObject *path, *query = Py_None, *body = Py_None, *timeout = Py_None;
+    PyObject *data = NULL, *usage = NULL, *result = NULL;
+    jobo_slot *s = NULL;
+    jobo_response resp;
+    char *url = NULL;
+    cJSON *tree = NULL;
+    CURLcode code = CURLE_OK;
+    long timeout_ms = self->timeout_ms;
+    int is_post;
+
+    jobo_response_init(&resp, self->max_body);
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOO:request", kwlist, &method, &path,
+                                     &query, &body, &timeout))
+        return NULL;
+    if (strcmp(method, "GET") == 0)
+        is_post = 0;
+    else if (strcmp(method, "POST") == 0)
+        is_post = 1;
+    else {
+        PyErr_SetString(PyExc_ValueError, "method must be 'GET' or 'POST'");
+        return NULL;
+    }
+    if (body != Py_None && !PyBytes_Check(body)) {
+        PyErr_SetString(PyExc_TypeError, "body must be bytes or None");
+        return NULL;
+    }
+    if (timeout != Py_None) {
+        double t = PyFloat_AsDouble(timeout);
+        if (t == -1.0 && PyErr_Occurred())
+            return NULL;
+        if (!(t > 0) || t > 86400.0) {
+            PyErr_SetString(PyExc_ValueError, "timeout must be between 0 and 86400 seconds");
+            return NULL;
+        }
+        timeout_ms = (long)(t * 1000.0 + 0.5);
+    }
+    if (self->closed) {
+        return jobo_raise_simple(st->ConfigurationError, "this client has been closed");
+    }
+    s = slot_take(self);
+    if (s == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    url = jobo_build_url(st, s->easy, self->base_url, path, query);
+    if (url == NULL)
+        goto done;
+
+    curl_easy_setopt(s->easy, CURLOPT_URL, url);
+    curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, &resp);
+    curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, &resp);
+    curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    if (is_post) {
+        const char *b = body == Py_None ? "" : PyBytes_AS_STRING(body);
+        curl_off_t n = body == Py_None ? 0 : (curl_off_t)PyBytes_GET_SIZE(body);
+        curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, n ? self->hdr_post : self->hdr_get);
+        curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, n);
+        curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, b);
+    } else {
+        curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, self->hdr_get);
+        curl_easy_setopt(s->easy, CURLOPT_HTTPGET, 1L);
+    }
+
+    /* body (a bytes object we hold a reference to) stays alive meanwhile */
+    if (perform(st, s, &code) < 0)
+        goto done;
+    if (code != CURLE_OK) {
+        jobo_raise_transfer_error(st, &resp, code, s->errbuf, timeout_ms / 1000.0);
+        goto done;
+    }
+    if (resp.status == 0) {
+        long status = 0;
+        curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+        resp.status = status;
+    }
+    if (resp.status < 200 || resp.status >= 300) {
+        jobo_raise_http_error(st, &resp);
+        goto done;
+    }
+    if (resp.len == 0) {
+        jobo_raise_response_error(st, &resp, "the server sent an empty body where JSON was expected");
+        goto done;
+    }
+    tree = jobo_parse_nogil(resp.body, resp.len);
+    if (tree == NULL) {
+        jobo_raise_response_error(st, &resp, "the server sent a body that is not valid JSON");
+        goto done;
+    }
+    data = jobo_decode(st, tree);
+    if (data == NULL)
+        goto done;
+    jobo_usage_finish(&resp.usage, (long long)time(NULL));
+    usage = jobo_usage_object(st, &resp.usage);
+    if (usage == NULL)
+        goto done;
+    result = PyTuple_Pack(2, data, usage);
+done:
+    if (s != NULL)
+        slot_give_back(self, s);
+    jobo_delete_nogil(tree);
+    free(url);
+    jobo_response_free(&resp);
+    Py_XDECREF(data);
+    Py_XDECREF(usage);
+    return result;
+}
+
+static void
+close_idle(TransportObject *self)
+{
+    int i;
+    if (getpid() != self->pid) {
+        self->n_idle = 0; /* inherited across fork: forget, don't close */
+        return;
+    }
+    for (i = 0; i < self->n_idle; i++)
+        slot_free(self->idle[i]);
+    self->n_idle = 0;
+}
+
+static PyObject *
+Transport_close(TransportObject *self, PyObject *Py_UNUSED(ignored))
+{
+    self->closed = 1;
+    close_idle(self);
+    Py_RETURN_NONE;
+}
+
+/* "jbe_…7f3a": the prefix up to the first '_' (at most 4 chars) and the last
+ * four characters; short keys show nothing but their length class. */
+static char *
+mask_key(const char *key)
+{
+    size_t n = strlen(key);
+    char buf[64];
+    if (n >= 16) {
+        size_t pre = (strncmp(key, "jbe_", 4) == 0) ? 4 : 0;
+        snprintf(buf, sizeof(buf), "%.*s\xe2\x80\xa6%s", (int)pre, key, key + n - 4);
+    } else {
+        snprintf(buf, sizeof(buf), "\xe2\x80\xa6");
+    }
+    return strdup(buf);
+}
+
+static int
+key_is_valid(const char *key, Py_ssize_t n)
+{
+    Py_ssize_t i;
+    if (n == 0 || (Py_ssize_t)strlen(key) != n)
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (c <= 0x20 || c >= 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"base_url", "api_key", "user_agent", "ca_bundle",
+                             "connect_timeout", "timeout", "read_timeout", "max_body", NULL};
+    jobo_state *st = jobo_state_from_type(Py_TYPE(self));
+    const char *base_url, *key, *ua_prefix, *ca_bundle = NULL;
+    Py_ssize_t base_len, key_len, max_body = 64 * 1024 * 1024;
+    double connect_timeout = 10.0, timeout = 30.0, read_timeout = 0.0;
+    char *line = NULL;
+    size_t n;
+    curl_version_info_data *vi;
+
+    if (self->base_url != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Transport is already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#s#s|$zdddn:Transport", kwlist, &base_url,
+                                     &base_len, &key, &key_len, &ua_prefix, &ca_bundle,
+                                     &connect_timeout, &timeout, &read_timeout, &max_body))
+        return -1;
+    if (base_len < 9 || strncasecmp(base_url, "https://", 8) != 0) {
+        jobo_raise_simple(st->ConfigurationError, "the base URL must start with https://");
+        return -1;
+    }
+    if (!key_is_valid(key, key_len)) {
+        jobo_raise_simple(st->ConfigurationError,
+                          "the API key contains whitespace, a control character or a "
+                          "non-ASCII character");
+        return -1;
+    }
+    if (!(connect_timeout > 0) || !(timeout > 0) || read_timeout < 0 || max_body <= 0) {
+        PyErr_SetString(PyExc_ValueError, "timeouts and max_body must be positive");
+        return -1;
+    }
+
+    n = (size_t)base_len;
+    while (n > 8 && base_url[n - 1] == '/')
+        n--;
+    self->base_url = strndup(base_url, n);
+    self->masked_key = mask_key(key);
+    vi = curl_version_info(CURLVERSION_NOW);
+    n = strlen(ua_prefix) + strlen(vi->version) + 16;
+    self->user_agent = malloc(n);
+    if (self->user_agent)
+        snprintf(self->user_agent, n, "%s libcurl/%s", ua_prefix, vi->version);
+    if (ca_bundle != NULL && ca_bundle[0] != '\0')
+        self->ca_bundle = strdup(ca_bundle);
+    if (self->base_url == NULL || self->masked_key == NULL || self->user_agent == NULL ||
+        (ca_bundle != NULL && ca_bundle[0] != '\0' && self->ca_bundle == NULL)) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->connect_timeout_ms = (long)(connect_timeout * 1000.0 + 0.5);
+    self->timeout_ms = (long)(timeout * 1000.0 + 0.5);
+    self->read_timeout_s = read_timeout > 0 ? (long)(read_timeout + 0.999) : 0;
+    self->max_body = (size_t)max_body;
+    self->pid = getpid();
+
+    n = (size_t)key_len + 16;
+    line = malloc(n);
+    if (line == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    snprintf(line, n, "X-Api-Key: %s", key);
+    if ((self->hdr_get = jobo_slist_append(NULL, line)) == NULL ||
+        (self->hdr_get = jobo_slist_append(self->hdr_get, "Accept: application/json")) == NULL ||
+        (self->hdr_get = jobo_slist_append(self->hdr_get, "Expect:")) == NULL ||
+        (self->hdr_post = jobo_slist_append(NULL, line)) == NULL ||
+        (self->hdr_post = jobo_slist_append(self->hdr_post, "Accept: application/json")) == NULL ||
+        (self->hdr_post = jobo_slist_append(self->hdr_post, "Expect:")) == NULL ||
+        (self->hdr_post =
+             jobo_slist_append(self->hdr_post, "Content-Type: application/json")) == NULL) {
+        zero_free(line);
+        return -1;
+    }
+    zero_free(line);
+    return 0;
+}
+
+static void
+Transport_dealloc(TransportObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    close_idle(self);
+    slist_wipe_free(self->hdr_get);
+    slist_wipe_free(self->hdr_post);
+    free(self->base_url);
+    free(self->masked_key);
+    free(self->user_agent);
+    free(self->ca_bundle);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static PyObject *
+Transport_repr(TransportObject *self)
+{
+    return PyUnicode_FromFormat("<jobo_enterprise._core.Transport base_url='%s' api_key='%s'%s>",
+                                self->base_url ? self->base_url : "",
+                                self->masked_key ? self->masked_key : "",
+                                self->closed ? " closed" : "");
+}
+
+static PyObject *
+get_base_url(TransportObject *self, void *Py_UNUSED(c))
+{
+    return PyUnicode_FromString(self->base_url ? self->base_url : "");
+}
+
+static PyObject *
+get_masked_key(TransportObject *self, void *Py_UNUSED(c))
+{
+    return PyUnicode_FromString(self->masked_key ? self->masked_key : "");
+}
+
+static PyObject *
+get_user_agent(TransportObject *self, void *Py_UNUSED(c))
+{
+    return PyUnicode_FromString(self->user_agent ? self->user_agent : "");
+}
+
+static PyObject *
+get_closed(TransportObject *self, void *Py_UNUSED(c))
+{
+    return PyBool_FromLong(self->closed);
+}
+
+static PyObject *
+get_ca_bundle(TransportObject *self, void *Py_UNUSED(c))
+{
+    if (self->ca_bundle == NULL)
+        Py_RETURN_NONE;
+    return PyUnicode_DecodeFSDefault(self->ca_bundle);
+}
+
+static PyMethodDef Transport_methods[] = {
+    {"request", (PyCFunction)(void (*)(void))Transport_request, METH_VARARGS | METH_KEYWORDS,
+     "request(method, path, query=None, body=None, timeout=None) -> (data, usage)\n\n"
+     "Perform one HTTPS request with the GIL released. Returns the decoded JSON\n"
+     "body and a Usage record, or raises a typed JoboError."},
+    {"close", (PyCFunction)Transport_close, METH_NOARGS,
+     "close()\n\nClose idle connections; further requests raise JoboConfigurationError."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef Transport_getset[] = {
+    {"base_url", (getter)get_base_url, NULL, "The base URL, without a trailing slash.", NULL},
+    {"masked_key", (getter)get_masked_key, NULL, "The API key, masked (jbe_…7f3a).", NULL},
+    {"user_agent", (getter)get_user_agent, NULL, "The User-Agent header sent.", NULL},
+    {"ca_bundle", (getter)get_ca_bundle, NULL, "The CA bundle file, or None.", NULL},
+    {"closed", (getter)get_closed, NULL, "True once close() was called.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot Transport_slots[] = {
+    {Py_tp_doc, (void *)"Transport(base_url, api_key, user_agent, *, ca_bundle=None, "
+                        "connect_timeout=10.0, timeout=30.0, read_timeout=0.0, "
+                        "max_body=67108864)\n\nThe C transport of one client."},
+    {Py_tp_init, (void *)Transport_init},
+    {Py_tp_dealloc, (void *)Transport_dealloc},
+    {Py_tp_repr, (void *)Transport_repr},
+    {Py_tp_methods, Transport_methods},
+    {Py_tp_getset, Transport_getset},
+    {0, NULL},
+};
+
+PyType_Spec jobo_transport_spec = {
+    .name = "jobo_enterprise._core.Transport",
+    .basicsize = sizeof(TransportObject),
+    .itemsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = Transport_slots,
+};

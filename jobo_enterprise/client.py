@@ -1,0 +1,156 @@
+"""``JoboClient``: configuration, the C transport, and the resources."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from . import _core
+from ._config import (
+    check_timeout,
+    resolve_api_key,
+    resolve_base_url,
+    resolve_ca_bundle,
+)
+from ._version import __version__
+from .exceptions import JoboConfigurationError, JoboError
+from .models import Usage
+from .resources.jobs import JobsResource
+
+__all__ = ["JoboClient"]
+
+USER_AGENT_PREFIX = f"jobo-enterprise-python/{__version__}"
+DEFAULT_MAX_BODY = 64 * 1024 * 1024
+
+
+class JoboClient:
+    """A client of the Jobo Enterprise API.
+
+    >>> from jobo_enterprise import JoboClient
+    >>> client = JoboClient()                  # key from JOBO_API_KEY
+    >>> result = client.jobs.search("data engineer", page_size=5)
+
+    Arguments:
+        api_key: the API key; default ``JOBO_API_KEY``. Surrounding whitespace
+            is stripped; any other whitespace, control or non-ASCII character
+            raises :class:`JoboConfigurationError` before anything is sent.
+        environment: ``"production"`` (default) or ``"sandbox"``; default
+            ``JOBO_ENVIRONMENT``.
+        base_url: overrides ``environment`` (default ``JOBO_BASE_URL``); may
+            carry a path prefix. Must be ``https://``.
+        timeout: total seconds per request (default 30).
+        connect_timeout: seconds to establish the connection (default 10).
+        read_timeout: abort when no byte arrives for this long (default: off).
+        feed_timeout: total seconds for feed calls (default 120).
+        ca_bundle: PEM file of trusted CAs; default ``JOBO_CA_BUNDLE``, else the
+            system trust store. TLS verification cannot be switched off.
+        max_retries: retries of failed attempts (default 0).
+        max_body: largest response body accepted, in bytes (default 64 MiB).
+
+    The API key is held only by the C transport; ``repr(client)`` shows it
+    masked. Use the client as a context manager or call :meth:`close`.
+    A client is safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        environment: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        read_timeout: Optional[float] = None,
+        feed_timeout: float = 120.0,
+        ca_bundle: Optional[str] = None,
+        max_retries: int = 0,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self._transport: Any = None
+        base = resolve_base_url(environment, base_url)
+        self.timeout = check_timeout("timeout", timeout)
+        self.connect_timeout = check_timeout("connect_timeout", connect_timeout)
+        self.read_timeout = check_timeout("read_timeout", read_timeout, allow_none=True)
+        self.feed_timeout = check_timeout("feed_timeout", feed_timeout)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise JoboConfigurationError("max_retries must be a non-negative integer")
+        self.max_retries = max_retries
+        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
+            raise JoboConfigurationError("max_body must be a positive number of bytes")
+        ca = resolve_ca_bundle(ca_bundle)
+        self._transport = _core.Transport(
+            base,
+            resolve_api_key(api_key),
+            USER_AGENT_PREFIX,
+            ca_bundle=ca,
+            connect_timeout=self.connect_timeout,
+            timeout=self.timeout,
+            read_timeout=self.read_timeout or 0.0,
+            max_body=max_body,
+        )
+        self._usage: Optional[Usage] = None
+        self.jobs = JobsResource(self)
+
+    # -- properties -------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests go to."""
+        return self._transport.base_url
+
+    @property
+    def ca_bundle(self) -> Optional[str]:
+        """The CA bundle file in use, or None for the system trust store."""
+        return self._transport.ca_bundle
+
+    @property
+    def usage(self) -> Optional[Usage]:
+        """Credits and rate-limit figures of the most recent response."""
+        return self._usage
+
+    @property
+    def user_agent(self) -> str:
+        return self._transport.user_agent
+
+    @property
+    def closed(self) -> bool:
+        return self._transport is None or self._transport.closed
+
+    # -- running requests -------------------------------------------------------
+
+    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
+        if timeout is None and call.timeout_kind == "feed":
+            timeout = self.feed_timeout
+        elif timeout is not None:
+            timeout = check_timeout("timeout", timeout)
+        try:
+            data, usage = self._transport.request(
+                call.method, call.path, call.query, call.body, timeout
+            )
+        except JoboError as exc:
+            if exc.usage is not None:
+                self._usage = exc.usage
+            raise
+        self._usage = usage
+        return call.parse(data, usage)
+
+    # -- lifecycle --------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the client's connections. Further calls raise JoboConfigurationError."""
+        if self._transport is not None:
+            self._transport.close()
+
+    def __enter__(self) -> "JoboClient":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if self._transport is None:
+            return f"<{type(self).__name__} (not configured)>"
+        state = " closed" if self._transport.closed else ""
+        return (
+            f"<{type(self).__name__} base_url={self._transport.base_url!r} "
+            f"api_key={self._transport.masked_key!r}{state}>"
+        )

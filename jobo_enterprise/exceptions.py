@@ -1,0 +1,300 @@
+"""The exception hierarchy of jobo_enterprise.
+
+Every failure the SDK reports is a :class:`JoboError`::
+
+    JoboError
+    ├── JoboConfigurationError          bad key, base URL, CA bundle, argument
+    ├── JoboConnectionError             no usable HTTP response arrived
+    │   ├── JoboTimeoutError            connect, total or stall timeout
+    │   └── JoboTLSError                certificate or handshake failure
+    └── JoboAPIError                    the server answered with a failure
+        ├── JoboValidationError         400 (also raised before sending for bad arguments)
+        ├── JoboAuthenticationError     401
+        ├── JoboInsufficientCreditsError 402
+        ├── JoboPermissionError         403
+        ├── JoboNotFoundError           404
+        ├── JoboCursorRestartRequiredError 409
+        ├── JoboRateLimitError          429
+        ├── JoboServerError             5xx
+        └── JoboResponseError           a 2xx/3xx that cannot be used (malformed
+                                        JSON, body over the size cap, redirect)
+
+The C core raises these directly. ``str(error)`` is one sentence, for example
+``HTTP 401 Unauthorized: Missing or invalid API key (request id 9f2c…)``.
+No exception ever holds the API key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Dict, Optional
+
+__all__ = [
+    "JoboError",
+    "JoboConfigurationError",
+    "JoboConnectionError",
+    "JoboTimeoutError",
+    "JoboTLSError",
+    "JoboAPIError",
+    "JoboValidationError",
+    "JoboAuthenticationError",
+    "JoboInsufficientCreditsError",
+    "JoboPermissionError",
+    "JoboNotFoundError",
+    "JoboCursorRestartRequiredError",
+    "JoboRateLimitError",
+    "JoboServerError",
+    "JoboResponseError",
+]
+
+_REASONS = {
+    300: "Multiple Choices",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    304: "Not Modified",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    409: "Conflict",
+    410: "Gone",
+    413: "Payload Too Large",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+# Attributes carried by every JoboError; pickling and copying keep them.
+_FIELDS = (
+    "status_code",
+    "detail",
+    "response_body",
+    "code",
+    "api_version",
+    "error",
+    "request_id",
+    "headers",
+    "usage",
+    "retries_taken",
+)
+
+
+class JoboError(Exception):
+    """Base class of every error raised by jobo_enterprise.
+
+    Attributes (each ``None`` when it does not apply):
+
+    - ``status_code``: HTTP status of the response.
+    - ``error``: the server's short error name (``"Unauthorized"``).
+    - ``message``: the server's message, or the SDK's own for local errors.
+    - ``detail``: the problem-details ``detail`` field.
+    - ``code``: stable machine code (``"feed_cursor_restart_required"``).
+    - ``api_version``: the ``api_version`` of a problem-details body.
+    - ``request_id``: the ``X-Request-Id`` to quote to support.
+    - ``response_body``: the decoded error body (dict) or its text.
+    - ``headers``: response headers, lower-cased names.
+    - ``usage``: the :class:`~jobo_enterprise.models.Usage` of the response.
+    - ``retries_taken``: how many retries were made before giving up.
+
+    The positional order ``(message, status_code, detail, response_body, code,
+    api_version)`` matches the official 4.x package.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        status_code: Optional[int] = None,
+        detail: Optional[str] = None,
+        response_body: Any = None,
+        code: Optional[str] = None,
+        api_version: Optional[str] = None,
+        *,
+        error: Optional[str] = None,
+        request_id: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
+        usage: Any = None,
+        retries_taken: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.detail = detail
+        self.response_body = response_body
+        self.code = code
+        self.api_version = api_version
+        self.error = error
+        self.request_id = request_id
+        self.headers = headers if headers is not None else {}
+        self.usage = usage
+        self.retries_taken = retries_taken
+
+    def __str__(self) -> str:
+        text = self.message or self.detail or ""
+        if self.status_code is not None:
+            reason = self.error or _REASONS.get(self.status_code, "")
+            head = f"HTTP {self.status_code}" + (f" {reason}" if reason else "")
+            text = f"{head}: {text}" if text else head
+        if not text:
+            text = type(self).__name__
+        if self.request_id:
+            text += f" (request id {self.request_id})"
+        return text
+
+    def __repr__(self) -> str:
+        parts = [repr(self.message)]
+        if self.status_code is not None:
+            parts.append(f"status_code={self.status_code}")
+        if self.request_id:
+            parts.append(f"request_id={self.request_id!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> Any:
+        state = {name: getattr(self, name, None) for name in _FIELDS}
+        state.update(self._extra_state())
+        return (_rebuild, (type(self), self.message, state))
+
+    def _extra_state(self) -> Dict[str, Any]:
+        return {}
+
+
+def _rebuild(cls: type, message: str, state: Dict[str, Any]) -> JoboError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    exc.message = message
+    for name, value in state.items():
+        setattr(exc, name, value)
+    if exc.headers is None:
+        exc.headers = {}
+    return exc
+
+
+class JoboConfigurationError(JoboError, ValueError):
+    """The client cannot be used as configured (key, base URL, CA bundle)."""
+
+
+class JoboConnectionError(JoboError):
+    """No usable HTTP response arrived (refused, reset, DNS, truncated body)."""
+
+
+class JoboTimeoutError(JoboConnectionError, TimeoutError):
+    """The connect, total or stall timeout fired."""
+
+
+class JoboTLSError(JoboConnectionError):
+    """The TLS handshake or certificate verification failed. Never retried."""
+
+
+class JoboAPIError(JoboError):
+    """The server answered, but not with a usable success."""
+
+
+class JoboValidationError(JoboAPIError, ValueError):
+    """HTTP 400, or an argument refused before any request was sent."""
+
+
+class JoboAuthenticationError(JoboAPIError):
+    """HTTP 401: the API key is missing, malformed or revoked."""
+
+
+class JoboInsufficientCreditsError(JoboAPIError):
+    """HTTP 402: the balance cannot cover the request.
+
+    ``credits_required`` and ``credits_balance`` come from the
+    ``X-Credits-Required`` and ``X-Credits-Balance`` headers.
+    """
+
+    @property
+    def credits_required(self) -> Optional[int]:
+        return _int_header(self.headers, "x-credits-required")
+
+    @property
+    def credits_balance(self) -> Optional[int]:
+        value = _int_header(self.headers, "x-credits-balance")
+        if value is None:
+            value = _int_header(self.headers, "x-credits-remaining")
+        return value
+
+
+class JoboPermissionError(JoboAPIError):
+    """HTTP 403: the key is valid but its plan lacks this endpoint."""
+
+
+class JoboNotFoundError(JoboAPIError):
+    """HTTP 404: unknown job or company id."""
+
+
+class JoboCursorRestartRequiredError(JoboAPIError):
+    """HTTP 409: the feed cursor can no longer be continued; start a new scan."""
+
+
+class JoboRateLimitError(JoboAPIError):
+    """HTTP 429: the key's rate limit is exhausted.
+
+    ``retry_after`` is the wait in seconds and ``retry_at`` the aware UTC
+    datetime at which to retry. They come from the ``Retry-After`` header
+    (measured against the server's ``Date``), else the body's ``retryAfter``
+    epoch, else ``X-RateLimit-Reset``.
+    """
+
+    def __init__(
+        self,
+        message: str = "Rate limit exceeded",
+        *args: Any,
+        retry_after: Optional[float] = None,
+        retry_at: Optional[datetime] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, *args, **kwargs)
+        self.retry_after = retry_after
+        self.retry_at = retry_at
+
+    def _extra_state(self) -> Dict[str, Any]:
+        return {"retry_after": self.retry_after, "retry_at": self.retry_at}
+
+
+class JoboServerError(JoboAPIError):
+    """HTTP 5xx."""
+
+
+class JoboResponseError(JoboAPIError):
+    """A response that cannot be used: malformed JSON, a body over the size
+    cap, or a redirect (which the SDK never follows)."""
+
+    @property
+    def location_host(self) -> Optional[str]:
+        """For a redirect: the host named by the ``Location`` header."""
+        location = self.headers.get("location")
+        if not location:
+            return None
+        from urllib.parse import urlsplit
+
+        try:
+            return urlsplit(location).hostname
+        except ValueError:
+            return None
+
+
+def _int_header(headers: Dict[str, str], name: str) -> Optional[int]:
+    try:
+        return int(headers[name].strip())
+    except (KeyError, ValueError, AttributeError):
+        return None
+
+
+def _epoch_to_datetime(epoch: Optional[float]) -> Optional[datetime]:
+    if epoch is None:
+        return None
+    try:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None

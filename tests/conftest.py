@@ -1,0 +1,59 @@
+"""Shared fixtures: one sandbox server per test session, clients bound to it.
+
+Everything goes through the real C core over real TLS sockets on loopback;
+nothing below the public API is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.request
+
+import pytest
+
+from jobo_enterprise import JoboClient
+from jobo_enterprise.sandbox import Sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    with Sandbox(seed=7) as sb:
+        yield sb
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    """Tests start without any JOBO_* configuration from the outer environment."""
+    for name in ("JOBO_API_KEY", "JOBO_ENVIRONMENT", "JOBO_BASE_URL", "JOBO_CA_BUNDLE",
+                 "JOBO_LOG", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def make_client(sandbox):
+    """make_client(plan="full", **options) -> a JoboClient on the sandbox."""
+    made = []
+
+    def make(plan: str = "full", **kw) -> JoboClient:
+        kw.setdefault("base_url", sandbox.base_url)
+        kw.setdefault("ca_bundle", sandbox.ca_cert)
+        client = JoboClient(sandbox.keys[plan] if plan else None, **kw)
+        made.append(client)
+        return client
+
+    yield make
+    for c in made:
+        c.close()
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client("full")
+
+
+def sandbox_stats(sb) -> dict:
+    """The sandbox's own counters (GET /__stats, no key)."""
+    ctx = ssl.create_default_context(cafile=sb.ca_cert)
+    with urllib.request.urlopen(sb.base_url + "/__stats", context=ctx, timeout=5) as resp:
+        return json.loads(resp.read())
