@@ -188,6 +188,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("jobo: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `jobo search ... --json | head`
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,70 @@
+"""``python -m jobo_enterprise.sandbox``: run the sandbox until SIGTERM or SIGINT.
+
+The first line on stdout is one JSON object: ``base_url``, ``http_url``, ``ca_cert``
+and ``keys`` (plan -> key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from typing import List, Optional
+
+from .server import Sandbox
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m jobo_enterprise.sandbox",
+        description="Serve a local emulation of the Jobo Enterprise API over HTTPS.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="HTTPS port (0 = any free port)")
+    p.add_argument("--http-port", type=int, default=0,
+                   help="plain-HTTP redirect port (0 = any free port, -1 = none)")
+    p.add_argument("--state-dir", default=None,
+                   help="directory for ca.pem, server.pem, server.key (default: a temporary "
+                        "directory removed at exit)")
+    p.add_argument("--seed", type=int, default=1, help="dataset and key seed (default 1)")
+    p.add_argument("--jobs", type=int, default=5000, help="number of jobs (default 5000)")
+    p.add_argument("--latency-ms", type=float, default=0,
+                   help="latency added before each API response")
+    p.add_argument("--path-prefix", default="", help="serve the API under this base path")
+    p.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    sandbox = Sandbox(seed=args.seed, jobs=args.jobs, host=args.host, port=args.port,
+                      http_port=None if args.http_port < 0 else args.http_port,
+                      state_dir=args.state_dir, latency_ms=args.latency_ms,
+                      path_prefix=args.path_prefix, verbose=args.verbose)
+    try:
+        sandbox.start()
+        try:
+            sys.stdout.write(json.dumps(sandbox.info()) + "\n")
+            sys.stdout.flush()
+        except (BrokenPipeError, OSError):
+            pass
+        if args.verbose:
+            sys.stderr.write(f"jobo sandbox ready in {sandbox.startup_seconds:.2f}s "
+                             f"at {sandbox.base_url}\n")
+        while not stop.wait(0.1):
+            pass
+    finally:
+        sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""The request pipeline shared by every endpoint.
+
+``App.handle(request)`` does, in order:
+
+1. strip the configured base path prefix (``path_prefix``, e.g. ``/v1``);
+2. apply the first *wrapper* whose prefix regex matches (e.g. a later
+   ``/__fault/<spec>/...``): the wrapper gets the request with the prefix removed and
+   ``inner`` (steps 3-9) to call or not;
+3. route (404 / 405);  internal routes stop here: no key, no latency, not counted;
+4. ``--latency-ms`` sleep;
+5. authenticate ``X-Api-Key`` (401; query-string keys are ignored);
+6. rate-limit per key (429, ``Retry-After`` = reset - now, body ``retryAfter``);
+7. plan check: the route's group must be in the key's plan (403);
+8. run the handler (which returns a :class:`Response` or raises :class:`ApiError`);
+9. for a 2xx, charge ``response.cost`` credits (402 when the balance cannot cover it).
+
+Every response gets ``Date`` (from the same ``now`` as the rate limit), ``X-Request-Id``
+and ``X-RateLimit-*``; a 2xx also ``X-Credits-Used`` and ``X-Credits-Remaining``.
+Failed requests never cost credits.
+"""
+
+from __future__ import annotations
+
+import collections
+import email.utils
+import re
+import secrets
+import sys
+import threading
+import time
+import traceback
+from typing import Callable, Dict, List, Optional, Pattern, Tuple
+
+from .accounts import PLANS, Account, Accounts
+from .data import Dataset
+from .routing import Router
+from .search import SearchEngine
+from .wire import ApiError, Request, Response
+
+__all__ = ["App", "Wrapper"]
+
+# wrapper(request, prefix_match, inner) -> Response
+Wrapper = Callable[[Request, "re.Match[str]", Callable[[Request], Response]], Response]
+
+_ANON_LIMIT = PLANS["full"].rate_limit
+_ANON_WINDOW = PLANS["full"].window
+
+
+def http_date(ts: int) -> str:
+    return email.utils.formatdate(ts, usegmt=True)
+
+
+class App:
+    def __init__(self, dataset: Dataset, seed: int = 1, latency_ms: float = 0,
+                 path_prefix: str = "", verbose: bool = False):
+        self.dataset = dataset
+        self.engine = SearchEngine(dataset)
+        self.accounts = Accounts(seed)
+        self.router = Router()
+        self.latency = max(0.0, float(latency_ms)) / 1000.0
+        prefix = "/" + path_prefix.strip("/") if path_prefix.strip("/") else ""
+        self.path_prefix = prefix
+        self.verbose = verbose
+        self.wrappers: List[Tuple[Pattern[str], Wrapper]] = []
+        self._stats_lock = threading.Lock()
+        self._requests_total = 0
+        self._by_plan: Dict[str, int] = collections.Counter()
+        self._by_route: Dict[str, int] = collections.Counter()
+        self._by_status: Dict[str, int] = collections.Counter()
+        self._connections: Dict[str, int] = collections.Counter()
+        self._tls_failures = 0
+        from . import endpoints  # registers the routes
+        endpoints.register(self)
+
+    # -- extension points ------------------------------------------------------
+    def add_wrapper(self, prefix_regex: str, wrapper: Wrapper) -> None:
+        """Route every path matching ``prefix_regex`` (anchored at the start, e.g.
+        ``r"/__fault/(?P<spec>[^/]+)"``) through ``wrapper``; the matched prefix is
+        removed from ``request.path`` before ``inner`` routes it."""
+        self.wrappers.append((re.compile(prefix_regex), wrapper))
+
+    # -- statistics ----------------------------------------------------------------
+    def count_connection(self, kind: str) -> None:
+        with self._stats_lock:
+            self._connections[kind] += 1
+
+    def count_tls_failure(self) -> None:
+        with self._stats_lock:
+            self._tls_failures += 1
+
+    def _count(self, plan: str, route: str) -> None:
+        with self._stats_lock:
+            self._requests_total += 1
+            self._by_plan[plan] += 1
+            self._by_route[route] += 1
+
+    def stats(self) -> dict:
+        """Counters since start: API requests (internal routes excluded) in total, per
+        plan (``anonymous`` = no or unknown key) and per route, responses per status,
+        TCP connections accepted per port kind (``https``, ``http``), failed TLS
+        handshakes, and the credit balance of each default key."""
+        with self._stats_lock:
+            return {
+                "requests_total": self._requests_total,
+                "requests_by_plan": dict(self._by_plan),
+                "requests_by_route": dict(self._by_route),
+                "responses_by_status": dict(self._by_status),
+                "connections": {"https": self._connections["https"],
+                                "http": self._connections["http"]},
+                "tls_handshake_failures": self._tls_failures,
+                "credits_remaining": {plan: self.accounts.balance(key)
+                                      for plan, key in self.accounts.default_keys.items()},
+            }
+
+    # -- the pipeline ------------------------------------------------------------------
+    def handle(self, req: Request) -> Response:
+        """Answer one request (never raises)."""
+        req.now = int(time.time())
+        try:
+            resp = self._dispatch(req)
+        except ApiError as exc:
+            resp = self._anonymous(exc.to_response(), req.now)
+        except Exception:  # a bug in a handler must not kill the connection thread
+            if self.verbose:
+                traceback.print_exc(file=sys.stderr)
+            resp = self._anonymous(ApiError(500, "Internal sandbox error").to_response(),
+                                   req.now)
+        resp.headers = [("Date", http_date(req.now)),
+                        ("X-Request-Id", "req_" + secrets.token_hex(8))] + resp.headers
+        if not req.context.get("internal"):
+            with self._stats_lock:
+                self._by_status[str(resp.status)] += 1
+        return resp
+
+    def error(self, status: int, message: str) -> Response:
+        """A complete error response outside any route (malformed HTTP etc.)."""
+        now = int(time.time())
+        resp = self._anonymous(ApiError(status, message).to_response(), now)
+        resp.headers = [("Date", http_date(now)),
+                        ("X-Request-Id", "req_" + secrets.token_hex(8))] + resp.headers
+        return resp
+
+    def _dispatch(self, req: Request) -> Response:
+        if self.path_prefix:
+            p = self.path_prefix
+            if req.path == p or req.path.startswith(p + "/"):
+                req.path = req.path[len(p):] or "/"
+            else:
+                raise ApiError(404, f"No endpoint at {req.path}")
+        for regex, wrapper in self.wrappers:
+            m = regex.match(req.path)
+            if m is not None:
+                req.path = req.path[m.end():] or "/"
+                return wrapper(req, m, self._inner)
+        return self._inner(req)
+
+    @staticmethod
+    def _anonymous(resp: Response, now: int) -> Response:
+        resp.headers = [("X-RateLimit-Limit", str(_ANON_LIMIT)),
+                        ("X-RateLimit-Remaining", str(_ANON_LIMIT)),
+                        ("X-RateLimit-Reset", str(now + _ANON_WINDOW))] + resp.headers
+        return resp
+
+    def _inner(self, req: Request) -> Response:
+        key = req.headers.get("x-api-key")
+        try:
+            route, params = self.router.match(req.method, req.path)
+        except ApiError as exc:
+            self._count(self._plan_of(key), "unmatched")
+            return self._anonymous(exc.to_response(), req.now)
+        req.params = params
+        if route.group == "internal":
+            req.context["internal"] = True
+            try:
+                return route.handler(req)
+            except ApiError as exc:
+                return exc.to_response()
+        self._count(self._plan_of(key), route.name)
+        if self.latency:
+            time.sleep(self.latency)
+            req.now = int(time.time())
+        account = self.accounts.authenticate(key.strip() if key else None)
+        if account is None:
+            return self._anonymous(
+                ApiError(401, "Missing or invalid API key").to_response(), req.now)
+        req.account = account
+        now = req.now
+        decision = self.accounts.hit(account, now)
+        rate = [("X-RateLimit-Limit", str(decision.limit)),
+                ("X-RateLimit-Remaining", str(decision.remaining)),
+                ("X-RateLimit-Reset", str(decision.reset))]
+        if not decision.allowed:
+            resp = ApiError(
+                429, f"Rate limit exceeded. Retry after {decision.reset}",
+                headers=[("Retry-After", str(max(1, decision.reset - now)))],
+                extra={"retryAfter": decision.reset},
+            ).to_response()
+        elif route.group not in account.groups:
+            resp = ApiError(403, "Your plan does not include access to this endpoint").to_response()
+        else:
+            try:
+                resp = route.handler(req)
+            except ApiError as exc:
+                resp = exc.to_response()
+            if 200 <= resp.status < 300:
+                resp = self._charge(account, resp)
+        resp.headers = rate + resp.headers
+        return resp
+
+    def _charge(self, account: Account, resp: Response) -> Response:
+        cost = int(resp.cost)
+        ok, balance = self.accounts.charge(account, cost)
+        if not ok:
+            return ApiError(
+                402, f"Insufficient credits: this request needs {cost} credits, "
+                     f"balance is {balance}",
+                headers=[("X-Credits-Required", str(cost)),
+                         ("X-Credits-Balance", str(balance))],
+            ).to_response()
+        resp.headers = [("X-Credits-Used", str(cost)),
+                        ("X-Credits-Remaining", str(balance))] + resp.headers
+        return resp
+
+    def _plan_of(self, key: Optional[str]) -> str:
+        if not key:
+            return "anonymous"
+        account = self.accounts._by_key.get(key.strip())
+        return account.plan if account is not None else "anonymous"

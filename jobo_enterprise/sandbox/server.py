@@ -1,0 +1,167 @@
+"""The :class:`Sandbox`: dataset + certificates + HTTPS API server + HTTP redirector."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import ssl
+import tempfile
+import time
+from typing import Dict, Optional
+
+from . import certs
+from .app import App
+from .data import generate
+from .http11 import HTTPSServer, RedirectServer
+
+__all__ = ["Sandbox"]
+
+
+def _origin(scheme: str, host: str, port: int) -> str:
+    h = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{h}:{port}"
+
+
+class Sandbox:
+    """A local emulation of the Jobo Enterprise API over HTTPS with synthetic data.
+
+    >>> with Sandbox(seed=1) as sb:                                # doctest: +SKIP
+    ...     sb.base_url, sb.ca_cert, sb.keys["full"]
+    ('https://127.0.0.1:41234', '/tmp/jobo-sandbox-…/ca.pem', 'jbe_test_…')
+
+    Arguments: ``seed`` (dataset, keys), ``jobs`` (dataset size), ``host``, ``port``
+    (0 = any free port), ``http_port`` (plain-HTTP redirector; 0 = any free port, None =
+    none), ``state_dir`` (where ``ca.pem``, ``server.pem`` and ``server.key`` go; default
+    a temporary directory removed by :meth:`stop`), ``latency_ms`` (added before each API
+    response), ``path_prefix`` (a base path such as ``/v1`` the API is served under),
+    ``companies`` and ``anchor`` (dataset knobs, see :func:`.data.generate`),
+    ``verbose`` (log each request to stderr).
+
+    After :meth:`start`: ``base_url``, ``http_url``, ``ca_cert`` (path), ``keys`` (plan ->
+    key: ``full``, ``search_only``, ``feed_only``, ``limited``, ``low_credits``,
+    ``revoked``), ``dataset``, ``app`` and ``startup_seconds``.
+    """
+
+    def __init__(self, seed: int = 1, jobs: int = 5000, host: str = "127.0.0.1",
+                 port: int = 0, http_port: Optional[int] = 0,
+                 state_dir: Optional[str] = None, latency_ms: float = 0,
+                 path_prefix: str = "", companies: Optional[int] = None,
+                 anchor: Optional[int] = None, verbose: bool = False):
+        self.seed = seed
+        self.jobs = jobs
+        self.host = host
+        self.port = port
+        self.http_port = http_port
+        self.state_dir = state_dir
+        self.latency_ms = latency_ms
+        self.path_prefix = path_prefix
+        self.companies = companies
+        self.anchor = anchor
+        self.verbose = verbose
+        self._own_state_dir = False
+        self._https: Optional[HTTPSServer] = None
+        self._http: Optional[RedirectServer] = None
+        self.app: Optional[App] = None
+        self.dataset = None
+        self.base_url = ""
+        self.http_url: Optional[str] = None
+        self.ca_cert = ""
+        self.server_cert = ""
+        self.server_key = ""
+        self.keys: Dict[str, str] = {}
+        self.startup_seconds = 0.0
+
+    # -- lifecycle -----------------------------------------------------------------
+    def start(self) -> "Sandbox":
+        if self._https is not None:
+            return self
+        t0 = time.perf_counter()
+        self.dataset = generate(self.seed, self.jobs, self.companies, self.anchor)
+        self.app = App(self.dataset, seed=self.seed, latency_ms=self.latency_ms,
+                       path_prefix=self.path_prefix, verbose=self.verbose)
+        self.app.engine.ensure_haystacks()
+        if self.state_dir is None:
+            self.state_dir = tempfile.mkdtemp(prefix="jobo-sandbox-")
+            self._own_state_dir = True
+        os.makedirs(self.state_dir, exist_ok=True)
+        hosts = ["127.0.0.1", "localhost", "::1"]
+        if self.host not in hosts and self.host not in ("0.0.0.0", "::", ""):
+            hosts.insert(0, self.host)
+        ca = certs.make_ca()
+        leaf = certs.issue_cert(ca, hosts)
+        self.ca_cert = os.path.join(self.state_dir, "ca.pem")
+        with open(self.ca_cert, "wb") as fh:
+            fh.write(ca.cert_pem)
+        self.server_cert, self.server_key = certs.write_pem_files(leaf, self.state_dir, "server")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(self.server_cert, self.server_key)
+        ctx.set_alpn_protocols(["http/1.1"])
+        try:
+            self._https = HTTPSServer((self.host, self.port), self.app, ctx)
+            self._https.start()
+            port = self._https.server_address[1]
+            self.base_url = _origin("https", self.host, port) + self.app.path_prefix
+            if self.http_port is not None:
+                self._http = RedirectServer((self.host, self.http_port), self.app,
+                                            _origin("https", self.host, port))
+                self._http.start()
+                self.http_url = _origin("http", self.host, self._http.server_address[1])
+        except BaseException:
+            self.stop()
+            raise
+        self.keys = dict(self.app.accounts.default_keys)
+        self.startup_seconds = time.perf_counter() - t0
+        return self
+
+    def stop(self) -> None:
+        """Close the listeners and every open connection; remove a temporary state dir."""
+        for server in (self._http, self._https):
+            if server is not None:
+                server.stop()
+        self._http = self._https = None
+        if self._own_state_dir and self.state_dir:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
+            self.state_dir = None
+            self._own_state_dir = False
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- helpers for tests -----------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._https is not None
+
+    def info(self) -> dict:
+        """The startup description printed by ``python -m jobo_enterprise.sandbox``."""
+        return {"base_url": self.base_url, "http_url": self.http_url,
+                "ca_cert": self.ca_cert, "keys": dict(self.keys)}
+
+    def info_json(self) -> str:
+        return json.dumps(self.info())
+
+    def stats(self) -> dict:
+        """Counters (see ``GET /__stats``) without making a request."""
+        return self.app.stats()
+
+    def create_key(self, plan: str = "full", credits: Optional[int] = None,
+                   rate_limit: Optional[int] = None, window: Optional[int] = None) -> str:
+        """A new key with a fresh balance and rate window (e.g. a second ``low_credits``
+        key for an independent test, or a rotation scenario)."""
+        return self.app.accounts.create_key(plan, credits, rate_limit, window)
+
+    def revoke_key(self, key: str) -> bool:
+        return self.app.accounts.revoke(key)
+
+    def reset(self) -> None:
+        """Restore the default keys' balances and rate windows."""
+        self.app.accounts.reset()
+
+    def __repr__(self) -> str:
+        state = self.base_url if self.running else "stopped"
+        return f"<Sandbox seed={self.seed} jobs={self.jobs} {state}>"

@@ -1,0 +1,118 @@
+"""Request, Response and ApiError: what endpoint handlers receive and return.
+
+A handler is ``handler(request) -> Response`` and may raise :class:`ApiError` for any
+failure (``raise ApiError(404, "Job not found")``). The application layer
+(:mod:`.app`) adds authentication, rate limits, credits and the common headers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from .data import dumps
+
+__all__ = ["Request", "Response", "ApiError", "REASONS"]
+
+REASONS = {
+    200: "OK", 301: "Moved Permanently", 400: "Bad Request", 401: "Unauthorized",
+    402: "Payment Required", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+    408: "Request Timeout", 409: "Conflict", 411: "Length Required",
+    413: "Payload Too Large", 414: "URI Too Long", 429: "Too Many Requests",
+    431: "Request Header Fields Too Large", 500: "Internal Server Error",
+    501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+    504: "Gateway Timeout", 505: "HTTP Version Not Supported",
+}
+
+
+class Request:
+    """One parsed HTTP request.
+
+    ``path`` is the routing path (after any prefix was stripped), ``raw_target`` the
+    request target as received. ``query`` maps each parameter to its last value
+    (blank values kept), ``query_all`` to all values. ``headers`` keys are lowercase.
+    ``params`` holds the path parameters of the matched route, ``account`` the
+    authenticated account (None on unauthenticated routes), ``context`` free-form data
+    for wrappers (e.g. a fault spec)."""
+
+    __slots__ = ("method", "path", "raw_target", "query", "query_all", "headers", "body",
+                 "params", "account", "context", "client_address", "now")
+
+    def __init__(self, method: str, path: str, raw_target: str, query: Dict[str, str],
+                 query_all: Dict[str, List[str]], headers: Dict[str, str], body: bytes,
+                 client_address: Any = None):
+        self.method = method
+        self.path = path
+        self.raw_target = raw_target
+        self.query = query
+        self.query_all = query_all
+        self.headers = headers
+        self.body = body
+        self.params: Dict[str, str] = {}
+        self.account = None
+        self.context: Dict[str, Any] = {}
+        self.client_address = client_address
+        self.now = 0
+
+    def json(self) -> Any:
+        """The body parsed as a JSON object; 400 if it is not one."""
+        if not self.body:
+            raise ApiError(400, "Request body must be a JSON object.")
+        try:
+            value = json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise ApiError(400, "Request body is not valid JSON.") from None
+        if not isinstance(value, dict):
+            raise ApiError(400, "Request body must be a JSON object.")
+        return value
+
+
+class Response:
+    """What a handler returns.
+
+    ``body`` is either a JSON-able object or pre-encoded ``bytes``. ``cost`` is the
+    number of credits the request consumes if it succeeds (charged only for 2xx).
+    ``headers`` is a list of (name, value) pairs added to the common ones.
+    ``transmit``, when set, replaces the normal write of the serialized response:
+    ``transmit(connection, payload_bytes)`` may truncate, drip or reset (fault
+    injection); ``connection`` has ``sock`` and ``close_connection``."""
+
+    __slots__ = ("status", "body", "cost", "headers", "content_type", "transmit")
+
+    def __init__(self, status: int = 200, body: Any = None, cost: int = 0,
+                 headers: Optional[List[Tuple[str, str]]] = None,
+                 content_type: str = "application/json",
+                 transmit: Optional[Callable[[Any, bytes], None]] = None):
+        self.status = status
+        self.body = body
+        self.cost = cost
+        self.headers = headers if headers is not None else []
+        self.content_type = content_type
+        self.transmit = transmit
+
+    def body_bytes(self) -> bytes:
+        if self.body is None:
+            return b""
+        if isinstance(self.body, (bytes, bytearray)):
+            return bytes(self.body)
+        return dumps(self.body)
+
+
+class ApiError(Exception):
+    """An error answer with the documented body shape
+    ``{"status": N, "error": "<reason>", "message": "..."}`` plus ``extra`` fields."""
+
+    def __init__(self, status: int, message: str,
+                 headers: Optional[List[Tuple[str, str]]] = None,
+                 extra: Optional[Dict[str, Any]] = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or []
+        self.extra = extra or {}
+
+    def to_response(self) -> Response:
+        body = {"status": self.status, "error": REASONS.get(self.status, "Error"),
+                "message": self.message}
+        body.update(self.extra)
+        return Response(self.status, body, headers=list(self.headers))
