@@ -336,9 +336,40 @@ is_tls_code(CURLcode c)
     }
 }
 
+/* A stable name for the way a transfer failed. Retry logic keys on it: the
+ * failures where no response arrived are connect_failed, connect_timeout,
+ * dns_failed and connection_reset. */
+static const char *
+failure_code(CURLcode code, long status, int connected)
+{
+    if (is_tls_code(code))
+        return "tls_error";
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return "dns_failed";
+    case CURLE_COULDNT_CONNECT:
+        return "connect_failed";
+    case CURLE_OPERATION_TIMEDOUT:
+        if (!connected)
+            return "connect_timeout";
+        return status > 0 ? "body_timeout" : "response_timeout";
+    case CURLE_PARTIAL_FILE:
+        return "truncated_body";
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+        return status > 0 ? "response_interrupted" : "connection_reset";
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return "unsupported_protocol";
+    default:
+        return status > 0 ? "response_interrupted" : "connection_failed";
+    }
+}
+
 PyObject *
 jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const char *errbuf,
-                          double timeout_s)
+                          double timeout_s, int connected)
 {
     PyObject *kw, *cls;
     char message[1024];
@@ -359,7 +390,9 @@ jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const
         return NULL;
     if (code == CURLE_OPERATION_TIMEDOUT) {
         cls = st->TimeoutError;
-        if (timeout_s > 0)
+        if (!connected)
+            snprintf(message, sizeof(message), "connecting timed out: %s", why);
+        else if (timeout_s > 0)
             snprintf(message, sizeof(message), "the request timed out (limit %.3g s): %s",
                      timeout_s, why);
         else
@@ -374,7 +407,7 @@ jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const
         cls = st->ConnectionError;
         snprintf(message, sizeof(message), "the connection failed: %s", why);
     }
-    if (set_item(kw, "code", PyUnicode_FromFormat("curl_%d", (int)code)) < 0)
+    if (set_str(kw, "code", failure_code(code, r->status, connected)) < 0)
         goto done;
     raise_with(cls, message, kw);
 done:

@@ -272,7 +272,13 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
     if (perform(st, s, &code) < 0)
         goto done;
     if (code != CURLE_OK) {
-        jobo_raise_transfer_error(st, &resp, code, s->errbuf, timeout_ms / 1000.0);
+        /* "connected": the TLS session was up and the request went out */
+        curl_off_t pretransfer_us = 0;
+        long request_size = 0;
+        curl_easy_getinfo(s->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+        curl_easy_getinfo(s->easy, CURLINFO_REQUEST_SIZE, &request_size);
+        jobo_raise_transfer_error(st, &resp, code, s->errbuf, timeout_ms / 1000.0,
+                                  pretransfer_us > 0 || request_size > 0 || resp.status > 0);
         goto done;
     }
     if (resp.status == 0) {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Any, Optional
 
 from . import _core
@@ -12,7 +14,8 @@ from ._config import (
     resolve_ca_bundle,
 )
 from ._version import __version__
-from .exceptions import JoboConfigurationError, JoboError
+from ._retry import RateLimitState, backoff, is_retryable, server_wait
+from .exceptions import JoboConfigurationError, JoboError, JoboTimeoutError
 from .models import Usage
 from .resources.jobs import JobsResource
 
@@ -43,7 +46,12 @@ class JoboClient:
         feed_timeout: total seconds for feed calls (default 120).
         ca_bundle: PEM file of trusted CAs; default ``JOBO_CA_BUNDLE``, else the
             system trust store. TLS verification cannot be switched off.
-        max_retries: retries of failed attempts (default 0).
+        max_retries: retries after a failed attempt (default 2): on 429, 502,
+            503, 504 and on connection failures where no response arrived.
+        max_wait: the longest wait the client accepts, from the server's
+            Retry-After or rate-limit reset (default 60 s); a longer one raises
+            at once. ``max_wait=0`` never waits.
+        deadline: total seconds for all attempts of one call (default: none).
         max_body: largest response body accepted, in bytes (default 64 MiB).
 
     The API key is held only by the C transport; ``repr(client)`` shows it
@@ -62,7 +70,9 @@ class JoboClient:
         read_timeout: Optional[float] = None,
         feed_timeout: float = 120.0,
         ca_bundle: Optional[str] = None,
-        max_retries: int = 0,
+        max_retries: int = 2,
+        max_wait: float = 60.0,
+        deadline: Optional[float] = None,
         max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self._transport: Any = None
@@ -74,6 +84,12 @@ class JoboClient:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise JoboConfigurationError("max_retries must be a non-negative integer")
         self.max_retries = max_retries
+        if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or max_wait < 0:
+            raise JoboConfigurationError("max_wait must be a non-negative number of seconds")
+        self.max_wait = float(max_wait)
+        self.deadline = check_timeout("deadline", deadline, allow_none=True)
+        self._rate = RateLimitState()
+        self._rng = random.Random()
         if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
             raise JoboConfigurationError("max_body must be a positive number of bytes")
         ca = resolve_ca_bundle(ca_bundle)
@@ -118,20 +134,66 @@ class JoboClient:
     # -- running requests -------------------------------------------------------
 
     def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
-        if timeout is None and call.timeout_kind == "feed":
-            timeout = self.feed_timeout
-        elif timeout is not None:
+        """Run a Call: pacing, attempts, retries with backoff; returns the parsed result."""
+        if timeout is None:
+            timeout = self.feed_timeout if call.timeout_kind == "feed" else None
+        else:
             timeout = check_timeout("timeout", timeout)
-        try:
-            data, usage = self._transport.request(
-                call.method, call.path, call.query, call.body, timeout
-            )
-        except JoboError as exc:
-            if exc.usage is not None:
-                self._usage = exc.usage
-            raise
-        self._usage = usage
-        return call.parse(data, usage)
+        stop = time.monotonic() + self.deadline if self.deadline is not None else None
+        attempt = 0
+        while True:
+            self._pace(stop)
+            attempt_timeout = timeout
+            if stop is not None:
+                left = stop - time.monotonic()
+                if left <= 0:
+                    raise JoboTimeoutError(
+                        f"the deadline of {self.deadline:g} s passed before attempt {attempt + 1}",
+                        code="deadline",
+                        retries_taken=attempt,
+                    )
+                attempt_timeout = min(attempt_timeout or self.timeout, left)
+            try:
+                data, usage = self._transport.request(
+                    call.method, call.path, call.query, call.body, attempt_timeout
+                )
+            except JoboError as exc:
+                exc.retries_taken = attempt
+                if exc.usage is not None:
+                    self._usage = exc.usage
+                    self._rate.update(exc.usage)
+                wait = self._retry_wait(exc, attempt, stop)
+                if wait is None:
+                    raise
+                time.sleep(wait)  # interruptible: Ctrl-C raises KeyboardInterrupt here
+                attempt += 1
+                continue
+            self._usage = usage
+            self._rate.update(usage)
+            return call.parse(data, usage)
+
+    def _retry_wait(self, exc: JoboError, attempt: int, stop: Optional[float]) -> Optional[float]:
+        """Seconds to wait before the next attempt, or None to raise exc now."""
+        if attempt >= self.max_retries or not is_retryable(exc):
+            return None
+        asked = server_wait(exc)
+        if asked is not None and asked > self.max_wait:
+            return None  # the server wants longer than we may wait: raise at once
+        wait = asked if asked is not None else backoff(attempt, self._rng)
+        if stop is not None and time.monotonic() + wait >= stop:
+            return None
+        return wait
+
+    def _pace(self, stop: Optional[float]) -> None:
+        """With no request left in the window, wait for its reset (<= max_wait)
+        rather than spend a request on a certain 429."""
+        wait = self._rate.wait_needed()
+        if wait <= 0 or wait > self.max_wait:
+            return
+        if stop is not None and time.monotonic() + wait >= stop:
+            return
+        time.sleep(wait)
+        self._rate.window_passed()
 
     # -- lifecycle --------------------------------------------------------------
 

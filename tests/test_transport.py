@@ -42,6 +42,7 @@ EMPTY_SEARCH = json.dumps(
 
 
 def client_for(server: RawServer, **kw) -> JoboClient:
+    kw.setdefault("max_retries", 0)
     return JoboClient(KEY, base_url=kw.pop("base_url", server.base_url),
                       ca_bundle=server.ca_cert, **kw)
 
@@ -278,7 +279,7 @@ def test_closed_port_is_a_connection_error():
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    with JoboClient(KEY, base_url=f"https://127.0.0.1:{port}") as client:
+    with JoboClient(KEY, base_url=f"https://127.0.0.1:{port}", max_retries=0) as client:
         with pytest.raises(JoboConnectionError) as info:
             client.jobs.search()
     assert not isinstance(info.value, (JoboTimeoutError, JoboTLSError))
