@@ -47,7 +47,7 @@ check_headers(include_dirs)
 extra_compile_args = ["-std=c99", "-D_GNU_SOURCE", "-O2", "-fvisibility=hidden"]
 extra_link_args = []
 if os.environ.get("JOBO_STRICT") == "1":
-    extra_compile_args += ["-Wall", "-Wextra", "-Werror", "-Wno-missing-field-initializers"]
+    extra_compile_args += ["-Wall", "-Wextra", "-Werror"]
 if os.environ.get("JOBO_SANITIZE") == "1":
     san = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1", "-g"]
     extra_compile_args += san
