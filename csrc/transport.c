@@ -31,6 +31,7 @@ typedef struct {
     char *masked_key;
     char *user_agent;
     char *ca_bundle;             /* NULL: libcurl's default trust store */
+    char *proxy;                 /* NULL: libcurl's environment variables */
     long connect_timeout_ms;
     long timeout_ms;
     long read_timeout_s;         /* 0: no stall limit */
@@ -111,6 +112,12 @@ slot_new(TransportObject *self)
     SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
     if (self->ca_bundle != NULL)
         SETOPT(CURLOPT_CAINFO, self->ca_bundle);
+    if (self->proxy != NULL) {
+        SETOPT(CURLOPT_PROXY, self->proxy);
+        /* the API is https only: through an HTTP proxy that means a CONNECT
+         * tunnel, so the proxy sees "CONNECT host:port" and nothing else */
+        SETOPT(CURLOPT_HTTPPROXYTUNNEL, 1L);
+    }
     SETOPT(CURLOPT_CONNECTTIMEOUT_MS, self->connect_timeout_ms);
     if (self->read_timeout_s > 0) {
         SETOPT(CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -156,47 +163,198 @@ slot_give_back(TransportObject *self, jobo_slot *s)
         slot_free(s);
 }
 
-/* Drive one transfer to its end. Returns 0 with *result set, or -1 with an
- * exception set (KeyboardInterrupt from a signal handler, or a multi error). */
-static int
-perform(jobo_state *st, jobo_slot *s, CURLcode *result)
-{
-    CURLMcode mc;
-    int running = 1, queued;
-    CURLMsg *msg;
+/* One transfer in flight: its slot, its response buffers, its URL. */
+typedef struct {
+    jobo_slot *slot;
+    jobo_response resp;
+    char *url;
+    PyObject *body;   /* owned reference to the request body (bytes) or NULL */
+    long timeout_ms;
+    CURLcode code;
+} jobo_xfer;
 
-    *result = CURLE_OK;
-    s->errbuf[0] = '\0';
-    mc = curl_multi_add_handle(s->multi, s->easy);
+static long
+timeout_ms_of(TransportObject *self, PyObject *timeout)
+{
+    double t;
+    if (timeout == NULL || timeout == Py_None)
+        return self->timeout_ms;
+    t = PyFloat_AsDouble(timeout);
+    if (t == -1.0 && PyErr_Occurred())
+        return -1;
+    if (!(t > 0) || t > 86400.0) {
+        PyErr_SetString(PyExc_ValueError, "timeout must be between 0 and 86400 seconds");
+        return -1;
+    }
+    return (long)(t * 1000.0 + 0.5);
+}
+
+/* Take a slot and set up its easy handle for one request. 0 or -1 (exception set). */
+static int
+xfer_prepare(TransportObject *self, jobo_state *st, jobo_xfer *x, const char *method,
+             PyObject *path, PyObject *query, PyObject *body, long timeout_ms)
+{
+    CURL *e;
+    int is_post;
+
+    if (strcmp(method, "GET") == 0)
+        is_post = 0;
+    else if (strcmp(method, "POST") == 0)
+        is_post = 1;
+    else {
+        PyErr_SetString(PyExc_ValueError, "method must be 'GET' or 'POST'");
+        return -1;
+    }
+    if (body != NULL && body != Py_None && !PyBytes_Check(body)) {
+        PyErr_SetString(PyExc_TypeError, "body must be bytes or None");
+        return -1;
+    }
+    x->slot = slot_take(self);
+    if (x->slot == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    e = x->slot->easy;
+    x->url = jobo_build_url(st, e, self->base_url, path, query);
+    if (x->url == NULL)
+        return -1;
+    jobo_response_init(&x->resp, self->max_body);
+    x->timeout_ms = timeout_ms;
+    x->code = CURLE_OK;
+    x->slot->errbuf[0] = '\0';
+    curl_easy_setopt(e, CURLOPT_URL, x->url);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &x->resp);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &x->resp);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)x);
+    if (is_post) {
+        /* the bytes object stays alive (we own a reference) for the transfer */
+        const char *b = "";
+        curl_off_t n = 0;
+        if (body != NULL && body != Py_None) {
+            x->body = Py_NewRef(body);
+            b = PyBytes_AS_STRING(body);
+            n = (curl_off_t)PyBytes_GET_SIZE(body);
+        }
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, n ? self->hdr_post : self->hdr_get);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, n);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, b);
+    } else {
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, self->hdr_get);
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    }
+    return 0;
+}
+
+static void
+xfer_release(TransportObject *self, jobo_xfer *x)
+{
+    if (x->slot != NULL) {
+        curl_easy_setopt(x->slot->easy, CURLOPT_PRIVATE, NULL);
+        slot_give_back(self, x->slot);
+        x->slot = NULL;
+    }
+    free(x->url);
+    x->url = NULL;
+    jobo_response_free(&x->resp);
+    Py_CLEAR(x->body);
+}
+
+/* Drive the prepared transfers to their ends on the multi handle of the first
+ * one, in slices with the GIL released. Returns 0 with each x->code set, or
+ * -1 with an exception set (KeyboardInterrupt from a signal handler, or a
+ * multi error); removing a running transfer closes its connection. */
+static int
+run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n)
+{
+    CURLM *multi = xs[0].slot->multi;
+    CURLMcode mc = CURLM_OK;
+    CURLMsg *msg;
+    int running = 1, queued;
+    Py_ssize_t i, added = 0;
+
+    for (i = 0; i < n; i++) {
+        mc = curl_multi_add_handle(multi, xs[i].slot->easy);
+        if (mc != CURLM_OK)
+            break;
+        added++;
+    }
+    while (mc == CURLM_OK) {
+        Py_BEGIN_ALLOW_THREADS
+        mc = curl_multi_perform(multi, &running);
+        if (mc == CURLM_OK && running)
+            mc = curl_multi_poll(multi, NULL, 0, JOBO_SLICE_MS, NULL);
+        Py_END_ALLOW_THREADS
+        while ((msg = curl_multi_info_read(multi, &queued)) != NULL) {
+            jobo_xfer *x = NULL;
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+            if (x != NULL)
+                x->code = msg->data.result;
+        }
+        if (mc != CURLM_OK || !running)
+            break;
+        if (PyErr_CheckSignals() < 0) {
+            for (i = 0; i < added; i++)
+                curl_multi_remove_handle(multi, xs[i].slot->easy);
+            return -1;
+        }
+    }
+    for (i = 0; i < added; i++)
+        curl_multi_remove_handle(multi, xs[i].slot->easy);
     if (mc != CURLM_OK) {
         jobo_raise_simple(st->ConnectionError, curl_multi_strerror(mc));
         return -1;
     }
-    for (;;) {
-        Py_BEGIN_ALLOW_THREADS
-        mc = curl_multi_perform(s->multi, &running);
-        if (mc == CURLM_OK && running)
-            mc = curl_multi_poll(s->multi, NULL, 0, JOBO_SLICE_MS, NULL);
-        Py_END_ALLOW_THREADS
-        if (mc != CURLM_OK) {
-            curl_multi_remove_handle(s->multi, s->easy);
-            jobo_raise_simple(st->ConnectionError, curl_multi_strerror(mc));
-            return -1;
-        }
-        if (!running)
-            break;
-        if (PyErr_CheckSignals() < 0) {
-            /* removing a running transfer closes its connection */
-            curl_multi_remove_handle(s->multi, s->easy);
-            return -1;
-        }
-    }
-    while ((msg = curl_multi_info_read(s->multi, &queued)) != NULL) {
-        if (msg->msg == CURLMSG_DONE && msg->easy_handle == s->easy)
-            *result = msg->data.result;
-    }
-    curl_multi_remove_handle(s->multi, s->easy);
     return 0;
+}
+
+/* The outcome of a finished transfer: (data, usage), or NULL with the typed
+ * exception set. */
+static PyObject *
+xfer_result(jobo_state *st, jobo_xfer *x)
+{
+    jobo_response *r = &x->resp;
+    PyObject *data = NULL, *usage = NULL, *result = NULL;
+    cJSON *tree = NULL;
+    CURL *e = x->slot->easy;
+
+    if (x->code != CURLE_OK) {
+        /* "connected": the TLS session was up and the request went out */
+        curl_off_t pretransfer_us = 0;
+        long request_size = 0;
+        curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+        curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &request_size);
+        return jobo_raise_transfer_error(st, r, x->code, x->slot->errbuf, x->timeout_ms / 1000.0,
+                                         pretransfer_us > 0 || request_size > 0 || r->status > 0);
+    }
+    if (r->status == 0) {
+        long status = 0;
+        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+        r->status = status;
+    }
+    if (r->status < 200 || r->status >= 300)
+        return jobo_raise_http_error(st, r);
+    if (r->len == 0)
+        return jobo_raise_response_error(st, r,
+                                         "the server sent an empty body where JSON was expected");
+    tree = jobo_parse_nogil(r->body, r->len);
+    if (tree == NULL)
+        return jobo_raise_response_error(st, r, "the server sent a body that is not valid JSON");
+    data = jobo_decode(st, tree);
+    jobo_delete_nogil(tree);
+    if (data == NULL)
+        goto done;
+    jobo_usage_finish(&r->usage, (long long)time(NULL));
+    usage = jobo_usage_object(st, &r->usage);
+    if (usage == NULL)
+        goto done;
+    result = PyTuple_Pack(2, data, usage);
+done:
+    Py_XDECREF(data);
+    Py_XDECREF(usage);
+    return result;
 }
 
 static PyObject *
@@ -205,117 +363,115 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
     static char *kwlist[] = {"method", "path", "query", "body", "timeout", NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     const char *method;
-    PyObject *path, *query = Py_None, *body = Py_None, *timeout = Py_None;
-    PyObject *data = NULL, *usage = NULL, *result = NULL;
-    jobo_slot *s = NULL;
-    jobo_response resp;
-    char *url = NULL;
-    cJSON *tree = NULL;
-    CURLcode code = CURLE_OK;
-    long timeout_ms = self->timeout_ms;
-    int is_post;
+    PyObject *path, *query = Py_None, *body = Py_None, *timeout = Py_None, *result = NULL;
+    jobo_xfer x;
+    long timeout_ms;
 
-    jobo_response_init(&resp, self->max_body);
+    memset(&x, 0, sizeof(x));
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOO:request", kwlist, &method, &path,
                                      &query, &body, &timeout))
         return NULL;
-    if (strcmp(method, "GET") == 0)
-        is_post = 0;
-    else if (strcmp(method, "POST") == 0)
-        is_post = 1;
-    else {
-        PyErr_SetString(PyExc_ValueError, "method must be 'GET' or 'POST'");
+    if ((timeout_ms = timeout_ms_of(self, timeout)) < 0)
         return NULL;
-    }
-    if (body != Py_None && !PyBytes_Check(body)) {
-        PyErr_SetString(PyExc_TypeError, "body must be bytes or None");
-        return NULL;
-    }
-    if (timeout != Py_None) {
-        double t = PyFloat_AsDouble(timeout);
-        if (t == -1.0 && PyErr_Occurred())
-            return NULL;
-        if (!(t > 0) || t > 86400.0) {
-            PyErr_SetString(PyExc_ValueError, "timeout must be between 0 and 86400 seconds");
-            return NULL;
-        }
-        timeout_ms = (long)(t * 1000.0 + 0.5);
-    }
-    if (self->closed) {
+    if (self->closed)
         return jobo_raise_simple(st->ConfigurationError, "this client has been closed");
+    if (xfer_prepare(self, st, &x, method, path, query, body, timeout_ms) == 0 &&
+        run_transfers(st, &x, 1) == 0)
+        result = xfer_result(st, &x);
+    xfer_release(self, &x);
+    return result;
+}
+
+/* The current exception, taken out of the error indicator as an instance. */
+static PyObject *
+take_exception(void)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value != NULL && tb != NULL)
+        PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+}
+
+static PyObject *
+Transport_request_many(TransportObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"requests", "timeout", NULL};
+    jobo_state *st = jobo_state_from_type(Py_TYPE(self));
+    PyObject *requests, *timeout = Py_None, *seq = NULL, *out = NULL;
+    jobo_xfer *xs = NULL;
+    Py_ssize_t n = 0, i, prepared = 0;
+    long timeout_ms;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:request_many", kwlist, &requests,
+                                     &timeout))
+        return NULL;
+    if ((timeout_ms = timeout_ms_of(self, timeout)) < 0)
+        return NULL;
+    if (self->closed)
+        return jobo_raise_simple(st->ConfigurationError, "this client has been closed");
+    seq = PySequence_Fast(requests, "requests must be a sequence");
+    if (seq == NULL)
+        return NULL;
+    n = PySequence_Fast_GET_SIZE(seq);
+    if (n == 0) {
+        out = PyList_New(0);
+        goto done;
     }
-    s = slot_take(self);
-    if (s == NULL) {
+    if (n > 64) {
+        PyErr_SetString(PyExc_ValueError, "at most 64 requests at once");
+        goto done;
+    }
+    xs = calloc((size_t)n, sizeof(*xs));
+    if (xs == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    url = jobo_build_url(st, s->easy, self->base_url, path, query);
-    if (url == NULL)
-        goto done;
-
-    curl_easy_setopt(s->easy, CURLOPT_URL, url);
-    curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, &resp);
-    curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, &resp);
-    curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-    if (is_post) {
-        const char *b = body == Py_None ? "" : PyBytes_AS_STRING(body);
-        curl_off_t n = body == Py_None ? 0 : (curl_off_t)PyBytes_GET_SIZE(body);
-        curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, n ? self->hdr_post : self->hdr_get);
-        curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, n);
-        curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, b);
-    } else {
-        curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, self->hdr_get);
-        curl_easy_setopt(s->easy, CURLOPT_HTTPGET, 1L);
+    for (i = 0; i < n; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+        const char *method;
+        PyObject *path, *query = Py_None, *body = Py_None;
+        if (!PyTuple_Check(item) ||
+            !PyArg_ParseTuple(item, "sU|OO:request_many item", &method, &path, &query, &body))
+            goto prepare_error;
+        prepared = i + 1;
+        if (xfer_prepare(self, st, &xs[i], method, path, query, body, timeout_ms) < 0)
+            goto prepare_error;
     }
-
-    /* body (a bytes object we hold a reference to) stays alive meanwhile */
-    if (perform(st, s, &code) < 0)
+    if (run_transfers(st, xs, n) < 0)
         goto done;
-    if (code != CURLE_OK) {
-        /* "connected": the TLS session was up and the request went out */
-        curl_off_t pretransfer_us = 0;
-        long request_size = 0;
-        curl_easy_getinfo(s->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
-        curl_easy_getinfo(s->easy, CURLINFO_REQUEST_SIZE, &request_size);
-        jobo_raise_transfer_error(st, &resp, code, s->errbuf, timeout_ms / 1000.0,
-                                  pretransfer_us > 0 || request_size > 0 || resp.status > 0);
+    out = PyList_New(n);
+    if (out == NULL)
         goto done;
+    for (i = 0; i < n; i++) {
+        PyObject *r = xfer_result(st, &xs[i]);
+        if (r == NULL) {
+            if (PyErr_ExceptionMatches(PyExc_MemoryError) ||
+                !PyErr_ExceptionMatches(st->JoboError)) {
+                Py_CLEAR(out);
+                goto done;
+            }
+            r = take_exception();
+            if (r == NULL) {
+                Py_CLEAR(out);
+                goto done;
+            }
+        }
+        PyList_SET_ITEM(out, i, r);
     }
-    if (resp.status == 0) {
-        long status = 0;
-        curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
-        resp.status = status;
-    }
-    if (resp.status < 200 || resp.status >= 300) {
-        jobo_raise_http_error(st, &resp);
-        goto done;
-    }
-    if (resp.len == 0) {
-        jobo_raise_response_error(st, &resp, "the server sent an empty body where JSON was expected");
-        goto done;
-    }
-    tree = jobo_parse_nogil(resp.body, resp.len);
-    if (tree == NULL) {
-        jobo_raise_response_error(st, &resp, "the server sent a body that is not valid JSON");
-        goto done;
-    }
-    data = jobo_decode(st, tree);
-    if (data == NULL)
-        goto done;
-    jobo_usage_finish(&resp.usage, (long long)time(NULL));
-    usage = jobo_usage_object(st, &resp.usage);
-    if (usage == NULL)
-        goto done;
-    result = PyTuple_Pack(2, data, usage);
+    goto done;
+prepare_error:
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_TypeError, "requests items must be (method, path[, query[, body]])");
 done:
-    if (s != NULL)
-        slot_give_back(self, s);
-    jobo_delete_nogil(tree);
-    free(url);
-    jobo_response_free(&resp);
-    Py_XDECREF(data);
-    Py_XDECREF(usage);
-    return result;
+    for (i = 0; i < prepared; i++)
+        xfer_release(self, &xs[i]);
+    free(xs);
+    Py_XDECREF(seq);
+    return out;
 }
 
 static void
@@ -373,9 +529,10 @@ static int
 Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"base_url", "api_key", "user_agent", "ca_bundle",
-                             "connect_timeout", "timeout", "read_timeout", "max_body", NULL};
+                             "connect_timeout", "timeout", "read_timeout", "max_body",
+                             "proxy", NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
-    const char *base_url, *key, *ua_prefix, *ca_bundle = NULL;
+    const char *base_url, *key, *ua_prefix, *ca_bundle = NULL, *proxy = NULL;
     Py_ssize_t base_len, key_len, max_body = 64 * 1024 * 1024;
     double connect_timeout = 10.0, timeout = 30.0, read_timeout = 0.0;
     char *line = NULL;
@@ -386,9 +543,10 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_RuntimeError, "Transport is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#s#s|$zdddn:Transport", kwlist, &base_url,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#s#s|$zdddnz:Transport", kwlist, &base_url,
                                      &base_len, &key, &key_len, &ua_prefix, &ca_bundle,
-                                     &connect_timeout, &timeout, &read_timeout, &max_body))
+                                     &connect_timeout, &timeout, &read_timeout, &max_body,
+                                     &proxy))
         return -1;
     if (base_len < 9 || strncasecmp(base_url, "https://", 8) != 0) {
         jobo_raise_simple(st->ConfigurationError, "the base URL must start with https://");
@@ -417,6 +575,10 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
         snprintf(self->user_agent, n, "%s libcurl/%s", ua_prefix, vi->version);
     if (ca_bundle != NULL && ca_bundle[0] != '\0')
         self->ca_bundle = strdup(ca_bundle);
+    if (proxy != NULL && proxy[0] != '\0' && (self->proxy = strdup(proxy)) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
     if (self->base_url == NULL || self->masked_key == NULL || self->user_agent == NULL ||
         (ca_bundle != NULL && ca_bundle[0] != '\0' && self->ca_bundle == NULL)) {
         PyErr_NoMemory();
@@ -461,6 +623,7 @@ Transport_dealloc(TransportObject *self)
     free(self->masked_key);
     free(self->user_agent);
     free(self->ca_bundle);
+    zero_free(self->proxy); /* may carry proxy credentials */
     tp->tp_free((PyObject *)self);
     Py_DECREF(tp);
 }
@@ -493,6 +656,12 @@ get_user_agent(TransportObject *self, void *Py_UNUSED(c))
 }
 
 static PyObject *
+get_proxy_set(TransportObject *self, void *Py_UNUSED(c))
+{
+    return PyBool_FromLong(self->proxy != NULL);
+}
+
+static PyObject *
 get_closed(TransportObject *self, void *Py_UNUSED(c))
 {
     return PyBool_FromLong(self->closed);
@@ -511,6 +680,13 @@ static PyMethodDef Transport_methods[] = {
      "request(method, path, query=None, body=None, timeout=None) -> (data, usage)\n\n"
      "Perform one HTTPS request with the GIL released. Returns the decoded JSON\n"
      "body and a Usage record, or raises a typed JoboError."},
+    {"request_many", (PyCFunction)(void (*)(void))Transport_request_many,
+     METH_VARARGS | METH_KEYWORDS,
+     "request_many(requests, timeout=None) -> list\n\n"
+     "Perform several requests concurrently over one multi handle (GIL released).\n"
+     "requests: sequence of (method, path[, query[, body]]). Returns, in order,\n"
+     "(data, usage) for each success and the typed JoboError instance for each\n"
+     "failure (not raised). KeyboardInterrupt is raised."},
     {"close", (PyCFunction)Transport_close, METH_NOARGS,
      "close()\n\nClose idle connections; further requests raise JoboConfigurationError."},
     {NULL, NULL, 0, NULL},
@@ -522,6 +698,7 @@ static PyGetSetDef Transport_getset[] = {
     {"user_agent", (getter)get_user_agent, NULL, "The User-Agent header sent.", NULL},
     {"ca_bundle", (getter)get_ca_bundle, NULL, "The CA bundle file, or None.", NULL},
     {"closed", (getter)get_closed, NULL, "True once close() was called.", NULL},
+    {"has_proxy", (getter)get_proxy_set, NULL, "True when an explicit proxy is set.", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -11,6 +11,7 @@ friendly) and cJSON. Failures raise the typed exceptions of
 :mod:`jobo_enterprise.exceptions`.
 """
 
+from ._diagnostics import diagnostics
 from ._version import __version__
 from .client import JoboClient
 from .exceptions import (
@@ -34,6 +35,7 @@ from .models import Job, JobCompany, JobLocation, SearchResult, Usage
 
 __all__ = [
     "__version__",
+    "diagnostics",
     "JoboClient",
     "Job",
     "JobCompany",

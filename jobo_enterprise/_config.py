@@ -8,7 +8,7 @@ API key.
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
 from .exceptions import JoboConfigurationError
@@ -92,19 +92,73 @@ def resolve_base_url(environment: Optional[str], base_url: Optional[str]) -> str
     return url.rstrip("/")
 
 
-def resolve_ca_bundle(ca_bundle: Optional[str]) -> Optional[str]:
-    """The PEM file from the argument, else ``JOBO_CA_BUNDLE``; None means the
-    system trust store."""
-    if ca_bundle is None:
-        ca_bundle = os.environ.get("JOBO_CA_BUNDLE") or None
-    if ca_bundle is None:
-        return None
-    path = os.fspath(ca_bundle)
+SYSTEM_CA_FILES = (
+    "/etc/ssl/certs/ca-certificates.crt",  # Debian, Ubuntu, Alpine
+    "/etc/pki/tls/certs/ca-bundle.crt",  # Fedora, RHEL
+    "/etc/ssl/ca-bundle.pem",  # openSUSE
+    "/etc/pki/tls/cacert.pem",  # OpenELEC
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  # CentOS, RHEL 7
+    "/etc/ssl/cert.pem",  # macOS, Alpine, BSDs
+    "/usr/local/share/certs/ca-root-nss.crt",  # FreeBSD
+)
+
+
+def _checked(path: str, origin: str) -> str:
+    path = os.fspath(path)
     if not os.path.isfile(path):
-        raise JoboConfigurationError(f"the CA bundle {path!r} does not exist or is not a file")
+        raise JoboConfigurationError(f"the CA bundle {path!r} ({origin}) does not exist or is not a file")
     if not os.access(path, os.R_OK):
-        raise JoboConfigurationError(f"the CA bundle {path!r} is not readable")
+        raise JoboConfigurationError(f"the CA bundle {path!r} ({origin}) is not readable")
     return path
+
+
+def resolve_ca_bundle(ca_bundle: Optional[str]) -> Tuple[Optional[str], str]:
+    """The CA file to trust and where it came from, in this order:
+    ``ca_bundle=``, ``JOBO_CA_BUNDLE``, ``SSL_CERT_FILE``, certifi (if
+    installed), the system bundle locations. ``(None, "libcurl default")`` when
+    none exists. A file named explicitly (argument or variable) must exist."""
+    if ca_bundle is not None:
+        return _checked(ca_bundle, "ca_bundle="), "ca_bundle argument"
+    for var in ("JOBO_CA_BUNDLE", "SSL_CERT_FILE"):
+        value = os.environ.get(var)
+        if value:
+            return _checked(value, var), var
+    try:
+        import certifi  # optional
+
+        path = certifi.where()
+        if os.path.isfile(path):
+            return path, "certifi"
+    except Exception:  # not installed, or broken
+        pass
+    for path in SYSTEM_CA_FILES:
+        if os.path.isfile(path):
+            return path, "system"
+    return None, "libcurl default"
+
+
+PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
+
+
+def check_proxy(proxy: Optional[str]) -> Optional[str]:
+    """An explicit proxy URL, checked; None leaves libcurl to the standard
+    HTTPS_PROXY / NO_PROXY variables."""
+    if proxy is None:
+        return None
+    if not isinstance(proxy, str) or not proxy.strip():
+        raise JoboConfigurationError("proxy must be a URL such as http://proxy.internal:3128")
+    try:
+        parts = urlsplit(proxy.strip())
+        parts.port
+    except ValueError:
+        raise JoboConfigurationError("proxy is not a valid URL") from None
+    if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname:
+        raise JoboConfigurationError(
+            f"proxy must be a URL with one of the schemes {', '.join(PROXY_SCHEMES)} and a host"
+        )
+    if any(ord(c) <= 0x20 or ord(c) >= 0x7F for c in proxy.strip()):
+        raise JoboConfigurationError("proxy must be ASCII without spaces")
+    return proxy.strip()
 
 
 def check_timeout(name: str, value: Optional[float], *, allow_none: bool = False) -> Optional[float]:

@@ -3,6 +3,7 @@
     jobo search "data engineer" --page-size 5            # key from JOBO_API_KEY
     jobo search "data engineer" --page-size 5 --sandbox  # local sandbox, no key
     jobo search python --work-model remote --json
+    jobo diagnostics                                      # CA file, libcurl, TLS backend
 
 The key is never taken from the command line (it would show in ``ps`` and in
 shell history): set ``JOBO_API_KEY``, or use ``--sandbox``.
@@ -45,6 +46,10 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("--posted-after", help="ISO-8601 date-time")
     search.add_argument("--json", action="store_true", help="print the JSON result")
     _add_connection_args(search)
+
+    diag = sub.add_parser("diagnostics", help="print the CA file, libcurl, TLS backend and features")
+    diag.add_argument("--ca-bundle")
+    diag.add_argument("--json", action="store_true")
     return parser
 
 
@@ -174,6 +179,19 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_diagnostics(args: argparse.Namespace) -> int:
+    from ._diagnostics import diagnostics
+
+    info = diagnostics(args.ca_bundle)
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    width = max(len(k) for k in info)
+    for key, value in info.items():
+        print(f"{key.ljust(width)}  {value}")
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
@@ -181,6 +199,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return 2
     try:
+        if args.command == "diagnostics":
+            return _cmd_diagnostics(args)
         return _cmd_search(args)
     except JoboError as exc:
         print(f"jobo: error: {exc}", file=sys.stderr)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, Optional
+from typing import Any, List, Optional
 
-from . import _core
+from . import _core, _log
 from ._config import (
+    check_proxy,
     check_timeout,
     resolve_api_key,
     resolve_base_url,
@@ -17,7 +18,7 @@ from ._version import __version__
 from ._retry import RateLimitState, backoff, is_retryable, server_wait
 from .exceptions import JoboConfigurationError, JoboError, JoboTimeoutError
 from .models import Usage
-from .resources.jobs import JobsResource
+from .resources import CompaniesResource, FeedResource, JobsResource, LocationsResource
 
 __all__ = ["JoboClient"]
 
@@ -44,7 +45,8 @@ class JoboClient:
         connect_timeout: seconds to establish the connection (default 10).
         read_timeout: abort when no byte arrives for this long (default: off).
         feed_timeout: total seconds for feed calls (default 120).
-        ca_bundle: PEM file of trusted CAs; default ``JOBO_CA_BUNDLE``, else the
+        ca_bundle: PEM file of trusted CAs; default ``JOBO_CA_BUNDLE``, else
+            ``SSL_CERT_FILE``, else certifi's bundle if installed, else the
             system trust store. TLS verification cannot be switched off.
         max_retries: retries after a failed attempt (default 2): on 429, 502,
             503, 504 and on connection failures where no response arrived.
@@ -53,6 +55,10 @@ class JoboClient:
             at once. ``max_wait=0`` never waits.
         deadline: total seconds for all attempts of one call (default: none).
         max_body: largest response body accepted, in bytes (default 64 MiB).
+        proxy: proxy URL (``http://host:port``, ``socks5h://...``); default: the
+            standard ``HTTPS_PROXY``/``https_proxy`` and ``NO_PROXY`` variables.
+            HTTPS goes through it as a CONNECT tunnel: the proxy sees the host
+            and port, never the key.
 
     The API key is held only by the C transport; ``repr(client)`` shows it
     masked. Use the client as a context manager or call :meth:`close`.
@@ -74,6 +80,7 @@ class JoboClient:
         max_wait: float = 60.0,
         deadline: Optional[float] = None,
         max_body: int = DEFAULT_MAX_BODY,
+        proxy: Optional[str] = None,
     ) -> None:
         self._transport: Any = None
         base = resolve_base_url(environment, base_url)
@@ -92,7 +99,7 @@ class JoboClient:
         self._rng = random.Random()
         if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
             raise JoboConfigurationError("max_body must be a positive number of bytes")
-        ca = resolve_ca_bundle(ca_bundle)
+        ca, self._ca_source = resolve_ca_bundle(ca_bundle)
         self._transport = _core.Transport(
             base,
             resolve_api_key(api_key),
@@ -102,9 +109,15 @@ class JoboClient:
             timeout=self.timeout,
             read_timeout=self.read_timeout or 0.0,
             max_body=max_body,
+            proxy=check_proxy(proxy),
         )
         self._usage: Optional[Usage] = None
         self.jobs = JobsResource(self)
+        #: the official SDK's name for :attr:`jobs` (the same object)
+        self.search = self.jobs
+        self.feed = FeedResource(self)
+        self.companies = CompaniesResource(self)
+        self.locations = LocationsResource(self)
 
     # -- properties -------------------------------------------------------------
 
@@ -117,6 +130,12 @@ class JoboClient:
     def ca_bundle(self) -> Optional[str]:
         """The CA bundle file in use, or None for the system trust store."""
         return self._transport.ca_bundle
+
+    @property
+    def ca_source(self) -> str:
+        """Where the CA bundle came from: ``"ca_bundle argument"``,
+        ``"JOBO_CA_BUNDLE"``, ``"SSL_CERT_FILE"``, ``"certifi"``, ``"system"``."""
+        return self._ca_source
 
     @property
     def usage(self) -> Optional[Usage]:
@@ -133,14 +152,14 @@ class JoboClient:
 
     # -- running requests -------------------------------------------------------
 
-    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
+    def _execute(self, call: Any, timeout: Optional[float] = None, _attempt: int = 0) -> Any:
         """Run a Call: pacing, attempts, retries with backoff; returns the parsed result."""
         if timeout is None:
             timeout = self.feed_timeout if call.timeout_kind == "feed" else None
         else:
             timeout = check_timeout("timeout", timeout)
         stop = time.monotonic() + self.deadline if self.deadline is not None else None
-        attempt = 0
+        attempt = _attempt
         while True:
             self._pace(stop)
             attempt_timeout = timeout
@@ -153,24 +172,70 @@ class JoboClient:
                         retries_taken=attempt,
                     )
                 attempt_timeout = min(attempt_timeout or self.timeout, left)
+            started = time.perf_counter() if _log.enabled() else 0.0
             try:
                 data, usage = self._transport.request(
                     call.method, call.path, call.query, call.body, attempt_timeout
                 )
             except JoboError as exc:
                 exc.retries_taken = attempt
+                if started:
+                    _log.failure(call, exc, attempt, time.perf_counter() - started)
                 if exc.usage is not None:
                     self._usage = exc.usage
                     self._rate.update(exc.usage)
                 wait = self._retry_wait(exc, attempt, stop)
                 if wait is None:
                     raise
+                if _log.enabled():
+                    _log.retrying(call, wait, attempt + 1)
                 time.sleep(wait)  # interruptible: Ctrl-C raises KeyboardInterrupt here
                 attempt += 1
                 continue
+            if started:
+                _log.success(call, usage, attempt, time.perf_counter() - started)
             self._usage = usage
             self._rate.update(usage)
             return call.parse(data, usage)
+
+    def _execute_many(self, calls: List[Any]) -> List[Any]:
+        """Run several Calls concurrently over the client's connections.
+
+        Returns, in order, each parsed result, or the exception of a call that
+        failed for good (failed attempts are retried one by one with the usual
+        policy). The caller raises an exception when it reaches it, so results
+        before it are not lost.
+        """
+        if len(calls) == 1:
+            try:
+                return [self._execute(calls[0])]
+            except JoboError as exc:
+                return [exc]
+        self._pace(None)
+        outcomes = self._transport.request_many(
+            [(c.method, c.path, c.query, c.body) for c in calls]
+        )
+        results: List[Any] = []
+        for call, outcome in zip(calls, outcomes):
+            if isinstance(outcome, JoboError):
+                if outcome.usage is not None:
+                    self._usage = outcome.usage
+                    self._rate.update(outcome.usage)
+                wait = self._retry_wait(outcome, 0, None)
+                if wait is None:
+                    results.append(outcome)
+                    continue
+                time.sleep(wait)
+                try:  # the concurrent attempt was attempt 0
+                    results.append(self._execute(call, _attempt=1))
+                except JoboError as exc:
+                    results.append(exc)
+                continue
+            data, usage = outcome
+            self._usage = usage
+            self._rate.update(usage)
+            results.append(call.parse(data, usage))
+        return results
 
     def _retry_wait(self, exc: JoboError, attempt: int, stop: Optional[float]) -> Optional[float]:
         """Seconds to wait before the next attempt, or None to raise exc now."""

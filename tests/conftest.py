@@ -26,7 +26,8 @@ def sandbox():
 def _clean_env(monkeypatch):
     """Tests start without any JOBO_* configuration from the outer environment."""
     for name in ("JOBO_API_KEY", "JOBO_ENVIRONMENT", "JOBO_BASE_URL", "JOBO_CA_BUNDLE",
-                 "JOBO_LOG", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+                 "JOBO_LOG", "SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",
+                 "all_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
 
 

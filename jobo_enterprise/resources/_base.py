@@ -138,3 +138,28 @@ def path_segment(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise JoboValidationError(f"Parameter '{name}' must be a non-empty str or UUID.")
     return quote(value.strip(), safe="")
+
+
+def str_list(name: str, value: Any) -> List[str]:
+    """A list-valued body field: a list/tuple of str (or enums), or one str
+    (comma-separated values are split)."""
+    if isinstance(value, Enum):
+        return [value.value]
+    if isinstance(value, str):
+        if name in ("queries", "locations") or "," not in value:
+            return [value]  # "San Francisco, CA" is one location
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        out = []
+        for v in value:
+            v = wire(v)
+            if not isinstance(v, str):
+                raise JoboValidationError(
+                    f"Parameter '{name}' must be a list of strings, got an item of type "
+                    f"{type(v).__name__}."
+                )
+            out.append(v)
+        return out
+    raise JoboValidationError(
+        f"Parameter '{name}' must be a list of strings, got {type(value).__name__}."
+    )

@@ -1,38 +1,82 @@
-"""``client.jobs``: job search (GET /api/jobs)."""
+"""``client.jobs`` (also ``client.search``): search, advanced search, one job, paging."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from typing import Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 
-from ..models import SearchResult
-from ._base import Call, Resource, build_query, check_int
+from ..models import InclusionExclusionFilter, Job, RangeFilter, SearchResult
+from ._base import (
+    Call,
+    Resource,
+    build_query,
+    check_int,
+    json_body,
+    path_segment,
+    str_list,
+)
 
 StrOrList = Union[str, Sequence[str], None]
+When = Union[datetime, str, None]
+IncExc = Union[InclusionExclusionFilter, Dict[str, Any], None]
+Range = Union[RangeFilter, Dict[str, Any], None]
+
+# argument names of the advanced search body, in wire order
+ADVANCED_FIELDS = (
+    "queries",
+    "search_description",
+    "locations",
+    "sources",
+    "skills",
+    "companies",
+    "industries",
+    "work_models",
+    "employment_types",
+    "experience_levels",
+    "salary_usd",
+    "posted_after",
+    "posted_before",
+    "discovered_after",
+    "discovered_before",
+    "include_facets",
+    "include_fields",
+)
+_LIST_FIELDS = frozenset(
+    {"queries", "locations", "sources", "work_models", "employment_types",
+     "experience_levels", "include_facets", "include_fields"}
+)
+_FILTER_FIELDS = {
+    "skills": InclusionExclusionFilter,
+    "companies": InclusionExclusionFilter,
+    "industries": InclusionExclusionFilter,
+    "salary_usd": RangeFilter,
+}
 
 
-def _search_call(
+def search_call(
     *,
-    q: Optional[str],
-    page: int,
-    page_size: int,
-    location: Optional[str],
-    sources: StrOrList,
-    work_model: StrOrList,
-    employment_type: StrOrList,
-    experience_level: StrOrList,
-    posted_after: Union[datetime, str, None],
-    posted_before: Union[datetime, str, None],
-    discovered_after: Union[datetime, str, None],
-    discovered_before: Union[datetime, str, None],
-    min_salary_usd: Optional[int],
-    max_salary_usd: Optional[int],
-    skills: StrOrList,
-    industries: StrOrList,
-    search_description: Optional[bool],
-    include_facets: StrOrList,
-    include_fields: StrOrList,
+    q: Optional[str] = None,
+    page: int = 1,
+    page_size: int = 25,
+    location: Optional[str] = None,
+    sources: StrOrList = None,
+    work_model: StrOrList = None,
+    employment_type: StrOrList = None,
+    experience_level: StrOrList = None,
+    posted_after: When = None,
+    posted_before: When = None,
+    discovered_after: When = None,
+    discovered_before: When = None,
+    min_salary_usd: Optional[int] = None,
+    max_salary_usd: Optional[int] = None,
+    skills: StrOrList = None,
+    industries: StrOrList = None,
+    search_description: Optional[bool] = None,
+    include_facets: StrOrList = None,
+    include_fields: StrOrList = None,
 ) -> Call:
+    """The Call of GET /api/jobs."""
     check_int("page", page, 1)
     check_int("page_size", page_size, 1, 100)
     if min_salary_usd is not None:
@@ -65,8 +109,50 @@ def _search_call(
     return Call("GET", "/api/jobs", SearchResult._from_response, query=query)
 
 
+def advanced_body(filters: Dict[str, Any], page: int, page_size: int) -> bytes:
+    """The JSON body of POST /api/jobs/search from the advanced-search arguments."""
+    check_int("page", page, 1)
+    check_int("page_size", page_size, 1, 100)
+    fields = []
+    for name in ADVANCED_FIELDS:
+        value = filters.get(name)
+        if value is None:
+            continue
+        if name in _LIST_FIELDS:
+            value = str_list(name, value)
+        elif name in _FILTER_FIELDS:
+            value = _filter(name, value, _FILTER_FIELDS[name])
+        fields.append((name, value))
+    fields.append(("page", page))
+    fields.append(("page_size", page_size))
+    return json_body(fields)
+
+
+def _filter(name: str, value: Any, cls: type) -> Any:
+    from ..exceptions import JoboValidationError
+
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, dict):
+        try:
+            return cls(**value)
+        except (TypeError, ValueError) as exc:
+            raise JoboValidationError(f"Parameter '{name}' is not a valid {cls.__name__}: {exc}")
+    raise JoboValidationError(
+        f"Parameter '{name}' must be a {cls.__name__} or a dict, got {type(value).__name__}."
+    )
+
+
+def advanced_call(filters: Dict[str, Any], page: int, page_size: int) -> Call:
+    """The Call of POST /api/jobs/search."""
+    return Call("POST", "/api/jobs/search", SearchResult._from_response,
+                body=advanced_body(filters, page, page_size))
+
+
 class JobsResource(Resource):
-    """Job search. Reached as ``client.jobs`` (and ``client.search``)."""
+    """Jobs: ``client.jobs``, also reachable as ``client.search`` (the official
+    SDK's name), which answers ``search``, ``search_advanced``, ``iter_jobs``
+    and ``get_job`` too."""
 
     __slots__ = ()
 
@@ -81,10 +167,10 @@ class JobsResource(Resource):
         work_model: StrOrList = None,
         employment_type: StrOrList = None,
         experience_level: StrOrList = None,
-        posted_after: Union[datetime, str, None] = None,
-        posted_before: Union[datetime, str, None] = None,
-        discovered_after: Union[datetime, str, None] = None,
-        discovered_before: Union[datetime, str, None] = None,
+        posted_after: When = None,
+        posted_before: When = None,
+        discovered_after: When = None,
+        discovered_before: When = None,
         min_salary_usd: Optional[int] = None,
         max_salary_usd: Optional[int] = None,
         skills: StrOrList = None,
@@ -112,25 +198,172 @@ class JobsResource(Resource):
         >>> result = client.jobs.search("data engineer", page_size=5, work_model=["remote"])
         >>> result.total, result.jobs[0].title, result.usage.credits_used
         """
-        call = _search_call(
-            q=q,
-            page=page,
-            page_size=page_size,
-            location=location,
-            sources=sources,
-            work_model=work_model,
-            employment_type=employment_type,
-            experience_level=experience_level,
-            posted_after=posted_after,
-            posted_before=posted_before,
-            discovered_after=discovered_after,
-            discovered_before=discovered_before,
-            min_salary_usd=min_salary_usd,
-            max_salary_usd=max_salary_usd,
-            skills=skills,
-            industries=industries,
-            search_description=search_description,
-            include_facets=include_facets,
+        call = search_call(
+            q=q, page=page, page_size=page_size, location=location, sources=sources,
+            work_model=work_model, employment_type=employment_type,
+            experience_level=experience_level, posted_after=posted_after,
+            posted_before=posted_before, discovered_after=discovered_after,
+            discovered_before=discovered_before, min_salary_usd=min_salary_usd,
+            max_salary_usd=max_salary_usd, skills=skills, industries=industries,
+            search_description=search_description, include_facets=include_facets,
             include_fields=include_fields,
         )
         return self._run(call, timeout)
+
+    def search_advanced(
+        self,
+        *,
+        queries: StrOrList = None,
+        search_description: Optional[bool] = None,
+        locations: StrOrList = None,
+        sources: StrOrList = None,
+        skills: IncExc = None,
+        companies: IncExc = None,
+        industries: IncExc = None,
+        work_models: StrOrList = None,
+        employment_types: StrOrList = None,
+        experience_levels: StrOrList = None,
+        salary_usd: Range = None,
+        posted_after: When = None,
+        posted_before: When = None,
+        discovered_after: When = None,
+        discovered_before: When = None,
+        include_facets: StrOrList = None,
+        include_fields: StrOrList = None,
+        page: int = 1,
+        page_size: int = 25,
+        timeout: Optional[float] = None,
+    ) -> SearchResult:
+        """Advanced search (POST /api/jobs/search). Costs 1 credit per job returned.
+
+        ``queries`` are OR'd; a query starting with ``-`` excludes. ``skills``,
+        ``companies`` and ``industries`` take an
+        :class:`~jobo_enterprise.models.InclusionExclusionFilter` or a dict
+        ``{"include": [...], "exclude": [...]}``; ``salary_usd`` a
+        :class:`~jobo_enterprise.models.RangeFilter` or ``{"min": .., "max": ..}``.
+
+        >>> client.jobs.search_advanced(
+        ...     queries=["data engineer", "analytics engineer", "-intern"],
+        ...     locations=["Germany"], skills={"include": ["python"]},
+        ...     salary_usd={"min": 80000}, page_size=10)
+        """
+        filters = dict(
+            queries=queries, search_description=search_description, locations=locations,
+            sources=sources, skills=skills, companies=companies, industries=industries,
+            work_models=work_models, employment_types=employment_types,
+            experience_levels=experience_levels, salary_usd=salary_usd,
+            posted_after=posted_after, posted_before=posted_before,
+            discovered_after=discovered_after, discovered_before=discovered_before,
+            include_facets=include_facets, include_fields=include_fields,
+        )
+        return self._run(advanced_call(filters, page, page_size), timeout)
+
+    def get(self, job_id: Any, *, timeout: Optional[float] = None) -> Job:
+        """One job by id (GET /api/jobs/{id}); ``str`` or ``UUID``. Free.
+
+        Raises :class:`~jobo_enterprise.JoboNotFoundError` for an unknown id.
+        """
+        call = Call("GET", "/api/jobs/" + path_segment("job_id", job_id), Job._from_response)
+        return self._run(call, timeout)
+
+    def iter_pages(
+        self,
+        *,
+        page_size: int = 100,
+        max_items: Optional[int] = None,
+        prefetch: int = 4,
+        start_page: int = 1,
+        **filters: Any,
+    ) -> Iterator[SearchResult]:
+        """Every page of an advanced search, in order (POST /api/jobs/search).
+
+        Takes the filters of :meth:`search_advanced` (facets are not requested
+        unless ``include_facets`` is given). Stops at ``total_pages`` or at an
+        empty page and never requests a page past the last. ``max_items`` caps
+        the number of jobs (the last page is cut). ``prefetch`` pages (default
+        4) are fetched concurrently over the client's connections, in order;
+        ``prefetch=0`` fetches one page at a time.
+        """
+        _check_filters(filters)
+        check_int("page_size", page_size, 1, 100)
+        check_int("start_page", start_page, 1)
+        if max_items is not None:
+            check_int("max_items", max_items, 0)
+        check_int("prefetch", prefetch, 0, 16)
+        filters.setdefault("include_facets", [])
+        return _iter_pages(self._client, filters, page_size, max_items, prefetch, start_page)
+
+    def iter(
+        self,
+        *,
+        page_size: int = 100,
+        max_items: Optional[int] = None,
+        prefetch: int = 4,
+        **filters: Any,
+    ) -> Iterator[Job]:
+        """Every job of an advanced search, in order; see :meth:`iter_pages`.
+
+        >>> for job in client.jobs.iter(queries=["nurse"], locations=["US"], max_items=500):
+        ...     print(job.title)
+        """
+        pages = self.iter_pages(page_size=page_size, max_items=max_items, prefetch=prefetch,
+                                **filters)
+        return (job for page in pages for job in page.jobs)
+
+    # -- the official SDK's names ----------------------------------------------
+
+    def get_job(self, job_id: Any, *, timeout: Optional[float] = None) -> Job:
+        """Same as :meth:`get` (the official SDK's name)."""
+        return self.get(job_id, timeout=timeout)
+
+    def iter_jobs(self, *, page_size: int = 25, **filters: Any) -> Iterator[Job]:
+        """Same as :meth:`iter` (the official SDK's name and default page size)."""
+        return self.iter(page_size=page_size, **filters)
+
+
+def _check_filters(filters: Dict[str, Any]) -> None:
+    unknown = sorted(set(filters) - set(ADVANCED_FIELDS))
+    if unknown:
+        raise TypeError(
+            f"unexpected keyword argument(s): {', '.join(unknown)}; "
+            f"the search filters are: {', '.join(ADVANCED_FIELDS)}"
+        )
+    advanced_body(filters, 1, 1)  # validate every value now, before any request
+
+
+def _iter_pages(
+    client: Any,
+    filters: Dict[str, Any],
+    page_size: int,
+    max_items: Optional[int],
+    prefetch: int,
+    start_page: int,
+) -> Iterator[SearchResult]:
+    remaining = max_items
+    if remaining == 0:
+        return
+    first = client._execute(advanced_call(filters, start_page, page_size))
+    last_page = first.total_pages
+    if remaining is not None:
+        last_page = min(last_page, start_page - 1 + math.ceil(remaining / page_size))
+    page_no = start_page
+    pending: List[SearchResult] = [first]
+    while pending:
+        result = pending.pop(0)
+        if isinstance(result, BaseException):
+            raise result
+        jobs = result.jobs
+        if not jobs:
+            return
+        if remaining is not None:
+            if len(jobs) > remaining:
+                del jobs[remaining:]
+            remaining -= len(jobs)
+        yield result
+        if page_no >= last_page or remaining == 0:
+            return
+        if not pending:
+            upto = min(last_page, page_no + max(prefetch, 1))  # prefetch=0: one page
+            calls = [advanced_call(filters, p, page_size) for p in range(page_no + 1, upto + 1)]
+            pending = client._execute_many(calls)
+        page_no += 1

@@ -1,0 +1,37 @@
+"""``jobo_enterprise.diagnostics()``: what the SDK runs on, for bug reports."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from typing import Any, Dict, Optional
+
+from . import _core
+from ._config import resolve_ca_bundle
+from ._version import __version__
+
+
+def diagnostics(ca_bundle: Optional[str] = None) -> Dict[str, Any]:
+    """The CA file a client would use (and where it comes from), the libcurl
+    version, its TLS backend and features (HTTP/2, asynchronous DNS), the cJSON
+    version, Python and the platform. Contains no secret.
+
+    >>> import jobo_enterprise
+    >>> jobo_enterprise.diagnostics()["tls_backend"]
+    'OpenSSL/3.0.…'
+    """
+    info = _core.version_info()
+    ca_file, ca_source = resolve_ca_bundle(ca_bundle)
+    return {
+        "jobo_enterprise": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "libcurl": info["libcurl"],
+        "tls_backend": info["ssl"],
+        "http2": info["http2"],
+        "async_dns": info["async_dns"],
+        "ipv6": info["ipv6"],
+        "cjson": info["cjson"],
+        "ca_file": ca_file,
+        "ca_source": ca_source,
+    }

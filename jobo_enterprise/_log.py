@@ -1,0 +1,77 @@
+"""Request/response logging on ``logging.getLogger("jobo_enterprise")``.
+
+Off unless the logger is enabled for DEBUG: set ``JOBO_LOG=debug`` (a handler
+on stderr is installed at import) or configure logging yourself. A line is
+written per attempt: method, path and query, status, request id, credits,
+time. The API key is never in them: it is not in URLs, and messages are
+passed through :func:`redact` in case a server echoes it back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any
+
+logger = logging.getLogger("jobo_enterprise")
+
+# anything shaped like a Jobo key, or an X-Api-Key header line
+_KEYISH = re.compile(r"(jbe_(?:live|test)_)[A-Za-z0-9_\-]+|(?i:(x-api-key\s*[:=]\s*))\S+")
+
+
+def redact(text: str) -> str:
+    """Mask anything in ``text`` that looks like an API key."""
+    return _KEYISH.sub(lambda m: (m.group(1) or m.group(2)) + "[redacted]", text)
+
+
+def enabled() -> bool:
+    return logger.isEnabledFor(logging.DEBUG)
+
+
+def _target(call: Any) -> str:
+    if not call.query:
+        return call.path
+    from urllib.parse import urlencode
+
+    return call.path + "?" + urlencode(call.query)
+
+
+def success(call: Any, usage: Any, attempt: int, seconds: float) -> None:
+    logger.debug(
+        "%s %s -> 200 in %.1f ms (attempt %d, request id %s, credits used %s, remaining %s, "
+        "rate limit remaining %s)",
+        call.method, redact(_target(call)), seconds * 1000, attempt + 1,
+        usage.request_id, usage.credits_used, usage.credits_remaining,
+        usage.rate_limit_remaining,
+    )
+
+
+def failure(call: Any, exc: Exception, attempt: int, seconds: float) -> None:
+    logger.debug(
+        "%s %s -> %s in %.1f ms (attempt %d): %s",
+        call.method, redact(_target(call)), type(exc).__name__, seconds * 1000, attempt + 1,
+        redact(str(exc)),
+    )
+
+
+def retrying(call: Any, wait: float, attempt: int) -> None:
+    logger.debug("%s %s: retry %d in %.2f s", call.method, call.path, attempt, wait)
+
+
+def configure_from_environment() -> None:
+    """``JOBO_LOG=debug`` turns DEBUG logging of this package on, to stderr."""
+    level = os.environ.get("JOBO_LOG", "").strip().upper()
+    if not level:
+        return
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        level = "DEBUG"
+    logger.setLevel(level)
+    if not any(getattr(h, "_jobo", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        handler._jobo = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+
+
+configure_from_environment()

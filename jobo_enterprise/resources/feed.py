@@ -1,0 +1,237 @@
+"""``client.feed``: the bulk feed, the managed feed, and expired job ids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
+from uuid import UUID
+
+from ..exceptions import JoboResponseError, JoboValidationError
+from ..models import ExpiredJobIdsResponse, FeedPage, Job, LocationFilter
+from ._base import Call, Resource, build_query, check_int, json_body, str_list
+
+StrOrList = Union[str, Sequence[str], None]
+When = Union[datetime, str, None]
+Locations = Optional[Sequence[Union[LocationFilter, Dict[str, Any]]]]
+
+FEED_PATH = "/api/jobs/feed"
+MANAGED_FEED_PATH = "/api/jobs/feed/managed"
+EXPIRED_PATH = "/api/jobs/expired"
+
+
+_FEED_FILTERS = frozenset({"locations", "sources", "work_models", "employment_types",
+                           "experience_levels", "posted_after", "updated_after",
+                           "stable_scan", "batch_size"})
+_MANAGED_FILTERS = frozenset({"sources", "work_models", "posted_after", "updated_after",
+                              "batch_size"})
+
+
+def _check_names(method: str, given: Dict[str, Any], allowed: frozenset) -> None:
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        raise TypeError(f"{method}() got unexpected keyword argument(s): {', '.join(unknown)}")
+
+
+def _locations(value: Locations) -> Optional[List[LocationFilter]]:
+    if value is None:
+        return None
+    if isinstance(value, (LocationFilter, dict)):
+        value = [value]
+    out = []
+    for item in value:
+        if isinstance(item, LocationFilter):
+            out.append(item)
+        elif isinstance(item, dict):
+            try:
+                out.append(LocationFilter(**item))
+            except (TypeError, ValueError) as exc:
+                raise JoboValidationError(f"Parameter 'locations' has an invalid entry: {exc}")
+        else:
+            raise JoboValidationError(
+                "Parameter 'locations' must be a list of LocationFilter or dicts "
+                "with country, region, city."
+            )
+    return out
+
+
+def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[str, Any]) -> Call:
+    """The Call of a feed request. With a cursor only the cursor is sent: it
+    already carries the filters and batch size of the first request."""
+    if cursor is not None:
+        if not isinstance(cursor, str) or not cursor:
+            raise JoboValidationError("Parameter 'cursor' must be a non-empty string.")
+        body = json_body([("cursor", cursor)])
+    else:
+        check_int("batch_size", batch_size, 1, 1000)
+        pairs = []
+        for name, value in fields.items():
+            if value is None:
+                continue
+            if name == "locations":
+                value = _locations(value)
+            elif name in ("sources", "work_models", "employment_types", "experience_levels"):
+                value = str_list(name, value)
+            elif name == "stable_scan" and not isinstance(value, bool):
+                raise JoboValidationError("Parameter 'stable_scan' must be a bool.")
+            pairs.append((name, value))
+        pairs.append(("batch_size", batch_size))
+        body = json_body(pairs)
+    return Call("POST", path, FeedPage._from_response, body=body, timeout_kind="feed")
+
+
+def follow_cursors(fetch: Callable[[Optional[str]], FeedPage], prefetch: bool,
+                   client: Any) -> Iterator[FeedPage]:
+    """Pages of a cursor-paged endpoint until ``has_more`` is false or no cursor
+    comes back. A cursor that repeats raises JoboResponseError instead of looping.
+    With ``prefetch`` the next page is fetched while the caller consumes the
+    current one (one page ahead, so memory stays bounded)."""
+    seen = set()
+    page = fetch(None)
+    worker = None
+    try:
+        while True:
+            cursor = page.next_cursor if page.has_more else None
+            future = None
+            if cursor:
+                if cursor in seen:
+                    raise JoboResponseError(
+                        "the server returned a cursor it had already returned; "
+                        "stopping instead of looping",
+                        code="cursor_repeated",
+                        request_id=page.usage.request_id if page.usage else None,
+                    )
+                seen.add(cursor)
+                if prefetch:
+                    if worker is None:
+                        from concurrent.futures import ThreadPoolExecutor
+
+                        worker = ThreadPoolExecutor(1, thread_name_prefix="jobo-feed-prefetch")
+                    future = worker.submit(fetch, cursor)
+            yield page
+            if not cursor:
+                return
+            page = future.result() if future is not None else fetch(cursor)
+    finally:
+        if worker is not None:
+            # don't wait for a prefetch in flight (Ctrl-C, or the caller stopped early)
+            worker.shutdown(wait=False, cancel_futures=True)
+
+
+class FeedResource(Resource):
+    """The bulk job feed: ``client.feed``. Feed calls use the client's
+    ``feed_timeout`` (default 120 s)."""
+
+    __slots__ = ()
+
+    def get_jobs(
+        self,
+        *,
+        locations: Locations = None,
+        sources: StrOrList = None,
+        work_models: StrOrList = None,
+        employment_types: StrOrList = None,
+        experience_levels: StrOrList = None,
+        posted_after: When = None,
+        updated_after: When = None,
+        stable_scan: Optional[bool] = None,
+        cursor: Optional[str] = None,
+        batch_size: int = 1000,
+        timeout: Optional[float] = None,
+    ) -> FeedPage:
+        """One batch of the feed (POST /api/jobs/feed). Costs 0.5 credit per job.
+
+        ``locations`` takes :class:`~jobo_enterprise.models.LocationFilter`
+        objects or dicts (any entry matches; missing parts are wildcards).
+        Continue with ``cursor=page.next_cursor``: only the cursor is sent.
+
+        >>> page = client.feed.get_jobs(locations=[LocationFilter(country="US")],
+        ...                             work_models=["remote"], batch_size=500)
+        >>> page.jobs, page.next_cursor, page.has_more, page.estimated_total
+        """
+        fields = dict(locations=locations, sources=sources, work_models=work_models,
+                      employment_types=employment_types, experience_levels=experience_levels,
+                      posted_after=posted_after, updated_after=updated_after,
+                      stable_scan=stable_scan)
+        return self._run(feed_call(FEED_PATH, cursor, batch_size, fields), timeout)
+
+    def iter_pages(self, *, prefetch: bool = True, **filters: Any) -> Iterator[FeedPage]:
+        """Every batch of the feed, following cursors (see :meth:`iter_jobs`)."""
+        _check_names("iter_jobs", filters, _FEED_FILTERS)
+        first = feed_call(FEED_PATH, None, filters.get("batch_size", 1000),
+                          {k: v for k, v in filters.items() if k != "batch_size"})
+        return follow_cursors(
+            lambda cursor: self._client._execute(first) if cursor is None
+            else self._client._execute(feed_call(FEED_PATH, cursor, 1, {})),
+            prefetch, self._client)
+
+    def iter_jobs(self, *, prefetch: bool = True, **filters: Any) -> Iterator[Job]:
+        """Every job of the feed, following cursors until ``has_more`` is false.
+
+        Takes the filters of :meth:`get_jobs` (not ``cursor``). The next batch
+        is fetched while you consume the current one (``prefetch=False`` to
+        turn that off); at most two batches are held at a time.
+
+        >>> for job in client.feed.iter_jobs(sources=["greenhouse"], batch_size=1000):
+        ...     store(job)
+        """
+        return (job for page in self.iter_pages(prefetch=prefetch, **filters)
+                for job in page.jobs)
+
+    def get_managed_jobs(
+        self,
+        *,
+        sources: StrOrList = None,
+        work_models: StrOrList = None,
+        posted_after: When = None,
+        updated_after: When = None,
+        cursor: Optional[str] = None,
+        batch_size: int = 1000,
+        timeout: Optional[float] = None,
+    ) -> FeedPage:
+        """One batch of the managed feed (POST /api/jobs/feed/managed): jobs of
+        the account's managed companies. Sandbox keys get JoboPermissionError."""
+        fields = dict(sources=sources, work_models=work_models, posted_after=posted_after,
+                      updated_after=updated_after)
+        return self._run(feed_call(MANAGED_FEED_PATH, cursor, batch_size, fields), timeout)
+
+    def iter_managed_jobs(self, *, prefetch: bool = True, **filters: Any) -> Iterator[Job]:
+        """Every job of the managed feed, following cursors."""
+        _check_names("iter_managed_jobs", filters, _MANAGED_FILTERS)
+        first = feed_call(MANAGED_FEED_PATH, None, filters.pop("batch_size", 1000), filters)
+        pages = follow_cursors(
+            lambda cursor: self._client._execute(first) if cursor is None
+            else self._client._execute(feed_call(MANAGED_FEED_PATH, cursor, 1, {})),
+            prefetch, self._client)
+        return (job for page in pages for job in page.jobs)
+
+    def get_expired_job_ids(
+        self,
+        expired_since: When = None,
+        cursor: Optional[str] = None,
+        batch_size: int = 1000,
+        *,
+        timeout: Optional[float] = None,
+    ) -> ExpiredJobIdsResponse:
+        """Ids of jobs that expired since ``expired_since`` (GET /api/jobs/expired).
+
+        ``expired_since`` defaults to 24 hours ago on the server and may reach
+        back at most 7 days. ``batch_size`` 1–10000. Free.
+        """
+        check_int("batch_size", batch_size, 1, 10000)
+        query = build_query([("expired_since", expired_since), ("cursor", cursor),
+                             ("batch_size", batch_size)])
+        call = Call("GET", EXPIRED_PATH, ExpiredJobIdsResponse._from_response, query=query,
+                    timeout_kind="feed")
+        return self._run(call, timeout)
+
+    def iter_expired_job_ids(
+        self, expired_since: When = None, batch_size: int = 1000
+    ) -> Iterator[UUID]:
+        """Every expired job id since ``expired_since``, following cursors."""
+        check_int("batch_size", batch_size, 1, 10000)
+        pages = follow_cursors(
+            lambda cursor: self.get_expired_job_ids(
+                expired_since=None if cursor else expired_since, cursor=cursor,
+                batch_size=batch_size),
+            False, self._client)
+        return (job_id for page in pages for job_id in page.job_ids)
