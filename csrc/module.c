@@ -175,11 +175,14 @@ jobo_clear(PyObject *module)
     return 0;
 }
 
+/* curl_global_cleanup() is deliberately not called: at interpreter exit,
+ * daemon threads may still be inside a transfer (with the GIL released), and
+ * tearing libcurl's global state down under them would crash the process.
+ * The process exit reclaims it. */
 static void
 jobo_free(void *module)
 {
     jobo_clear((PyObject *)module);
-    curl_global_cleanup();
 }
 
 static PyMethodDef jobo_methods[] = {

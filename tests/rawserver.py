@@ -2,7 +2,8 @@
 
 It accepts connections (TLS with a throwaway CA, or plain TCP), reads one
 request per connection, records it, and answers with whatever bytes the test's
-``respond(request)`` returns (``None``: never answer, hold the connection).
+``respond(request)`` returns (``None``: never answer, hold the connection;
+``(bytes, "hold")``: send those bytes, then stall without closing).
 It counts every accepted connection, so a test can prove that nothing was sent.
 """
 
@@ -14,7 +15,7 @@ import ssl
 import tempfile
 import threading
 import time
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Optional
 
 from jobo_enterprise.sandbox.certs import issue_cert, make_ca, write_pem_files
 
@@ -47,7 +48,7 @@ def http_response(status: int, headers: Optional[dict] = None, body: bytes = b""
 
 
 class RawServer:
-    def __init__(self, respond: Optional[Callable[[bytes], Optional[bytes]]] = None,
+    def __init__(self, respond: Optional[Callable[[bytes], Any]] = None,
                  tls: bool = True) -> None:
         self.respond = respond or (lambda req: None)
         self.tls = tls
@@ -114,11 +115,13 @@ class RawServer:
                 rest += chunk
             self.requests.append(head + b"\r\n\r\n" + rest)
             answer = self.respond(head + b"\r\n\r\n" + rest)
-            if answer is None:
-                while not self._stop.is_set():  # hold the connection, say nothing
-                    time.sleep(0.02)
-                return
-            conn.sendall(answer)
+            hold = answer is None
+            if isinstance(answer, tuple):  # (bytes, "hold"): send them, then stall
+                answer, hold = answer[0], True
+            if answer:
+                conn.sendall(answer)
+            while hold and not self._stop.is_set():  # hold the connection, say nothing
+                time.sleep(0.02)
         except OSError:
             pass
         finally:

@@ -75,6 +75,7 @@ def search_call(
     search_description: Optional[bool] = None,
     include_facets: StrOrList = None,
     include_fields: StrOrList = None,
+    extra_params: Optional[Dict[str, Any]] = None,
 ) -> Call:
     """The Call of GET /api/jobs."""
     check_int("page", page, 1)
@@ -105,6 +106,7 @@ def search_call(
             ("page", page),
             ("page_size", page_size),
         ]
+        + list((extra_params or {}).items())
     )
     return Call("GET", "/api/jobs", SearchResult._from_response, query=query)
 
@@ -178,6 +180,7 @@ class JobsResource(Resource):
         search_description: Optional[bool] = None,
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
+        extra_params: Optional[Dict[str, Any]] = None,
         timeout: Optional[float] = None,
     ) -> SearchResult:
         """Search jobs (GET /api/jobs). Costs 1 credit per job returned.
@@ -193,7 +196,8 @@ class JobsResource(Resource):
         ``[]`` or ``""`` = none. ``page`` >= 1, ``page_size`` 1–100; anything
         else raises :class:`~jobo_enterprise.JoboValidationError` before a
         request is sent. ``timeout`` overrides the client's total timeout for
-        this call.
+        this call. ``extra_params`` adds query parameters this SDK version does
+        not know yet (encoded like the others).
 
         >>> result = client.jobs.search("data engineer", page_size=5, work_model=["remote"])
         >>> result.total, result.jobs[0].title, result.usage.credits_used
@@ -206,7 +210,7 @@ class JobsResource(Resource):
             discovered_before=discovered_before, min_salary_usd=min_salary_usd,
             max_salary_usd=max_salary_usd, skills=skills, industries=industries,
             search_description=search_description, include_facets=include_facets,
-            include_fields=include_fields,
+            include_fields=include_fields, extra_params=extra_params,
         )
         return self._run(call, timeout)
 
