@@ -8,6 +8,7 @@
  */
 #include "jobo.h"
 
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -93,23 +94,37 @@ json_str(const cJSON *obj, const char *name)
     return NULL;
 }
 
+/* A finite, non-negative number from a JSON number or a plain decimal string
+ * ("12", "12.5"); anything else (NaN, "inf", hex, exponents in strings) is
+ * ignored, so a hostile body cannot produce an absurd wait. */
 static int
 json_num(const cJSON *obj, const char *name, double *out)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    double v;
     if (cJSON_IsNumber(it)) {
-        *out = it->valuedouble;
-        return 1;
-    }
-    if (cJSON_IsString(it) && it->valuestring != NULL) {
-        char *end = NULL;
-        double v = strtod(it->valuestring, &end);
-        if (end != it->valuestring && *end == '\0') {
-            *out = v;
-            return 1;
+        v = it->valuedouble;
+    } else if (cJSON_IsString(it) && it->valuestring != NULL) {
+        const char *p = it->valuestring;
+        int digits = 0, dots = 0;
+        for (; *p; p++) {
+            if (*p >= '0' && *p <= '9')
+                digits++;
+            else if (*p == '.' && dots == 0)
+                dots++;
+            else
+                return 0;
         }
+        if (digits == 0 || digits > 18)
+            return 0;
+        v = strtod(it->valuestring, NULL);
+    } else {
+        return 0;
     }
-    return 0;
+    if (!isfinite(v) || v < 0 || v > 1e12)
+        return 0;
+    *out = v;
+    return 1;
 }
 
 /* The host named by a Location header, into out (empty if none). */

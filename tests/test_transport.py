@@ -318,3 +318,13 @@ def test_every_exception_is_a_jobo_error_and_pickles():
     assert str(clone) == str(exc)
     assert clone.retry_at == exc.retry_at and clone.request_id == "r1"
     assert KEY.encode() not in pickle.dumps(exc)
+
+
+@pytest.mark.parametrize("value", ['"nan"', '"inf"', '"-5"', '"0x10"', '"1e400"', "-3", '"12abc"',
+                                   "1e300"])
+def test_absurd_retry_after_values_in_the_body_are_ignored(value):
+    body = ('{"message":"later","retryAfter":%s}' % value).encode()
+    with RawServer(lambda r: http_response(429, {}, body)) as server, client_for(server) as c:
+        with pytest.raises(JoboRateLimitError) as info:
+            c.jobs.search()
+    assert info.value.retry_after is None and info.value.retry_at is None
