@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--latency-ms", type=float, default=0,
                    help="latency added before each API response")
     p.add_argument("--path-prefix", default="", help="serve the API under this base path")
+    p.add_argument("--cursor-ttl", type=float, default=3600,
+                   help="seconds a feed cursor stays valid after it was issued (default 3600)")
+    p.add_argument("--legacy-feed-limit", type=int, default=10_000,
+                   help="jobs a stable_scan=false feed may page through (default 10000)")
+    p.add_argument("--prerender", action="store_true",
+                   help="build every job's JSON at start (slower start, fast first feed scan)")
     p.add_argument("--verbose", action="store_true", help="log each request to stderr")
     return p
 
@@ -48,7 +54,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     sandbox = Sandbox(seed=args.seed, jobs=args.jobs, host=args.host, port=args.port,
                       http_port=None if args.http_port < 0 else args.http_port,
                       state_dir=args.state_dir, latency_ms=args.latency_ms,
-                      path_prefix=args.path_prefix, verbose=args.verbose)
+                      path_prefix=args.path_prefix, verbose=args.verbose,
+                      cursor_ttl=args.cursor_ttl, legacy_feed_limit=args.legacy_feed_limit,
+                      prerender=args.prerender)
     try:
         sandbox.start()
         try:

@@ -4,6 +4,18 @@ Plans (``PLANS``) declare which route *groups* they may call (``search``, ``feed
 ``free``, ``managed``), their rate limit (requests per fixed window, per key) and
 their starting credit balance. All state is per :class:`Accounts` instance and guarded
 by one lock.
+
+Every sandbox plan lacks the ``managed`` group, so the managed feed answers 403 to all
+default keys. :data:`EXTRA_PLANS` holds plans that are not default keys but can be
+created with :meth:`Accounts.create_key` (``enterprise``: every group, including the
+managed feed).
+
+Credits are kept exactly, in thousandths (the feed costs 0.5 credit per job). Headers
+and :meth:`Accounts.balance` show whole credits: the balance rounded *down*, and as
+``X-Credits-Used`` the drop of that shown balance, so that ``used + remaining`` always
+equals the previous ``remaining`` and the sum of ``X-Credits-Used`` over a session is the
+exact total cost rounded down (two feed pages of 3 jobs: 1.5 + 1.5 credits, shown as 2
+then 1 from a whole balance).
 """
 
 from __future__ import annotations
@@ -13,9 +25,10 @@ import secrets
 import string
 import threading
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Optional
 
-__all__ = ["Plan", "PLANS", "PLAN_NAMES", "Account", "Accounts", "RateDecision"]
+__all__ = ["Plan", "PLANS", "EXTRA_PLANS", "PLAN_NAMES", "Account", "Accounts",
+           "RateDecision", "Charge"]
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -42,11 +55,20 @@ PLANS: Dict[str, Plan] = {
 }
 PLAN_NAMES = tuple(PLANS)
 
+EXTRA_PLANS: Dict[str, Plan] = {
+    "enterprise": Plan("enterprise", _ALL | {"managed"}, 100_000, 60, 1_000_000),
+}
+_MILLI = 1000
+
+
+def _to_milli(credits: float) -> int:
+    return int(round(credits * _MILLI))
+
 
 class Account:
     """One API key's state."""
 
-    __slots__ = ("key", "plan", "groups", "rate_limit", "window", "balance", "revoked",
+    __slots__ = ("key", "plan", "groups", "rate_limit", "window", "milli", "revoked",
                  "window_reset", "window_count")
 
     def __init__(self, key: str, plan: Plan, credits: Optional[int] = None,
@@ -56,10 +78,34 @@ class Account:
         self.groups = plan.groups
         self.rate_limit = plan.rate_limit if rate_limit is None else rate_limit
         self.window = plan.window if window is None else window
-        self.balance = plan.credits if credits is None else credits
+        self.milli = _to_milli(plan.credits if credits is None else credits)
         self.revoked = plan.revoked
         self.window_reset = 0
         self.window_count = 0
+
+    @property
+    def balance(self) -> int:
+        """Whole credits left (the exact balance rounded down)."""
+        return self.milli // _MILLI
+
+    @property
+    def exact_balance(self) -> float:
+        return self.milli / _MILLI
+
+
+class Charge:
+    """The outcome of :meth:`Accounts.charge`: ``ok``, ``used`` (whole credits shown as
+    ``X-Credits-Used``), ``remaining`` (whole credits left), ``required`` (the cost
+    rounded up, for ``X-Credits-Required``) and ``exact`` (the exact cost)."""
+
+    __slots__ = ("ok", "used", "remaining", "required", "exact")
+
+    def __init__(self, ok: bool, used: int, remaining: int, required: int, exact: float):
+        self.ok = ok
+        self.used = used
+        self.remaining = remaining
+        self.required = required
+        self.exact = exact
 
 
 class RateDecision:
@@ -87,13 +133,21 @@ class Accounts:
 
     def create_key(self, plan: str = "full", credits: Optional[int] = None,
                    rate_limit: Optional[int] = None, window: Optional[int] = None) -> str:
-        """A new key on ``plan`` with its own fresh balance and window (optionally
-        overriding the plan's credits, rate limit and window)."""
-        if plan not in PLANS:
-            raise ValueError(f"unknown plan {plan!r}; plans: {', '.join(PLANS)}")
+        """A new key on ``plan`` (one of :data:`PLANS` or :data:`EXTRA_PLANS`) with its
+        own fresh balance and window (optionally overriding the plan's credits, rate
+        limit and window)."""
+        spec = PLANS.get(plan) or EXTRA_PLANS.get(plan)
+        if spec is None:
+            raise ValueError(f"unknown plan {plan!r}; plans: "
+                             f"{', '.join(list(PLANS) + list(EXTRA_PLANS))}")
+        for name, value in (("credits", credits), ("rate_limit", rate_limit),
+                            ("window", window)):
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, (int, float)) or value < 0):
+                raise ValueError(f"{name} must be a number >= 0")
         key = "jbe_test_" + "".join(secrets.choice(_ALPHABET) for _ in range(32))
         with self._lock:
-            self._by_key[key] = Account(key, PLANS[plan], credits, rate_limit, window)
+            self._by_key[key] = Account(key, spec, credits, rate_limit, window)
         return key
 
     def revoke(self, key: str) -> bool:
@@ -111,7 +165,7 @@ class Accounts:
             for name, key in self.default_keys.items():
                 plan = PLANS[name]
                 account = self._by_key[key]
-                account.balance = plan.credits
+                account.milli = _to_milli(plan.credits)
                 account.revoked = plan.revoked
                 account.window_reset = 0
                 account.window_count = 0
@@ -137,14 +191,23 @@ class Accounts:
             return RateDecision(True, account.rate_limit,
                                 account.rate_limit - account.window_count, account.window_reset)
 
-    def charge(self, account: Account, cost: int) -> Tuple[bool, int]:
-        """Deduct ``cost`` if the balance covers it: (ok, balance after / current)."""
+    def charge(self, account: Account, cost: float) -> Charge:
+        """Deduct ``cost`` credits (may be fractional) if the exact balance covers it."""
+        milli = _to_milli(cost)
+        required = -(-milli // _MILLI)
         with self._lock:
-            if cost > account.balance:
-                return False, account.balance
-            account.balance -= cost
-            return True, account.balance
+            before = account.milli // _MILLI
+            if milli > account.milli:
+                return Charge(False, 0, before, required, milli / _MILLI)
+            account.milli -= milli
+            after = account.milli // _MILLI
+            return Charge(True, before - after, after, required, milli / _MILLI)
 
     def balance(self, key: str) -> Optional[int]:
+        """Whole credits left on ``key`` (rounded down), None for an unknown key."""
         account = self._by_key.get(key)
         return None if account is None else account.balance
+
+    def exact_balance(self, key: str) -> Optional[float]:
+        account = self._by_key.get(key)
+        return None if account is None else account.exact_balance

@@ -3,26 +3,33 @@
 ``App.handle(request)`` does, in order:
 
 1. strip the configured base path prefix (``path_prefix``, e.g. ``/v1``);
-2. apply the first *wrapper* whose prefix regex matches (e.g. a later
-   ``/__fault/<spec>/...``): the wrapper gets the request with the prefix removed and
-   ``inner`` (steps 3-9) to call or not;
+2. apply the first *wrapper* whose prefix regex matches the raw (not yet
+   percent-decoded) path (e.g. ``/__fault/<spec>/...``, see :mod:`.faults`): the wrapper
+   gets the request with the prefix removed and ``inner`` (steps 3-9) to call or not;
 3. route (404 / 405);  internal routes stop here: no key, no latency, not counted;
 4. ``--latency-ms`` sleep;
 5. authenticate ``X-Api-Key`` (401; query-string keys are ignored);
 6. rate-limit per key (429, ``Retry-After`` = reset - now, body ``retryAfter``);
 7. plan check: the route's group must be in the key's plan (403);
 8. run the handler (which returns a :class:`Response` or raises :class:`ApiError`);
-9. for a 2xx, charge ``response.cost`` credits (402 when the balance cannot cover it).
+9. for a 2xx, charge ``response.cost`` credits (402 when the balance cannot cover it;
+   fractional costs are kept exactly, see :mod:`.accounts`).
 
 Every response gets ``Date`` (from the same ``now`` as the rate limit), ``X-Request-Id``
 and ``X-RateLimit-*``; a 2xx also ``X-Credits-Used`` and ``X-Credits-Remaining``.
 Failed requests never cost credits.
+
+Test hooks on every response: ``X-Connection-Id`` (the number of the TCP connection,
+added by :mod:`.http11`); ``X-Echo`` copying the request's ``X-Echo-Request`` header or
+its ``echo`` query parameter; and with ``?echo=<token>``, a 2xx JSON object body also
+gets ``"echo": "<token>"`` and ``"connection_id": <n>`` as its first members.
 """
 
 from __future__ import annotations
 
 import collections
 import email.utils
+import json
 import re
 import secrets
 import sys
@@ -30,6 +37,7 @@ import threading
 import time
 import traceback
 from typing import Callable, Dict, List, Optional, Pattern, Tuple
+from urllib.parse import unquote
 
 from .accounts import PLANS, Account, Accounts
 from .data import Dataset
@@ -51,9 +59,19 @@ def http_date(ts: int) -> str:
 
 
 class App:
+    """The request pipeline of one sandbox; ``cursor_ttl`` (seconds a feed cursor stays
+    valid after it was issued) and ``legacy_feed_limit`` (jobs a ``stable_scan=false``
+    feed scan may page through) can be changed at any time."""
+
     def __init__(self, dataset: Dataset, seed: int = 1, latency_ms: float = 0,
-                 path_prefix: str = "", verbose: bool = False):
+                 path_prefix: str = "", verbose: bool = False,
+                 cursor_ttl: float = 3600, legacy_feed_limit: int = 10_000):
         self.dataset = dataset
+        self.cursor_ttl = cursor_ttl
+        self.legacy_feed_limit = legacy_feed_limit
+        self.cursor_secret = secrets.token_bytes(32)
+        self.cursor_generation = 0
+        self.stop_event = threading.Event()
         self.engine = SearchEngine(dataset)
         self.accounts = Accounts(seed)
         self.router = Router()
@@ -68,9 +86,22 @@ class App:
         self._by_route: Dict[str, int] = collections.Counter()
         self._by_status: Dict[str, int] = collections.Counter()
         self._connections: Dict[str, int] = collections.Counter()
+        self._by_connection: Dict[str, int] = collections.Counter()
+        self._next_connection = 0
         self._tls_failures = 0
-        from . import endpoints  # registers the routes
+        from . import endpoints, faults  # register the routes and the fault prefix
         endpoints.register(self)
+        faults.install(self)
+
+    def expire_cursors(self) -> None:
+        """Make every feed cursor issued so far stale (409 on its next use)."""
+        with self._stats_lock:
+            self.cursor_generation += 1
+
+    def next_connection_id(self) -> int:
+        with self._stats_lock:
+            self._next_connection += 1
+            return self._next_connection
 
     # -- extension points ------------------------------------------------------
     def add_wrapper(self, prefix_regex: str, wrapper: Wrapper) -> None:
@@ -98,7 +129,8 @@ class App:
         """Counters since start: API requests (internal routes excluded) in total, per
         plan (``anonymous`` = no or unknown key) and per route, responses per status,
         TCP connections accepted per port kind (``https``, ``http``), failed TLS
-        handshakes, and the credit balance of each default key."""
+        handshakes, the credit balance of each default key (whole credits), and the
+        requests (internal ones included) per connection id."""
         with self._stats_lock:
             return {
                 "requests_total": self._requests_total,
@@ -110,6 +142,7 @@ class App:
                 "tls_handshake_failures": self._tls_failures,
                 "credits_remaining": {plan: self.accounts.balance(key)
                                       for plan, key in self.accounts.default_keys.items()},
+                "requests_by_connection": dict(self._by_connection),
             }
 
     # -- the pipeline ------------------------------------------------------------------
@@ -127,10 +160,32 @@ class App:
                                    req.now)
         resp.headers = [("Date", http_date(req.now)),
                         ("X-Request-Id", "req_" + secrets.token_hex(8))] + resp.headers
-        if not req.context.get("internal"):
-            with self._stats_lock:
+        echo = req.query.get("echo")
+        if echo is not None:
+            self._echo_body(resp, echo, req.connection_id)
+        else:
+            echo = req.headers.get("x-echo-request")
+        if echo is not None:
+            resp.headers.append(("X-Echo", echo.replace("\r", " ").replace("\n", " ")))
+        with self._stats_lock:
+            if req.connection_id:
+                self._by_connection[str(req.connection_id)] += 1
+            if not req.context.get("internal"):
                 self._by_status[str(resp.status)] += 1
         return resp
+
+    @staticmethod
+    def _echo_body(resp: Response, token: str, connection_id: int) -> None:
+        if not 200 <= resp.status < 300 or resp.faulted or resp.transmit is not None \
+                or resp.content_length is not None:
+            return
+        prefix = b'"echo":' + json.dumps(token).encode() + b',"connection_id":%d' % connection_id
+        body = resp.body
+        if isinstance(body, dict):
+            resp.body = dict({"echo": token, "connection_id": connection_id}, **body)
+        elif isinstance(body, (bytes, bytearray)) and body[:1] == b"{":
+            rest = bytes(body[1:]).lstrip()
+            resp.body = b"{" + prefix + (b"" if rest[:1] == b"}" else b",") + rest
 
     def error(self, status: int, message: str) -> Response:
         """A complete error response outside any route (malformed HTTP etc.)."""
@@ -147,10 +202,14 @@ class App:
                 req.path = req.path[len(p):] or "/"
             else:
                 raise ApiError(404, f"No endpoint at {req.path}")
+            raw = req.raw_path
+            if raw == p or raw.startswith(p + "/"):
+                req.raw_path = raw[len(p):] or "/"
         for regex, wrapper in self.wrappers:
-            m = regex.match(req.path)
+            m = regex.match(req.raw_path)
             if m is not None:
-                req.path = req.path[m.end():] or "/"
+                req.raw_path = req.raw_path[m.end():] or "/"
+                req.path = unquote(req.raw_path, errors="replace")
                 return wrapper(req, m, self._inner)
         return self._inner(req)
 
@@ -208,17 +267,18 @@ class App:
         return resp
 
     def _charge(self, account: Account, resp: Response) -> Response:
-        cost = int(resp.cost)
-        ok, balance = self.accounts.charge(account, cost)
-        if not ok:
+        charge = self.accounts.charge(account, resp.cost)
+        if not charge.ok:
+            exact = charge.exact
+            need = int(exact) if float(exact).is_integer() else exact
             return ApiError(
-                402, f"Insufficient credits: this request needs {cost} credits, "
-                     f"balance is {balance}",
-                headers=[("X-Credits-Required", str(cost)),
-                         ("X-Credits-Balance", str(balance))],
+                402, f"Insufficient credits: this request needs {need} credits, "
+                     f"balance is {charge.remaining}",
+                headers=[("X-Credits-Required", str(charge.required)),
+                         ("X-Credits-Balance", str(charge.remaining))],
             ).to_response()
-        resp.headers = [("X-Credits-Used", str(cost)),
-                        ("X-Credits-Remaining", str(balance))] + resp.headers
+        resp.headers = [("X-Credits-Used", str(charge.used)),
+                        ("X-Credits-Remaining", str(charge.remaining))] + resp.headers
         return resp
 
     def _plan_of(self, key: Optional[str]) -> str:

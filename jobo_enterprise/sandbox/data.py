@@ -9,9 +9,10 @@ True
 ``generate(seed, jobs)`` always builds the same data for the same ``seed``, ``jobs``,
 ``companies`` and ``anchor`` (the "now" of the dataset: by default today's midnight UTC,
 so ``date_posted`` spans the 90 days before it). Each :class:`JobRecord` holds the public
-JSON document (``doc``, API.md §5 Job, never mutated) plus hidden fields used for search
-and for later endpoints (``expires_at``, annualised USD salary, lowercase filter keys,
-search haystacks). Each :class:`CompanyRecord` holds a JobCompany document (``doc``) and
+JSON document (``doc``, API.md §5 Job, never mutated; built on first use from the job's
+own seed) plus hidden fields used for search, feeds and expired ids (``expires_at``,
+drawn around the real current time, annualised USD salary, lowercase filter keys,
+structured ``places``, search haystacks). Each :class:`CompanyRecord` holds a JobCompany document (``doc``) and
 a full profile (``profile``, API.md §5 Company).
 
 Compensation is annualised to USD for the salary filters with fixed exchange rates
@@ -28,14 +29,14 @@ import re
 import threading
 import time
 import uuid
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from . import _vocab as V
 from .gazetteer import CITIES, City, fold
 
 __all__ = [
     "Dataset", "JobRecord", "CompanyRecord", "generate", "HEAVY_FIELDS", "ALL_FIELDS_MASK",
-    "fields_mask", "WORK_MODELS", "EMPLOYMENT_TYPES", "EXPERIENCE_LEVELS", "PERIODS",
+    "fields_mask", "CACHE_DOCS_MAX", "WORK_MODELS", "EMPLOYMENT_TYPES", "EXPERIENCE_LEVELS", "PERIODS",
     "SOURCES", "FX_TO_USD", "ANNUAL_FACTOR", "iso", "dumps",
 ]
 
@@ -134,33 +135,73 @@ class CompanyRecord:
 
 
 class JobRecord:
-    """One synthetic job: the public ``doc`` plus hidden fields for search."""
+    """One synthetic job: the public document plus hidden fields for search and feeds.
+
+    ``doc`` (the API.md §5 Job) is built on first use from the job's own random seed
+    (``body_seed``), so a large dataset costs little until its jobs are served. The
+    hidden fields (``expires_at``, annualised USD salary, lowercase filter keys,
+    ``places`` for structured location filters, ``text_lc`` search haystack) are
+    filled at generation time, except ``text_lc`` (built by search when needed)."""
 
     __slots__ = (
-        "idx", "id", "doc", "company", "family", "title_lc", "text_lc", "source",
-        "work_model", "employment_type", "experience_level", "skills", "industries",
-        "location_keys", "posted_at", "created_at", "updated_at", "expires_at",
-        "salary_min_usd", "salary_max_usd",
+        "idx", "id", "_doc", "_ds", "company", "family", "title", "norm", "title_lc",
+        "text_lc", "source", "work_model", "employment_type", "experience_level", "skills",
+        "skill_parts", "industries", "location_keys", "places", "loc_docs", "first_city",
+        "comp", "posted_at", "created_at", "updated_at", "valid_through", "expires_at",
+        "salary_min_usd", "salary_max_usd", "body_seed",
     )
 
     def __init__(self, **kw):
+        self._doc = None
+        self._ds = None
         for k, v in kw.items():
             setattr(self, k, v)
 
+    @property
+    def doc(self) -> dict:
+        """The public JSON document (a dict; never mutate it)."""
+        doc = self._doc
+        if doc is None:
+            doc = self._ds.doc_of(self) if self._ds is not None else _build_doc(self)
+        return doc
+
+
+# Datasets larger than this keep only the full JSON bytes of each served job, not the
+# document dicts (about 5 KiB instead of about 15 KiB per job).
+CACHE_DOCS_MAX = 20_000
+
 
 class Dataset:
-    """The generated jobs and companies, with id indexes and a JSON cache."""
+    """The generated jobs and companies, with id indexes and a JSON cache.
+
+    ``cache_docs`` (default: ``len(jobs) <= CACHE_DOCS_MAX``) keeps each job's document
+    dict once built; otherwise only the full-field JSON bytes are cached and ``doc`` is
+    decoded from them. :meth:`prerender` builds every job's JSON up front."""
 
     def __init__(self, seed: int, anchor: int, jobs: List[JobRecord],
-                 companies: List[CompanyRecord]):
+                 companies: List[CompanyRecord], cache_docs: Optional[bool] = None,
+                 expiry_ref: Optional[int] = None):
         self.seed = seed
         self.anchor = anchor
+        self.expiry_ref = anchor if expiry_ref is None else expiry_ref
         self.jobs = jobs
         self.companies = companies
+        self.cache_docs = len(jobs) <= CACHE_DOCS_MAX if cache_docs is None else cache_docs
+        for job in jobs:
+            job._ds = self
         self.jobs_by_id: Dict[str, JobRecord] = {j.id: j for j in jobs}
         self.companies_by_id: Dict[str, CompanyRecord] = {c.id: c for c in companies}
         self._json: Dict[int, bytes] = {}
         self._lock = threading.Lock()
+
+    def doc_of(self, job: JobRecord) -> dict:
+        if self.cache_docs:
+            doc = job._doc
+            if doc is None:
+                doc = job._doc = _build_doc(job)  # a race only rebuilds an equal dict
+            return doc
+        data = self._json.get(job.idx * 64 + ALL_FIELDS_MASK)
+        return json.loads(data) if data is not None else _build_doc(job)
 
     def job_json(self, job: JobRecord, mask: int = ALL_FIELDS_MASK) -> bytes:
         """The job's compact UTF-8 JSON with only the heavy fields in ``mask`` (cached:
@@ -168,13 +209,24 @@ class Dataset:
         key = job.idx * 64 + mask
         data = self._json.get(key)
         if data is None:
-            doc = job.doc
-            if mask != ALL_FIELDS_MASK:
+            if mask == ALL_FIELDS_MASK:
+                doc = job._doc if job._doc is not None else (
+                    self.doc_of(job) if self.cache_docs else _build_doc(job))
+                data = dumps(doc)
+                self._json[key] = data  # a race only recomputes identical bytes
+            else:
+                doc = job.doc
                 drop = {f for i, f in enumerate(HEAVY_FIELDS) if not mask & (1 << i)}
-                doc = {k: v for k, v in doc.items() if k not in drop}
-            data = dumps(doc)
-            self._json[key] = data  # a race only recomputes identical bytes
+                data = dumps({k: v for k, v in doc.items() if k not in drop})
+                if self.cache_docs:
+                    self._json[key] = data
         return data
+
+    def prerender(self) -> None:
+        """Build and cache the full JSON of every job (for benchmarks that stream the
+        whole dataset: about 0.1 ms per job once, then free)."""
+        for job in self.jobs:
+            self.job_json(job)
 
     def company_json(self, company: CompanyRecord) -> bytes:
         return dumps(company.profile)
@@ -260,9 +312,50 @@ def _location_keys(city: Optional[City], country: str, cc: str) -> frozenset:
     return out
 
 
+_LOC_DOCS: Dict[object, dict] = {}
+
+
 def _location_doc(city: City) -> dict:
-    return {"location": city.display_name, "city": city.name, "region": city.region,
-            "country": city.country, "latitude": city.latitude, "longitude": city.longitude}
+    """The JobLocation of a city (one shared dict per city: never mutated)."""
+    doc = _LOC_DOCS.get(city)
+    if doc is None:
+        doc = _LOC_DOCS[city] = {
+            "location": city.display_name, "city": city.name, "region": city.region,
+            "country": city.country, "latitude": city.latitude,
+            "longitude": city.longitude}
+    return doc
+
+
+def _remote_doc(country: str) -> dict:
+    key = ("remote", country)
+    doc = _LOC_DOCS.get(key)
+    if doc is None:
+        doc = _LOC_DOCS[key] = {"location": f"Remote - {country}", "city": None,
+                                "region": None, "country": country, "latitude": None,
+                                "longitude": None}
+    return doc
+
+
+def _keyset(*names: Optional[str]) -> FrozenSet[str]:
+    return frozenset(fold(n) for n in names if n)
+
+
+_PLACES: Dict[object, tuple] = {}
+
+
+def _place(city: Optional[City], country: str, cc: str) -> tuple:
+    """(city keys, region keys, country keys) of one job location, folded (lowercase,
+    accents stripped), for the feed's structured ``locations`` filter."""
+    key = city if city is not None else cc
+    place = _PLACES.get(key)
+    if place is None:
+        if city is None:
+            place = (frozenset(), frozenset(), _keyset(country, cc))
+        else:
+            place = (_keyset(city.name), _keyset(city.region, city.region_code),
+                     _keyset(city.country, city.country_code))
+        _PLACES[key] = place
+    return place
 
 
 _INDUSTRY_WHAT = {
@@ -524,13 +617,105 @@ def _description(rng, company: CompanyRecord, fam: dict, title: str, city: Optio
     return "\n\n".join(parts)
 
 
+_FAMILY_BY_KEY = {f["key"]: f for f in V.FAMILIES}
+
+
+def _build_doc(job: JobRecord) -> dict:
+    """The public document of ``job``, drawn from its own seed (deterministic)."""
+    rng = random.Random(job.body_seed)
+    fam = _FAMILY_BY_KEY[job.family]
+    company = job.company
+    must_hard, pref_hard, must_soft, pref_soft = job.skill_parts
+    first_city = job.first_city
+    cc = first_city.country_code if first_city else company.country_code
+    edu = fam["education"]
+    quals = {
+        "must_have": {
+            "education": [edu[0]] if rng.random() < 0.7 else [],
+            "certifications": _pick(rng, fam["certs"], 1) if rng.random() < 0.35 else [],
+            "skills": [{"name": s, "type": "hard"} for s in must_hard]
+            + [{"name": s, "type": "soft"} for s in must_soft],
+        },
+        "preferred": {
+            "education": [edu[-1]] if len(edu) > 1 and rng.random() < 0.4 else [],
+            "certifications": _pick(rng, fam["certs"], 1) if rng.random() < 0.3 else [],
+            "skills": [{"name": s, "type": "hard"} for s in pref_hard]
+            + [{"name": s, "type": "soft"} for s in pref_soft],
+        },
+    }
+    resp = _pick(rng, fam["resp"], min(len(fam["resp"]), _ri(rng, 4, 7)))
+    benefits = _pick(rng, V.BENEFITS_COMMON, _ri(rng, 3, 7))
+    benefits += _pick(rng, V.BENEFITS_US if cc == "US" else V.BENEFITS_INTL, _ri(rng, 1, 2))
+    title = job.title
+    jid = job.id
+    num = _ri(rng, 1_000_000, 9_999_999)
+    listing = V.LISTING_URLS[company.source].format(
+        slug=company.slug, num=num, uuid=_uuid(rng), hex=f"{rng.getrandbits(40):010x}",
+        tslug=_slug(title), cslug=_slug(first_city.name if first_city else "remote"), id=jid)
+    apply = listing + ("&apply=1" if "?" in listing else ("apply" if listing.endswith("/") else "/apply"))
+    wm = job.work_model
+    comp = job.comp
+    description = _description(rng, company, fam, title, first_city, wm, job.employment_type,
+                               resp, must_hard, pref_hard, must_soft, benefits, comp)
+    where = first_city.name if first_city else job.loc_docs[0]["country"]
+    summary = (f"{company.name} is hiring a {title} ({WORK_MODELS[wm].lower()}, {where}). "
+               f"{resp[0]}, working with {', '.join(must_hard[:3])}.")
+    if cc == "US":
+        work_auth = _ch(rng, (True, True, False, None))
+        h1b = (_ch(rng, (True, False, False, None)) if fam["key"] in ("software", "data", "ml")
+               else _ch(rng, (False, None)))
+    else:
+        work_auth = _ch(rng, (True, False, None, None))
+        h1b = None
+    clearance = (_ch(rng, (True, False, None)) if fam["key"] == "security"
+                 or "Aerospace and Defense" in company.industries else _ch(rng, (False, False, None)))
+    level = job.experience_level
+    return {
+        "id": jid,
+        "title": title,
+        "normalized_title": job.norm,
+        "company": company.doc,
+        "description": description,
+        "summary": summary,
+        "listing_url": listing,
+        "apply_url": apply,
+        "locations": list(job.loc_docs),
+        "compensation": comp,
+        "employment_type": EMPLOYMENT_TYPES[job.employment_type],
+        "workplace_type": WORK_MODELS[wm],
+        "experience_level": EXPERIENCE_LEVELS[level] if level else None,
+        "source": job.source,
+        "created_at": iso(job.created_at),
+        "updated_at": iso(job.updated_at),
+        "date_posted": iso(job.posted_at),
+        "valid_through": iso(job.valid_through) if job.valid_through is not None else None,
+        "qualifications": quals,
+        "responsibilities": resp,
+        "benefits": benefits,
+        "is_work_auth_required": work_auth,
+        "is_h1b_sponsor": h1b,
+        "is_clearance_required": clearance,
+    }
+
+
 def generate(seed: int = 1, jobs: int = 5000, companies: Optional[int] = None,
-             anchor: Optional[int] = None) -> Dataset:
-    """Build the synthetic dataset (about 0.5 s for 5,000 jobs)."""
+             anchor: Optional[int] = None, expiry_ref: Optional[int] = None,
+             cache_docs: Optional[bool] = None) -> Dataset:
+    """Build the synthetic dataset (about 0.15 s for 5,000 jobs, 3 s for 100,000; each
+    job's document is built on first use, about 0.1 ms).
+
+    ``expiry_ref`` is the time the hidden expiry times are drawn around (default: the
+    real current time, whatever ``anchor`` is): about 10 % of the jobs expired within
+    the 7 days before it (so about 1.4 % within the last 24 hours), 3 % 8 to 30 days
+    before it, and 4 % expire within the 7 days after it (they turn up in
+    ``GET /api/jobs/expired`` while the sandbox runs). Expiry does not remove a job from
+    search or feeds."""
     if jobs < 0:
         raise ValueError("jobs must be >= 0")
     if anchor is None:
         anchor = int(time.time()) // _DAY * _DAY
+    if expiry_ref is None:
+        expiry_ref = int(time.time())
     if companies is None:
         companies = max(5, min(340, jobs // 12 + 1))
     rng = random.Random(f"jobo-sandbox/{seed}")
@@ -560,43 +745,28 @@ def generate(seed: int = 1, jobs: int = 5000, companies: Optional[int] = None,
         cities = _pick(rng, company.offices, min(n_loc, len(company.offices)))
         loc_docs = []
         loc_keys = []
+        places = []
         if wm == "remote" and rng.random() < 0.35:
             country = company.hq.country
-            loc_docs.append({"location": f"Remote - {country}", "city": None, "region": None,
-                             "country": country, "latitude": None, "longitude": None})
+            loc_docs.append(_remote_doc(country))
             loc_keys.append(_location_keys(None, country, company.country_code))
+            places.append(_place(None, country, company.country_code))
             cities = cities[:0]
         for c in cities:
             loc_docs.append(_location_doc(c))
             loc_keys.append(_location_keys(c, c.country, c.country_code))
+            places.append(_place(c, c.country, c.country_code))
         first_city = cities[0] if cities else None
         cc = first_city.country_code if first_city else company.country_code
 
-        # skills and qualifications
+        # skills
         n_must = _ri(rng, 3, 6)
         hard = _pick(rng, fam["skills"], min(len(fam["skills"]), n_must + _ri(rng, 1, 3)))
-        must_hard, pref_hard = hard[:n_must], hard[n_must:]
+        must_hard, pref_hard = tuple(hard[:n_must]), tuple(hard[n_must:])
         soft = _pick(rng, V.SOFT_SKILLS, 3)
-        must_soft, pref_soft = soft[: _ri(rng, 1, 2)], soft[2:] if rng.random() < 0.5 else []
+        must_soft = tuple(soft[: _ri(rng, 1, 2)])
+        pref_soft = tuple(soft[2:]) if rng.random() < 0.5 else ()
         skills_display = must_hard + pref_hard + must_soft + pref_soft
-        edu = fam["education"]
-        quals = {
-            "must_have": {
-                "education": [edu[0]] if rng.random() < 0.7 else [],
-                "certifications": _pick(rng, fam["certs"], 1) if rng.random() < 0.35 else [],
-                "skills": [{"name": s, "type": "hard"} for s in must_hard]
-                + [{"name": s, "type": "soft"} for s in must_soft],
-            },
-            "preferred": {
-                "education": [edu[-1]] if len(edu) > 1 and rng.random() < 0.4 else [],
-                "certifications": _pick(rng, fam["certs"], 1) if rng.random() < 0.3 else [],
-                "skills": [{"name": s, "type": "hard"} for s in pref_hard]
-                + [{"name": s, "type": "soft"} for s in pref_soft],
-            },
-        }
-        resp = _pick(rng, fam["resp"], min(len(fam["resp"]), _ri(rng, 4, 7)))
-        benefits = _pick(rng, V.BENEFITS_COMMON, _ri(rng, 3, 7))
-        benefits += _pick(rng, V.BENEFITS_US if cc == "US" else V.BENEFITS_INTL, _ri(rng, 1, 2))
 
         comp, sal_lo, sal_hi = _compensation(rng, fam, level, cc, employment, wm)
 
@@ -610,70 +780,29 @@ def generate(seed: int = 1, jobs: int = 5000, companies: Optional[int] = None,
         expires_at = None
         r = rng.random()
         if r < 0.10:
-            expires_at = max(created + 3600, anchor - _ri(rng, 0, 7 * _DAY))
+            expires_at = expiry_ref - _ri(rng, 0, 7 * _DAY)
         elif r < 0.13:
-            expires_at = max(created + 3600, anchor - _ri(rng, 8 * _DAY, 30 * _DAY))
+            expires_at = expiry_ref - _ri(rng, 8 * _DAY, 30 * _DAY)
+        elif r < 0.17:
+            expires_at = expiry_ref + _ri(rng, 60, 7 * _DAY)
 
         jid = _uuid(rng)
-        num = _ri(rng, 1_000_000, 9_999_999)
-        listing = V.LISTING_URLS[company.source].format(
-            slug=company.slug, num=num, uuid=_uuid(rng), hex=f"{rng.getrandbits(40):010x}",
-            tslug=_slug(title), cslug=_slug(first_city.name if first_city else "remote"), id=jid)
-        apply = listing + ("&apply=1" if "?" in listing else ("apply" if listing.endswith("/") else "/apply"))
-
-        description = _description(rng, company, fam, title, first_city, wm, employment, resp,
-                                   must_hard, pref_hard, soft, benefits, comp)
-        where = first_city.name if first_city else loc_docs[0]["country"]
-        summary = (f"{company.name} is hiring a {title} ({WORK_MODELS[wm].lower()}, {where}). "
-                   f"{resp[0]}, working with {', '.join(must_hard[:3])}.")
-
-        if cc == "US":
-            work_auth = _ch(rng, (True, True, False, None))
-            h1b = _ch(rng, (True, False, False, None)) if fam["key"] in ("software", "data", "ml") else _ch(rng, (False, None))
-        else:
-            work_auth = _ch(rng, (True, False, None, None))
-            h1b = None
-        clearance = (_ch(rng, (True, False, None)) if fam["key"] == "security"
-                     or "Aerospace and Defense" in company.industries else _ch(rng, (False, False, None)))
-
-        doc = {
-            "id": jid,
-            "title": title,
-            "normalized_title": norm,
-            "company": company.doc,
-            "description": description,
-            "summary": summary,
-            "listing_url": listing,
-            "apply_url": apply,
-            "locations": loc_docs,
-            "compensation": comp,
-            "employment_type": EMPLOYMENT_TYPES[employment],
-            "workplace_type": WORK_MODELS[wm],
-            "experience_level": EXPERIENCE_LEVELS[level] if level else None,
-            "source": company.source,
-            "created_at": iso(created),
-            "updated_at": iso(updated),
-            "date_posted": iso(posted),
-            "valid_through": iso(valid) if valid is not None else None,
-            "qualifications": quals,
-            "responsibilities": resp,
-            "benefits": benefits,
-            "is_work_auth_required": work_auth,
-            "is_h1b_sponsor": h1b,
-            "is_clearance_required": clearance,
-        }
         job = JobRecord(
-            idx=idx, id=jid, doc=doc, company=company, family=fam["key"],
+            idx=idx, id=jid, company=company, family=fam["key"], title=title, norm=norm,
             title_lc=title.lower(),
-            text_lc=None,  # built lazily by search (see search.haystack)
+            text_lc=None,  # built lazily by search (see SearchEngine.ensure_haystacks)
             source=company.source, work_model=wm, employment_type=employment,
             experience_level=level,
             skills=tuple(dict.fromkeys(s.lower() for s in skills_display)),
+            skill_parts=(must_hard, pref_hard, must_soft, pref_soft),
             industries=tuple(i.lower() for i in company.industries),
-            location_keys=tuple(loc_keys),
-            posted_at=posted, created_at=created, updated_at=updated, expires_at=expires_at,
-            salary_min_usd=sal_lo, salary_max_usd=sal_hi,
+            location_keys=tuple(loc_keys), places=tuple(places), loc_docs=tuple(loc_docs),
+            first_city=first_city, comp=comp,
+            posted_at=posted, created_at=created, updated_at=updated, valid_through=valid,
+            expires_at=expires_at, salary_min_usd=sal_lo, salary_max_usd=sal_hi,
+            body_seed=rng.getrandbits(64),
         )
         company.job_indices.append(idx)
         out.append(job)
-    return Dataset(seed=seed, anchor=anchor, jobs=out, companies=comps)
+    return Dataset(seed=seed, anchor=anchor, jobs=out, companies=comps,
+                   cache_docs=cache_docs, expiry_ref=expiry_ref)

@@ -4,6 +4,8 @@ One thread per connection (daemon). The TLS handshake runs in that thread, so a 
 failing client never blocks the accept loop. Requests are parsed here and answered by
 ``app.handle``; each response is written with a single ``sendall`` (status line,
 headers with ``Content-Length``, body) unless the response has a ``transmit`` hook.
+Each accepted API connection gets a number (``Connection.id``, from 1), sent back in an
+``X-Connection-Id`` header on every response of that connection.
 Malformed requests get a JSON error and the connection is closed; a client that
 disconnects is simply forgotten. ``stop()`` closes the listener and shuts down every
 open connection at once.
@@ -17,7 +19,7 @@ import ssl
 import sys
 import threading
 import time
-from typing import Optional, Set, Tuple
+from typing import Dict, Optional, Set, Tuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .wire import REASONS, Request
@@ -41,12 +43,13 @@ class _BadRequest(Exception):
 class Connection:
     """What a ``Response.transmit`` hook receives."""
 
-    __slots__ = ("sock", "close_connection", "server")
+    __slots__ = ("sock", "close_connection", "server", "id")
 
-    def __init__(self, sock, server):
+    def __init__(self, sock, server, conn_id: int = 0):
         self.sock = sock
         self.close_connection = False
         self.server = server
+        self.id = conn_id
 
 
 def _family(host: str) -> int:
@@ -65,6 +68,7 @@ class _BaseServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self.kind = kind
         self.stopping = False
         self._conns: Set[socket.socket] = set()
+        self._conn_ids: Dict[socket.socket, int] = {}
         self._conns_lock = threading.Lock()
         self._thread: Optional[threading.Thread] = None
         super().__init__(address, None, bind_and_activate=True)
@@ -113,6 +117,9 @@ class _BaseServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
             self._untrack(request)
             request.close()
             return
+        if self.kind != "http":
+            with self._conns_lock:
+                self._conn_ids[request] = self.app.next_connection_id()
         super().process_request(request, client_address)
 
     def handle_error(self, request, client_address):  # quiet unless verbose
@@ -136,6 +143,8 @@ class HTTPSServer(_BaseServer):
 
     def finish_request(self, raw, client_address):
         sock = raw
+        with self._conns_lock:
+            conn_id = self._conn_ids.pop(raw, 0)
         try:
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.ssl_context is not None:
@@ -147,7 +156,7 @@ class HTTPSServer(_BaseServer):
                     return
                 self._track(sock, old=raw)
             sock.settimeout(IDLE_TIMEOUT)
-            self._serve(sock, client_address)
+            self._serve(sock, client_address, conn_id)
         except Exception:
             if self.app.verbose:
                 import traceback
@@ -159,13 +168,15 @@ class HTTPSServer(_BaseServer):
             except OSError:
                 pass
 
-    def _serve(self, sock, client_address) -> None:
+    def _serve(self, sock, client_address, conn_id: int = 0) -> None:
         rfile = sock.makefile("rb", buffering=65536)
-        conn = Connection(sock, self)
+        conn = Connection(sock, self, conn_id)
         try:
             while not self.stopping and not conn.close_connection:
                 try:
                     req, keep_alive = self._read_request(rfile, sock, client_address)
+                    if req is not None:
+                        req.connection_id = conn_id
                 except _BadRequest as bad:
                     self._send(conn, self.app.error(bad.status, bad.message), "GET", False)
                     return
@@ -189,13 +200,16 @@ class HTTPSServer(_BaseServer):
     @staticmethod
     def _send(conn: Connection, resp, method: str, keep_alive: bool) -> None:
         body = resp.body_bytes()
+        length = len(body) if resp.content_length is None else resp.content_length
         reason = REASONS.get(resp.status, "Unknown")
         lines = [f"HTTP/1.1 {resp.status} {reason}"]
-        if body or resp.status not in (204, 304):
+        if length or resp.status not in (204, 304):
             lines.append(f"Content-Type: {resp.content_type}")
         for name, value in resp.headers:
             lines.append(f"{name}: {value}")
-        lines.append(f"Content-Length: {len(body)}")
+        if conn.id:
+            lines.append(f"X-Connection-Id: {conn.id}")
+        lines.append(f"Content-Length: {length}")
         if not keep_alive:
             lines.append("Connection: close")
             conn.close_connection = True
@@ -288,7 +302,7 @@ class HTTPSServer(_BaseServer):
             query_all.setdefault(k, []).append(v)
             query[k] = v
         req = Request(method.upper(), unquote(path, errors="replace"), target, query,
-                      query_all, headers, body, client_address)
+                      query_all, headers, body, client_address, raw_path=path)
         return req, keep_alive
 
     @staticmethod

@@ -3,7 +3,8 @@
 Patterns are literal paths with ``{name}`` segments (``/api/jobs/{id}``). Among the
 routes whose pattern matches a path, the one with the request's method and the most
 literal segments wins, so ``/api/jobs/expired`` beats ``/api/jobs/{id}`` whatever the
-registration order. A path that matches no pattern is 404; one that matches only with
+registration order (registering the same method and pattern again replaces the route).
+A path that matches no pattern is 404; one that matches only with
 other methods is 405 (with ``Allow``).
 
 Groups: ``search``, ``feed``, ``free`` and ``managed`` are checked against the key's
@@ -56,8 +57,15 @@ class Router:
 
     def add(self, method: str, pattern: str, group: str, handler: Handler,
             name: str = "") -> Route:
+        """Register ``handler``; adding a (method, pattern) pair again replaces the
+        earlier route (so a test can stub a real endpoint)."""
         route = Route(method, pattern, group, handler, name or f"{method.upper()} {pattern}")
-        self.routes.append(route)
+        for i, old in enumerate(self.routes):
+            if old.method == route.method and old.pattern == route.pattern:
+                self.routes[i] = route
+                break
+        else:
+            self.routes.append(route)
         return route
 
     def route(self, method: str, pattern: str, group: str, name: str = ""):

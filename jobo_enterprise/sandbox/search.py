@@ -1,15 +1,16 @@
 """Job search over the synthetic dataset: criteria, matching, ordering and facets.
 
-Semantics (shared by ``GET /api/jobs`` and, later, ``POST /api/jobs/search``):
+Semantics (shared by ``GET /api/jobs``, ``POST /api/jobs/search`` and
+``GET /api/companies/{id}/jobs``):
 
 - Text: every word must match, case-insensitively and as a whole word, in the title, or
   (``search_description``, the default) in the title, description or skills. A
-  ``"quoted phrase"`` must appear in the title, as a phrase. Several queries (POST) are
-  OR'd; excluded queries remove matching jobs.
+  ``"quoted phrase"`` must appear in the title, as a phrase. Several queries (POST
+  ``queries``) are OR'd; a query with a leading ``-`` excludes the jobs it matches.
 - ``location``: comma-separated parts (``"San Francisco, CA"``) that must all name the
   same job location: city, region, region code, country name or ISO code,
   case-insensitive (accents optional: ``zurich`` matches ``Zürich``). ``remote`` matches
-  remote jobs.
+  remote jobs. POST ``locations`` holds several such strings: any may match.
 - Closed sets (sources, work model, employment type, experience level): lowercase values
   matched exactly; an unknown value matches nothing.
 - Dates are inclusive; ``posted_*`` compares ``date_posted``, ``discovered_*``
@@ -18,7 +19,9 @@ Semantics (shared by ``GET /api/jobs`` and, later, ``POST /api/jobs/search``):
   jobs whose range reaches at least that much (max >= value, or min when there is no
   max), ``max_salary_usd`` jobs whose range starts at or below it (min <= value). Jobs
   without compensation are dropped by either filter.
-- Skills, industries: match any, case-insensitive.
+- Skills, industries: match any, case-insensitive. POST ``{include, exclude}`` objects:
+  ``include`` keeps jobs with any of the values, ``exclude`` drops jobs with any of them;
+  ``companies`` values match a company's name (case-insensitive) or id.
 - Order: jobs whose title matches the text first, then newest ``date_posted``, then id.
 """
 
@@ -31,14 +34,15 @@ import string
 import threading
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
-from .data import (EMPLOYMENT_TYPES, EXPERIENCE_LEVELS, HEAVY_FIELDS, WORK_MODELS, Dataset,
-                   JobRecord, dumps)
+from .data import (ALL_FIELDS_MASK, EMPLOYMENT_TYPES, EXPERIENCE_LEVELS, HEAVY_FIELDS,
+                   WORK_MODELS, Dataset, JobRecord, dumps, fields_mask)
 from .gazetteer import fold
 from .wire import ApiError
 
 __all__ = [
     "TextQuery", "Criteria", "SearchEngine", "SearchResult", "FACETS", "parse_text",
-    "parse_datetime", "parse_location", "criteria_from_query", "SearchPage",
+    "parse_datetime", "parse_location", "criteria_from_query", "criteria_from_body",
+    "SearchPage",
 ]
 
 FACETS = ("work_model", "experience_level", "employment_type", "sources", "industries",
@@ -458,14 +462,12 @@ def _csv(query: Dict[str, str], name: str) -> Optional[List[str]]:
     return values or None
 
 
-def _names_param(query: Dict[str, str], name: str, allowed: Sequence[str],
-                 what: str) -> Optional[List[str]]:
-    """CSV of names from ``allowed``; None when absent, [] when empty."""
-    raw = query.get(name)
-    if raw is None:
-        return None
+def check_names(values: Iterable[str], name: str, allowed: Sequence[str],
+                what: str) -> List[str]:
+    """The distinct lowercase ``values`` (blanks dropped); 400 for one not in
+    ``allowed``."""
     out: List[str] = []
-    for value in raw.split(","):
+    for value in values:
         value = value.strip().lower()
         if not value:
             continue
@@ -475,6 +477,18 @@ def _names_param(query: Dict[str, str], name: str, allowed: Sequence[str],
         if value not in out:
             out.append(value)
     return out
+
+
+def _names_param(query: Dict[str, str], name: str, allowed: Sequence[str],
+                 what: str) -> Optional[List[str]]:
+    """CSV of names from ``allowed``; None when absent, [] when empty."""
+    raw = query.get(name)
+    return None if raw is None else check_names(raw.split(","), name, allowed, what)
+
+
+def _fields_mask(fields: Optional[Sequence[str]]) -> int:
+    """``include_fields`` -> mask of heavy fields to keep (absent: all)."""
+    return ALL_FIELDS_MASK if fields is None else fields_mask(fields)
 
 
 def page_params(query: Dict[str, str], max_page_size: int = 100,
@@ -504,11 +518,7 @@ def criteria_from_query(query: Dict[str, str]) -> Tuple[Criteria, SearchPage]:
     fields = _names_param(query, "include_fields", HEAVY_FIELDS, "field")
     text = parse_text(query.get("q") or "")
     location = parse_location(query.get("location") or "")
-    mask = (1 << len(HEAVY_FIELDS)) - 1
-    if fields is not None:
-        mask = 0
-        for f in fields:
-            mask |= 1 << HEAVY_FIELDS.index(f)
+    mask = _fields_mask(fields)
     criteria = Criteria(
         text_any=[text] if text else (),
         search_description=_bool_param(query, "search_description", True),
@@ -525,6 +535,64 @@ def criteria_from_query(query: Dict[str, str]) -> Tuple[Criteria, SearchPage]:
         max_salary_usd=max_salary,
         skills_any=_csv(query, "skills"),
         industries_any=_csv(query, "industries"),
+    )
+    return criteria, SearchPage(page, size, FACETS if facets is None else facets, mask)
+
+
+def _split_queries(queries: Sequence[str]) -> Tuple[List[TextQuery], List[TextQuery]]:
+    """Advanced-search ``queries``: each one is OR'd; a leading ``-`` excludes."""
+    wanted: List[TextQuery] = []
+    excluded: List[TextQuery] = []
+    for raw in queries:
+        text = raw.strip()
+        target = wanted
+        if text.startswith("-"):
+            text, target = text[1:], excluded
+        parsed = parse_text(text)
+        if parsed is not None:
+            target.append(parsed)
+    return wanted, excluded
+
+
+def criteria_from_body(data: dict) -> Tuple[Criteria, SearchPage]:
+    """``POST /api/jobs/search`` body (API.md §4.2) -> (Criteria, SearchPage); 400 for
+    values of the wrong type or out of range, as for the GET search."""
+    from .jsonbody import Fields  # (jsonbody imports this module)
+
+    f = Fields(data)
+    page = f.integer("page", 1, 1)
+    size = f.integer("page_size", 25, 1, 100)
+    wanted, excluded = _split_queries(f.strings("queries") or ())
+    locations = [loc for loc in (parse_location(t) for t in f.strings("locations") or ())
+                 if loc]
+    include_exclude = {}
+    for name in ("skills", "companies", "industries"):
+        part = f.obj(name)
+        include_exclude[name] = ((part.strings("include"), part.strings("exclude"))
+                                 if part is not None else (None, None))
+    salary = f.obj("salary_usd")
+    lo = salary.number("min", 0) if salary is not None else None
+    hi = salary.number("max", 0) if salary is not None else None
+    facets = f.names("include_facets", FACETS, "facet")
+    fields = f.names("include_fields", HEAVY_FIELDS, "field")
+    mask = _fields_mask(fields)
+    criteria = Criteria(
+        text_any=wanted, text_exclude=excluded,
+        search_description=f.boolean("search_description", True),
+        locations=locations,
+        sources=f.strings("sources"),
+        work_models=f.strings("work_models"),
+        employment_types=f.strings("employment_types"),
+        experience_levels=f.strings("experience_levels"),
+        posted_after=f.date("posted_after"), posted_before=f.date("posted_before"),
+        discovered_after=f.date("discovered_after"),
+        discovered_before=f.date("discovered_before"),
+        min_salary_usd=lo, max_salary_usd=hi,
+        skills_any=include_exclude["skills"][0], skills_exclude=include_exclude["skills"][1],
+        industries_any=include_exclude["industries"][0],
+        industries_exclude=include_exclude["industries"][1],
+        companies_any=include_exclude["companies"][0],
+        companies_exclude=include_exclude["companies"][1],
     )
     return criteria, SearchPage(page, size, FACETS if facets is None else facets, mask)
 

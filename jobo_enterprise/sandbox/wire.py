@@ -12,13 +12,16 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .data import dumps
 
-__all__ = ["Request", "Response", "ApiError", "REASONS"]
+__all__ = ["Request", "Response", "ApiError", "ProblemError", "REASONS"]
 
 REASONS = {
-    200: "OK", 301: "Moved Permanently", 400: "Bad Request", 401: "Unauthorized",
+    200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
+    301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+    307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized",
     402: "Payment Required", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-    408: "Request Timeout", 409: "Conflict", 411: "Length Required",
+    408: "Request Timeout", 409: "Conflict", 410: "Gone", 411: "Length Required",
     413: "Payload Too Large", 414: "URI Too Long", 429: "Too Many Requests",
+    418: "I'm a teapot", 422: "Unprocessable Entity",
     431: "Request Header Fields Too Large", 500: "Internal Server Error",
     501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
     504: "Gateway Timeout", 505: "HTTP Version Not Supported",
@@ -33,16 +36,23 @@ class Request:
     (blank values kept), ``query_all`` to all values. ``headers`` keys are lowercase.
     ``params`` holds the path parameters of the matched route, ``account`` the
     authenticated account (None on unauthenticated routes), ``context`` free-form data
-    for wrappers (e.g. a fault spec)."""
+    for wrappers (e.g. a fault spec). ``raw_path`` is ``path`` before percent-decoding
+    (wrappers match it, so that a fault spec can carry an encoded URL), and
+    ``connection_id`` the number of the TCP connection the request came on (0 when
+    unknown)."""
 
-    __slots__ = ("method", "path", "raw_target", "query", "query_all", "headers", "body",
-                 "params", "account", "context", "client_address", "now")
+    __slots__ = ("method", "path", "raw_path", "raw_target", "query", "query_all", "headers",
+                 "body", "params", "account", "context", "client_address", "now",
+                 "connection_id")
 
     def __init__(self, method: str, path: str, raw_target: str, query: Dict[str, str],
                  query_all: Dict[str, List[str]], headers: Dict[str, str], body: bytes,
-                 client_address: Any = None):
+                 client_address: Any = None, raw_path: Optional[str] = None,
+                 connection_id: int = 0):
         self.method = method
         self.path = path
+        self.raw_path = path if raw_path is None else raw_path
+        self.connection_id = connection_id
         self.raw_target = raw_target
         self.query = query
         self.query_all = query_all
@@ -75,20 +85,29 @@ class Response:
     ``headers`` is a list of (name, value) pairs added to the common ones.
     ``transmit``, when set, replaces the normal write of the serialized response:
     ``transmit(connection, payload_bytes)`` may truncate, drip or reset (fault
-    injection); ``connection`` has ``sock`` and ``close_connection``."""
+    injection); ``connection`` has ``sock``, ``close_connection`` and ``server``
+    (whose ``stopping`` flag a long transmit should watch). ``content_length``, when
+    set, is announced instead of the length of ``body`` (a transmit hook that streams
+    a body it generates itself). ``cost`` may be fractional (the feed's 0.5 per job).
+    ``faulted`` marks a response made by a fault route (no echo fields are added to
+    its body)."""
 
-    __slots__ = ("status", "body", "cost", "headers", "content_type", "transmit")
+    __slots__ = ("status", "body", "cost", "headers", "content_type", "transmit",
+                 "content_length", "faulted")
 
-    def __init__(self, status: int = 200, body: Any = None, cost: int = 0,
+    def __init__(self, status: int = 200, body: Any = None, cost: float = 0,
                  headers: Optional[List[Tuple[str, str]]] = None,
                  content_type: str = "application/json",
-                 transmit: Optional[Callable[[Any, bytes], None]] = None):
+                 transmit: Optional[Callable[[Any, bytes], None]] = None,
+                 content_length: Optional[int] = None):
         self.status = status
         self.body = body
         self.cost = cost
         self.headers = headers if headers is not None else []
         self.content_type = content_type
         self.transmit = transmit
+        self.content_length = content_length
+        self.faulted = False
 
     def body_bytes(self) -> bytes:
         if self.body is None:
@@ -116,3 +135,21 @@ class ApiError(Exception):
                 "message": self.message}
         body.update(self.extra)
         return Response(self.status, body, headers=list(self.headers))
+
+
+class ProblemError(ApiError):
+    """An error answered in the problem-details shape (``application/problem+json``):
+    ``{"title": "<reason>", "status": N, "detail": "...", "code": "<machine code>"}``."""
+
+    def __init__(self, status: int, detail: str, code: Optional[str] = None,
+                 headers: Optional[List[Tuple[str, str]]] = None):
+        super().__init__(status, detail, headers=headers)
+        self.code = code
+
+    def to_response(self) -> Response:
+        body: Dict[str, Any] = {"title": REASONS.get(self.status, "Error"),
+                                "status": self.status, "detail": self.message}
+        if self.code:
+            body["code"] = self.code
+        return Response(self.status, body, headers=list(self.headers),
+                        content_type="application/problem+json")
