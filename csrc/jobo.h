@@ -67,6 +67,11 @@ typedef struct {
     PyObject *usage_from_core;    /* models.Usage._from_core */
 
     jobo_key_entry keys[JOBO_KEY_CACHE_SIZE];
+
+    /* interpreter exit: set by _core._shutdown() (an atexit handler); read and
+     * counted without the GIL, hence the __atomic builtins */
+    int shutting_down;
+    int in_flight;               /* transfers inside libcurl right now */
 } jobo_state;
 
 jobo_state *jobo_get_state(PyObject *module);

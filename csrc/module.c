@@ -8,6 +8,8 @@
  */
 #include "jobo.h"
 
+#include <time.h>
+
 jobo_state *
 jobo_get_state(PyObject *module)
 {
@@ -87,6 +89,31 @@ version_info(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
         (vi->features & CURL_VERSION_HTTP2) ? Py_True : Py_False, "async_dns",
         (vi->features & CURL_VERSION_ASYNCHDNS) ? Py_True : Py_False, "ipv6",
         (vi->features & CURL_VERSION_IPV6) ? Py_True : Py_False, "cjson", cJSON_Version());
+}
+
+/* atexit: stop every transfer and wait (GIL released) until no thread is
+ * inside libcurl, so that exit-time cleanup of OpenSSL and libcurl never runs
+ * under a daemon thread still in a transfer. */
+static PyObject *
+interp_shutdown(PyObject *module, PyObject *args)
+{
+    jobo_state *st = jobo_get_state(module);
+    double wait = 1.0;
+    int left;
+    if (!PyArg_ParseTuple(args, "|d:_shutdown", &wait))
+        return NULL;
+    __atomic_store_n(&st->shutting_down, 1, __ATOMIC_SEQ_CST);
+    Py_BEGIN_ALLOW_THREADS
+    {
+        int steps = (int)(wait / 0.005);
+        while (__atomic_load_n(&st->in_flight, __ATOMIC_SEQ_CST) > 0 && steps-- > 0) {
+            struct timespec ts = {0, 5 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    Py_END_ALLOW_THREADS
+    left = __atomic_load_n(&st->in_flight, __ATOMIC_SEQ_CST);
+    return PyLong_FromLong(left);
 }
 
 static PyObject *
@@ -188,6 +215,9 @@ jobo_free(void *module)
 static PyMethodDef jobo_methods[] = {
     {"version_info", version_info, METH_NOARGS,
      "version_info() -> dict\n\nlibcurl version, TLS backend and features, cJSON version."},
+    {"_shutdown", interp_shutdown, METH_VARARGS,
+     "_shutdown(wait=1.0) -> int\n\nStop all transfers for interpreter exit; wait until none\n"
+     "is inside libcurl. Returns how many still are. Registered with atexit."},
     {"decode_json", decode_json, METH_O,
      "decode_json(data: bytes) -> object\n\nDecode JSON with the C decoder (the same one\n"
      "responses go through): parsing runs with the GIL released."},

@@ -270,9 +270,10 @@ run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n)
     CURLM *multi = xs[0].slot->multi;
     CURLMcode mc = CURLM_OK;
     CURLMsg *msg;
-    int running = 1, queued;
+    int running = 1, queued, stopping = 0;
     Py_ssize_t i, added = 0;
 
+    __atomic_add_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
     for (i = 0; i < n; i++) {
         mc = curl_multi_add_handle(multi, xs[i].slot->easy);
         if (mc != CURLM_OK)
@@ -281,10 +282,21 @@ run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n)
     }
     while (mc == CURLM_OK) {
         Py_BEGIN_ALLOW_THREADS
-        mc = curl_multi_perform(multi, &running);
-        if (mc == CURLM_OK && running)
-            mc = curl_multi_poll(multi, NULL, 0, JOBO_SLICE_MS, NULL);
+        if (__atomic_load_n(&st->shutting_down, __ATOMIC_SEQ_CST)) {
+            /* the interpreter is exiting: leave libcurl for good before
+             * taking the GIL again (which may end this thread) */
+            stopping = 1;
+            __atomic_sub_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
+        } else {
+            mc = curl_multi_perform(multi, &running);
+            if (mc == CURLM_OK && running)
+                mc = curl_multi_poll(multi, NULL, 0, JOBO_SLICE_MS, NULL);
+        }
         Py_END_ALLOW_THREADS
+        if (stopping) {
+            jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
+            return -1; /* handles stay attached: the process is ending */
+        }
         while ((msg = curl_multi_info_read(multi, &queued)) != NULL) {
             jobo_xfer *x = NULL;
             if (msg->msg != CURLMSG_DONE)
@@ -298,11 +310,13 @@ run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n)
         if (PyErr_CheckSignals() < 0) {
             for (i = 0; i < added; i++)
                 curl_multi_remove_handle(multi, xs[i].slot->easy);
+            __atomic_sub_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
             return -1;
         }
     }
     for (i = 0; i < added; i++)
         curl_multi_remove_handle(multi, xs[i].slot->easy);
+    __atomic_sub_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
     if (mc != CURLM_OK) {
         jobo_raise_simple(st->ConnectionError, curl_multi_strerror(mc));
         return -1;
@@ -375,6 +389,8 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
         return NULL;
     if (self->closed)
         return jobo_raise_simple(st->ConfigurationError, "this client has been closed");
+    if (__atomic_load_n(&st->shutting_down, __ATOMIC_SEQ_CST))
+        return jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
     if (xfer_prepare(self, st, &x, method, path, query, body, timeout_ms) == 0 &&
         run_transfers(st, &x, 1) == 0)
         result = xfer_result(st, &x);
@@ -413,6 +429,8 @@ Transport_request_many(TransportObject *self, PyObject *args, PyObject *kwds)
         return NULL;
     if (self->closed)
         return jobo_raise_simple(st->ConfigurationError, "this client has been closed");
+    if (__atomic_load_n(&st->shutting_down, __ATOMIC_SEQ_CST))
+        return jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
     seq = PySequence_Fast(requests, "requests must be a sequence");
     if (seq == NULL)
         return NULL;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import random
 import time
 from typing import Any, List, Optional
@@ -23,6 +24,10 @@ from .resources import CompaniesResource, FeedResource, JobsResource, LocationsR
 __all__ = ["JoboClient"]
 
 USER_AGENT_PREFIX = f"jobo-enterprise-python/{__version__}"
+
+# At exit, stop transfers still running in daemon threads before libcurl's and
+# OpenSSL's exit-time cleanup can run under them.
+atexit.register(_core._shutdown)
 DEFAULT_MAX_BODY = 64 * 1024 * 1024
 
 
