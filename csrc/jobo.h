@@ -107,8 +107,12 @@ typedef struct {
     size_t header_bytes;         /* all header bytes of the final response */
     int header_too_large;
     long status;                 /* from the status line, 0 if none yet */
+    int64_t last_rx_ms;          /* monotonic time of the last byte received */
     jobo_usage usage;
 } jobo_response;
+
+/* CLOCK_MONOTONIC in milliseconds (no Python calls; safe without the GIL). */
+int64_t jobo_now_ms(void);
 
 void jobo_response_init(jobo_response *r, size_t max_body);
 void jobo_response_free(jobo_response *r);

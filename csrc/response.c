@@ -11,11 +11,20 @@
 #include <strings.h>
 #include <time.h>
 
+int64_t
+jobo_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 jobo_response_init(jobo_response *r, size_t max_body)
 {
     memset(r, 0, sizeof(*r));
     r->max_body = max_body;
+    r->last_rx_ms = jobo_now_ms();
 }
 
 void
@@ -73,6 +82,7 @@ jobo_write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
     jobo_response *r = (jobo_response *)userp;
     size_t n = size * nmemb;
+    r->last_rx_ms = jobo_now_ms();
     if (n > r->max_body || r->len > r->max_body - n) {
         r->body_too_large = 1;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -269,6 +279,7 @@ jobo_header_cb(char *data, size_t size, size_t nitems, void *userp)
     jobo_response *r = (jobo_response *)userp;
     size_t n = size * nitems;
 
+    r->last_rx_ms = jobo_now_ms();
     if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         /* a status line: a new response begins */
         const char *sp = memchr(data, ' ', n);

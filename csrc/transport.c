@@ -34,7 +34,7 @@ typedef struct {
     char *proxy;                 /* NULL: libcurl's environment variables */
     long connect_timeout_ms;
     long timeout_ms;
-    long read_timeout_s;         /* 0: no stall limit */
+    long read_timeout_ms;        /* 0: no stall limit */
     size_t max_body;
     struct curl_slist *hdr_get;  /* holds the only copy of the key */
     struct curl_slist *hdr_post;
@@ -119,10 +119,6 @@ slot_new(TransportObject *self)
         SETOPT(CURLOPT_HTTPPROXYTUNNEL, 1L);
     }
     SETOPT(CURLOPT_CONNECTTIMEOUT_MS, self->connect_timeout_ms);
-    if (self->read_timeout_s > 0) {
-        SETOPT(CURLOPT_LOW_SPEED_LIMIT, 1L);
-        SETOPT(CURLOPT_LOW_SPEED_TIME, self->read_timeout_s);
-    }
     SETOPT(CURLOPT_USERAGENT, self->user_agent);
     SETOPT(CURLOPT_WRITEFUNCTION, jobo_write_cb);
     SETOPT(CURLOPT_HEADERFUNCTION, jobo_header_cb);
@@ -170,7 +166,10 @@ typedef struct {
     char *url;
     PyObject *body;   /* owned reference to the request body (bytes) or NULL */
     long timeout_ms;
+    long stall_ms;    /* read_timeout: abort when no byte came for this long */
     CURLcode code;
+    int done;         /* finished (or aborted as stalled) */
+    int stalled;
 } jobo_xfer;
 
 static long
@@ -220,6 +219,7 @@ xfer_prepare(TransportObject *self, jobo_state *st, jobo_xfer *x, const char *me
         return -1;
     jobo_response_init(&x->resp, self->max_body);
     x->timeout_ms = timeout_ms;
+    x->stall_ms = self->read_timeout_ms;
     x->code = CURLE_OK;
     x->slot->errbuf[0] = '\0';
     curl_easy_setopt(e, CURLOPT_URL, x->url);
@@ -260,6 +260,33 @@ xfer_release(TransportObject *self, jobo_xfer *x)
     Py_CLEAR(x->body);
 }
 
+/* read_timeout: a transfer that received no byte for its stall limit is
+ * taken off the multi handle (which closes its connection) and marked as
+ * timed out. Returns how many were aborted. No Python calls. */
+static int
+abort_stalled(CURLM *multi, jobo_xfer *xs, Py_ssize_t n)
+{
+    int64_t now = 0;
+    Py_ssize_t i;
+    int aborted = 0;
+    for (i = 0; i < n; i++) {
+        jobo_xfer *x = &xs[i];
+        if (x->stall_ms <= 0 || x->done)
+            continue;
+        if (now == 0)
+            now = jobo_now_ms();
+        if (now - x->resp.last_rx_ms > x->stall_ms) {
+            curl_multi_remove_handle(multi, x->slot->easy);
+            x->code = CURLE_OPERATION_TIMEDOUT;
+            x->done = x->stalled = 1;
+            snprintf(x->slot->errbuf, CURL_ERROR_SIZE,
+                     "no data received for %.3g s (read_timeout)", x->stall_ms / 1000.0);
+            aborted++;
+        }
+    }
+    return aborted;
+}
+
 /* Drive the prepared transfers to their ends on the multi handle of the first
  * one, in slices with the GIL released. Returns 0 with each x->code set, or
  * -1 with an exception set (KeyboardInterrupt from a signal handler, or a
@@ -291,6 +318,8 @@ run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n)
             mc = curl_multi_perform(multi, &running);
             if (mc == CURLM_OK && running)
                 mc = curl_multi_poll(multi, NULL, 0, JOBO_SLICE_MS, NULL);
+            if (mc == CURLM_OK && running)
+                running -= abort_stalled(multi, xs, n);
         }
         Py_END_ALLOW_THREADS
         if (stopping) {
@@ -302,10 +331,12 @@ run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n)
             if (msg->msg != CURLMSG_DONE)
                 continue;
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-            if (x != NULL)
+            if (x != NULL) {
                 x->code = msg->data.result;
+                x->done = 1;
+            }
         }
-        if (mc != CURLM_OK || !running)
+        if (mc != CURLM_OK || running <= 0)
             break;
         if (PyErr_CheckSignals() < 0) {
             for (i = 0; i < added; i++)
@@ -604,7 +635,7 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
     }
     self->connect_timeout_ms = (long)(connect_timeout * 1000.0 + 0.5);
     self->timeout_ms = (long)(timeout * 1000.0 + 0.5);
-    self->read_timeout_s = read_timeout > 0 ? (long)(read_timeout + 0.999) : 0;
+    self->read_timeout_ms = read_timeout > 0 ? (long)(read_timeout * 1000.0 + 0.5) : 0;
     self->max_body = (size_t)max_body;
     self->pid = getpid();
 
