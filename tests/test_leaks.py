@@ -1,0 +1,96 @@
+"""Leak loop: 20,000 mixed calls through the C core (successes, 401, 429, 500,
+malformed JSON, timeouts) against a sandbox in another process, so that only
+the client's memory is measured. After warm-up, memory traced by tracemalloc
+grows by less than 256 KB and the resident set stays flat."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import signal
+import subprocess
+import sys
+import tracemalloc
+
+import pytest
+
+from jobo_enterprise import JoboClient, JoboError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOTAL = 20_000
+WARMUP = 2_000
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+@pytest.fixture(scope="module")
+def remote_sandbox():
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise.sandbox", "--jobs", "500"],
+                            stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        info = json.loads(proc.stdout.readline())
+        yield info
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_twenty_thousand_mixed_calls_do_not_leak(remote_sandbox):
+    base, ca, key = remote_sandbox["base_url"], remote_sandbox["ca_cert"], remote_sandbox["keys"]["full"]
+
+    def client(spec=None, **kw):
+        url = base if spec is None else f"{base}/__fault/{spec}"
+        kw.setdefault("max_retries", 0)
+        return JoboClient(key, base_url=url, ca_bundle=ca, **kw)
+
+    ok = client()
+    failing = [client("status=401"), client("status=429,retry_after=100", max_wait=0),
+               client("status=500"), client("malformed")]
+    slow = client("delay=200", timeout=0.02)
+    outcomes = {"ok": 0, "error": 0, "timeout": 0}
+
+    def call(i: int) -> None:
+        try:
+            if i % 200 == 199:
+                slow.jobs.search(page_size=1, include_facets=[])
+            elif i % 10 < 6:
+                ok.jobs.search("engineer", page_size=2, include_facets=[])
+                outcomes["ok"] += 1
+            else:
+                failing[i % 10 - 6].jobs.search(page_size=1)
+        except JoboError as exc:
+            outcomes["timeout" if i % 200 == 199 else "error"] += 1
+            del exc
+
+    for i in range(WARMUP):
+        call(i)
+    gc.collect()
+    tracemalloc.start(10)
+    base_traced = tracemalloc.get_traced_memory()[0]
+    rss = []
+    for i in range(WARMUP, TOTAL):
+        call(i)
+        if i % 1000 == 0:
+            rss.append(_rss_kb())
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - base_traced
+    tracemalloc.stop()
+
+    assert outcomes["ok"] >= 0.55 * TOTAL and outcomes["timeout"] == TOTAL // 200
+    assert outcomes["error"] >= 0.35 * TOTAL
+    assert grown < 256 * 1024, f"traced memory grew by {grown} bytes"
+    # resident set: least-squares slope over the samples, in KB per 1,000 calls
+    n = len(rss)
+    mean_x, mean_y = (n - 1) / 2, sum(rss) / n
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(rss)) / sum(
+        (x - mean_x) ** 2 for x in range(n))
+    assert slope < 32, f"RSS grows by {slope:.1f} KB per 1,000 calls: {rss}"
+    assert rss[-1] - rss[0] < 2048, rss
