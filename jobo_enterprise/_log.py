@@ -49,10 +49,14 @@ def success(call: Any, usage: Any, attempt: int, seconds: float) -> None:
 
 def failure(call: Any, exc: Exception, attempt: int, seconds: float) -> None:
     logger.debug(
-        "%s %s -> %s in %.1f ms (attempt %d): %s",
+        "%s %s -> %s in %.1f ms (attempt %d): %s %s",
         call.method, redact(_target(call)), type(exc).__name__, seconds * 1000, attempt + 1,
-        redact(str(exc)),
+        redact(str(exc)), redact(repr(exc)),
     )
+
+
+def refused(exc: Exception) -> None:
+    logger.debug("client configuration refused: %s", redact(str(exc)))
 
 
 def retrying(call: Any, wait: float, attempt: int) -> None:

@@ -88,34 +88,39 @@ class JoboClient:
         proxy: Optional[str] = None,
     ) -> None:
         self._transport: Any = None
-        base = resolve_base_url(environment, base_url)
-        self.timeout = check_timeout("timeout", timeout)
-        self.connect_timeout = check_timeout("connect_timeout", connect_timeout)
-        self.read_timeout = check_timeout("read_timeout", read_timeout, allow_none=True)
-        self.feed_timeout = check_timeout("feed_timeout", feed_timeout)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise JoboConfigurationError("max_retries must be a non-negative integer")
-        self.max_retries = max_retries
-        if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or max_wait < 0:
-            raise JoboConfigurationError("max_wait must be a non-negative number of seconds")
-        self.max_wait = float(max_wait)
-        self.deadline = check_timeout("deadline", deadline, allow_none=True)
-        self._rate = RateLimitState()
-        self._rng = random.Random()
-        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
-            raise JoboConfigurationError("max_body must be a positive number of bytes")
-        ca, self._ca_source = resolve_ca_bundle(ca_bundle)
-        self._transport = _core.Transport(
-            base,
-            resolve_api_key(api_key),
-            USER_AGENT_PREFIX,
-            ca_bundle=ca,
-            connect_timeout=self.connect_timeout,
-            timeout=self.timeout,
-            read_timeout=self.read_timeout or 0.0,
-            max_body=max_body,
-            proxy=check_proxy(proxy),
-        )
+        try:
+            base = resolve_base_url(environment, base_url)
+            self.timeout = check_timeout("timeout", timeout)
+            self.connect_timeout = check_timeout("connect_timeout", connect_timeout)
+            self.read_timeout = check_timeout("read_timeout", read_timeout, allow_none=True)
+            self.feed_timeout = check_timeout("feed_timeout", feed_timeout)
+            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+                raise JoboConfigurationError("max_retries must be a non-negative integer")
+            self.max_retries = max_retries
+            if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or max_wait < 0:
+                raise JoboConfigurationError("max_wait must be a non-negative number of seconds")
+            self.max_wait = float(max_wait)
+            self.deadline = check_timeout("deadline", deadline, allow_none=True)
+            self._rate = RateLimitState()
+            self._rng = random.Random()
+            if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
+                raise JoboConfigurationError("max_body must be a positive number of bytes")
+            ca, self._ca_source = resolve_ca_bundle(ca_bundle)
+            self._transport = _core.Transport(
+                base,
+                resolve_api_key(api_key),
+                USER_AGENT_PREFIX,
+                ca_bundle=ca,
+                connect_timeout=self.connect_timeout,
+                timeout=self.timeout,
+                read_timeout=self.read_timeout or 0.0,
+                max_body=max_body,
+                proxy=check_proxy(proxy),
+            )
+        except JoboConfigurationError as exc:
+            if _log.enabled():
+                _log.refused(exc)
+            raise
         self._usage: Optional[Usage] = None
         self.jobs = JobsResource(self)
         #: the official SDK's name for :attr:`jobs` (the same object)

@@ -12,10 +12,11 @@ import time
 
 from jobo_enterprise import JoboClient
 
+from keys import fake_key
 from rawserver import RawServer, http_response
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEY = "jbe_test_ConcurrencyKey0123456789"
+KEY = fake_key("jbe_test_ConcurrencyKey0123456789")
 OK_BODY = json.dumps({"jobs": [], "total": 0, "page": 1, "page_size": 25,
                       "total_pages": 0, "facets": {}}).encode()
 

@@ -19,10 +19,11 @@ import time
 
 import pytest
 
+from keys import fake_key
 from rawserver import RawServer, http_response
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEY = "jbe_test_InterruptKey0123456789ab"
+KEY = fake_key("jbe_test_InterruptKey0123456789ab")
 
 CHILD = textwrap.dedent(
     """

@@ -9,10 +9,11 @@ import time
 
 from jupyter_client.manager import KernelManager
 
+from keys import fake_key
 from rawserver import RawServer, http_response
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEY = "jbe_test_JupyterKey0123456789abcd"
+KEY = fake_key("jbe_test_JupyterKey0123456789abcd")
 OK = json.dumps({"jobs": [], "total": 4, "page": 1, "page_size": 25, "total_pages": 1,
                  "facets": {}}).encode()
 

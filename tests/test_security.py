@@ -26,9 +26,10 @@ from jobo_enterprise import (
 )
 from jobo_enterprise.sandbox.certs import days_from_now, issue_cert, make_ca, write_pem_files
 
+from keys import fake_key
 from rawserver import RawServer, http_response, raw_certs
 
-KEY = "jbe_test_SecretCanaryKey_0123456789"
+KEY = fake_key("jbe_test_SecretCanaryKey_0123456789")
 OK = json.dumps({"jobs": [], "total": 0, "page": 1, "page_size": 25, "total_pages": 0,
                  "facets": {}}).encode()
 

@@ -33,9 +33,10 @@ from jobo_enterprise import (
     JoboValidationError,
 )
 
+from keys import fake_key
 from rawserver import RawServer, http_response
 
-KEY = "jbe_test_RawServerKey0123456789abcd"
+KEY = fake_key("jbe_test_RawServerKey0123456789abcd")
 EMPTY_SEARCH = json.dumps(
     {"jobs": [], "total": 0, "page": 1, "page_size": 25, "total_pages": 0, "facets": {}}
 ).encode()

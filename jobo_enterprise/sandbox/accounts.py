@@ -132,10 +132,12 @@ class Accounts:
             self.default_keys[name] = key
 
     def create_key(self, plan: str = "full", credits: Optional[int] = None,
-                   rate_limit: Optional[int] = None, window: Optional[int] = None) -> str:
+                   rate_limit: Optional[int] = None, window: Optional[int] = None,
+                   key: Optional[str] = None) -> str:
         """A new key on ``plan`` (one of :data:`PLANS` or :data:`EXTRA_PLANS`) with its
         own fresh balance and window (optionally overriding the plan's credits, rate
-        limit and window)."""
+        limit and window). ``key`` chooses the key's text (printable ASCII, no
+        spaces); by default a random ``jbe_test_...`` key is made."""
         spec = PLANS.get(plan) or EXTRA_PLANS.get(plan)
         if spec is None:
             raise ValueError(f"unknown plan {plan!r}; plans: "
@@ -145,7 +147,10 @@ class Accounts:
             if value is not None and (isinstance(value, bool)
                                       or not isinstance(value, (int, float)) or value < 0):
                 raise ValueError(f"{name} must be a number >= 0")
-        key = "jbe_test_" + "".join(secrets.choice(_ALPHABET) for _ in range(32))
+        if key is None:
+            key = "jbe_test_" + "".join(secrets.choice(_ALPHABET) for _ in range(32))
+        elif not key or any(not (0x21 <= ord(c) <= 0x7E) for c in key):
+            raise ValueError("key must be printable ASCII without spaces")
         with self._lock:
             self._by_key[key] = Account(key, spec, credits, rate_limit, window)
         return key

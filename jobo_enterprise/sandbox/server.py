@@ -174,10 +174,11 @@ class Sandbox:
         return self.app.stats()
 
     def create_key(self, plan: str = "full", credits: Optional[int] = None,
-                   rate_limit: Optional[int] = None, window: Optional[int] = None) -> str:
+                   rate_limit: Optional[int] = None, window: Optional[int] = None,
+                   key: Optional[str] = None) -> str:
         """A new key with a fresh balance and rate window (e.g. a second ``low_credits``
         key for an independent test, or a rotation scenario)."""
-        return self.app.accounts.create_key(plan, credits, rate_limit, window)
+        return self.app.accounts.create_key(plan, credits, rate_limit, window, key)
 
     def revoke_key(self, key: str) -> bool:
         return self.app.accounts.revoke(key)
