@@ -168,6 +168,7 @@ typedef struct {
     long timeout_ms;
     long stall_ms;    /* read_timeout: abort when no byte came for this long */
     CURLcode code;
+    int added;        /* on the multi handle (started) */
     int done;         /* finished (or aborted as stalled) */
     int stalled;
 } jobo_xfer;
@@ -271,7 +272,7 @@ abort_stalled(CURLM *multi, jobo_xfer *xs, Py_ssize_t n)
     int aborted = 0;
     for (i = 0; i < n; i++) {
         jobo_xfer *x = &xs[i];
-        if (x->stall_ms <= 0 || x->done)
+        if (x->stall_ms <= 0 || x->done || !x->added)
             continue;
         if (now == 0)
             now = jobo_now_ms();
@@ -287,27 +288,44 @@ abort_stalled(CURLM *multi, jobo_xfer *xs, Py_ssize_t n)
     return aborted;
 }
 
-/* Drive the prepared transfers to their ends on the multi handle of the first
- * one, in slices with the GIL released. Returns 0 with each x->code set, or
- * -1 with an exception set (KeyboardInterrupt from a signal handler, or a
- * multi error); removing a running transfer closes its connection. */
+/* Start queued transfers until `limit` run at once. 0, or -1 on a multi error. */
 static int
-run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n)
+start_more(CURLM *multi, jobo_xfer *xs, Py_ssize_t n, Py_ssize_t limit, Py_ssize_t *next,
+           Py_ssize_t *active)
+{
+    while (*next < n && *active < limit) {
+        jobo_xfer *x = &xs[*next];
+        x->resp.last_rx_ms = jobo_now_ms(); /* the stall clock starts now */
+        if (curl_multi_add_handle(multi, x->slot->easy) != CURLM_OK)
+            return -1;
+        x->added = 1;
+        (*next)++;
+        (*active)++;
+    }
+    return 0;
+}
+
+/* Drive the prepared transfers to their ends on the multi handle of the first
+ * one, at most `limit` at once (<= 0: all), in slices with the GIL released.
+ * Returns 0 with each x->code set, or -1 with an exception set
+ * (KeyboardInterrupt from a signal handler, or a multi error); removing a
+ * running transfer closes its connection. */
+static int
+run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n, Py_ssize_t limit)
 {
     CURLM *multi = xs[0].slot->multi;
     CURLMcode mc = CURLM_OK;
     CURLMsg *msg;
-    int running = 1, queued, stopping = 0;
-    Py_ssize_t i, added = 0;
+    int running = 0, queued, stopping = 0, rc = 0;
+    Py_ssize_t i, next = 0, active = 0, finished = 0;
 
+    if (limit <= 0 || limit > n)
+        limit = n;
     __atomic_add_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
-    for (i = 0; i < n; i++) {
-        mc = curl_multi_add_handle(multi, xs[i].slot->easy);
-        if (mc != CURLM_OK)
-            break;
-        added++;
-    }
-    while (mc == CURLM_OK) {
+    if (start_more(multi, xs, n, limit, &next, &active) < 0)
+        mc = CURLM_INTERNAL_ERROR;
+    while (mc == CURLM_OK && finished < n) {
+        int aborted = 0;
         Py_BEGIN_ALLOW_THREADS
         if (__atomic_load_n(&st->shutting_down, __ATOMIC_SEQ_CST)) {
             /* the interpreter is exiting: leave libcurl for good before
@@ -318,41 +336,50 @@ run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n)
             mc = curl_multi_perform(multi, &running);
             if (mc == CURLM_OK && running)
                 mc = curl_multi_poll(multi, NULL, 0, JOBO_SLICE_MS, NULL);
-            if (mc == CURLM_OK && running)
-                running -= abort_stalled(multi, xs, n);
+            if (mc == CURLM_OK)
+                aborted = abort_stalled(multi, xs, n);
         }
         Py_END_ALLOW_THREADS
         if (stopping) {
             jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
             return -1; /* handles stay attached: the process is ending */
         }
+        active -= aborted;
+        finished += aborted;
         while ((msg = curl_multi_info_read(multi, &queued)) != NULL) {
             jobo_xfer *x = NULL;
             if (msg->msg != CURLMSG_DONE)
                 continue;
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-            if (x != NULL) {
+            curl_multi_remove_handle(multi, msg->easy_handle);
+            if (x != NULL && !x->done) {
                 x->code = msg->data.result;
                 x->done = 1;
+                active--;
+                finished++;
             }
         }
-        if (mc != CURLM_OK || running <= 0)
+        if (mc != CURLM_OK || finished >= n)
             break;
+        if (start_more(multi, xs, n, limit, &next, &active) < 0) {
+            mc = CURLM_INTERNAL_ERROR;
+            break;
+        }
         if (PyErr_CheckSignals() < 0) {
-            for (i = 0; i < added; i++)
-                curl_multi_remove_handle(multi, xs[i].slot->easy);
-            __atomic_sub_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
-            return -1;
+            rc = -1;
+            break;
         }
     }
-    for (i = 0; i < added; i++)
-        curl_multi_remove_handle(multi, xs[i].slot->easy);
+    /* on an interrupt or an error, take off whatever still runs */
+    for (i = 0; i < next; i++)
+        if (!xs[i].done)
+            curl_multi_remove_handle(multi, xs[i].slot->easy);
     __atomic_sub_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
-    if (mc != CURLM_OK) {
+    if (rc == 0 && mc != CURLM_OK) {
         jobo_raise_simple(st->ConnectionError, curl_multi_strerror(mc));
         return -1;
     }
-    return 0;
+    return rc;
 }
 
 /* The outcome of a finished transfer: (data, usage), or NULL with the typed
@@ -423,104 +450,10 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
     if (__atomic_load_n(&st->shutting_down, __ATOMIC_SEQ_CST))
         return jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
     if (xfer_prepare(self, st, &x, method, path, query, body, timeout_ms) == 0 &&
-        run_transfers(st, &x, 1) == 0)
+        run_transfers(st, &x, 1, 1) == 0)
         result = xfer_result(st, &x);
     xfer_release(self, &x);
     return result;
-}
-
-/* The current exception, taken out of the error indicator as an instance. */
-static PyObject *
-take_exception(void)
-{
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
-    if (value != NULL && tb != NULL)
-        PyException_SetTraceback(value, tb);
-    Py_XDECREF(type);
-    Py_XDECREF(tb);
-    return value;
-}
-
-static PyObject *
-Transport_request_many(TransportObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"requests", "timeout", NULL};
-    jobo_state *st = jobo_state_from_type(Py_TYPE(self));
-    PyObject *requests, *timeout = Py_None, *seq = NULL, *out = NULL;
-    jobo_xfer *xs = NULL;
-    Py_ssize_t n = 0, i, prepared = 0;
-    long timeout_ms;
-
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:request_many", kwlist, &requests,
-                                     &timeout))
-        return NULL;
-    if ((timeout_ms = timeout_ms_of(self, timeout)) < 0)
-        return NULL;
-    if (self->closed)
-        return jobo_raise_simple(st->ConfigurationError, "this client has been closed");
-    if (__atomic_load_n(&st->shutting_down, __ATOMIC_SEQ_CST))
-        return jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
-    seq = PySequence_Fast(requests, "requests must be a sequence");
-    if (seq == NULL)
-        return NULL;
-    n = PySequence_Fast_GET_SIZE(seq);
-    if (n == 0) {
-        out = PyList_New(0);
-        goto done;
-    }
-    if (n > 64) {
-        PyErr_SetString(PyExc_ValueError, "at most 64 requests at once");
-        goto done;
-    }
-    xs = calloc((size_t)n, sizeof(*xs));
-    if (xs == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (i = 0; i < n; i++) {
-        PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
-        const char *method;
-        PyObject *path, *query = Py_None, *body = Py_None;
-        if (!PyTuple_Check(item) ||
-            !PyArg_ParseTuple(item, "sU|OO:request_many item", &method, &path, &query, &body))
-            goto prepare_error;
-        prepared = i + 1;
-        if (xfer_prepare(self, st, &xs[i], method, path, query, body, timeout_ms) < 0)
-            goto prepare_error;
-    }
-    if (run_transfers(st, xs, n) < 0)
-        goto done;
-    out = PyList_New(n);
-    if (out == NULL)
-        goto done;
-    for (i = 0; i < n; i++) {
-        PyObject *r = xfer_result(st, &xs[i]);
-        if (r == NULL) {
-            if (PyErr_ExceptionMatches(PyExc_MemoryError) ||
-                !PyErr_ExceptionMatches(st->JoboError)) {
-                Py_CLEAR(out);
-                goto done;
-            }
-            r = take_exception();
-            if (r == NULL) {
-                Py_CLEAR(out);
-                goto done;
-            }
-        }
-        PyList_SET_ITEM(out, i, r);
-    }
-    goto done;
-prepare_error:
-    if (!PyErr_Occurred())
-        PyErr_SetString(PyExc_TypeError, "requests items must be (method, path[, query[, body]])");
-done:
-    for (i = 0; i < prepared; i++)
-        xfer_release(self, &xs[i]);
-    free(xs);
-    Py_XDECREF(seq);
-    return out;
 }
 
 static void
@@ -729,13 +662,6 @@ static PyMethodDef Transport_methods[] = {
      "request(method, path, query=None, body=None, timeout=None) -> (data, usage)\n\n"
      "Perform one HTTPS request with the GIL released. Returns the decoded JSON\n"
      "body and a Usage record, or raises a typed JoboError."},
-    {"request_many", (PyCFunction)(void (*)(void))Transport_request_many,
-     METH_VARARGS | METH_KEYWORDS,
-     "request_many(requests, timeout=None) -> list\n\n"
-     "Perform several requests concurrently over one multi handle (GIL released).\n"
-     "requests: sequence of (method, path[, query[, body]]). Returns, in order,\n"
-     "(data, usage) for each success and the typed JoboError instance for each\n"
-     "failure (not raised). KeyboardInterrupt is raised."},
     {"close", (PyCFunction)Transport_close, METH_NOARGS,
      "close()\n\nClose idle connections; further requests raise JoboConfigurationError."},
     {NULL, NULL, 0, NULL},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import random
 import time
-from typing import Any, List, Optional
+from typing import Any, Optional
 
 from . import _core, _log
 from ._config import (
@@ -207,45 +207,6 @@ class JoboClient:
             self._usage = usage
             self._rate.update(usage)
             return call.parse(data, usage)
-
-    def _execute_many(self, calls: List[Any]) -> List[Any]:
-        """Run several Calls concurrently over the client's connections.
-
-        Returns, in order, each parsed result, or the exception of a call that
-        failed for good (failed attempts are retried one by one with the usual
-        policy). The caller raises an exception when it reaches it, so results
-        before it are not lost.
-        """
-        if len(calls) == 1:
-            try:
-                return [self._execute(calls[0])]
-            except JoboError as exc:
-                return [exc]
-        self._pace(None)
-        outcomes = self._transport.request_many(
-            [(c.method, c.path, c.query, c.body) for c in calls]
-        )
-        results: List[Any] = []
-        for call, outcome in zip(calls, outcomes):
-            if isinstance(outcome, JoboError):
-                if outcome.usage is not None:
-                    self._usage = outcome.usage
-                    self._rate.update(outcome.usage)
-                wait = self._retry_wait(outcome, 0, None)
-                if wait is None:
-                    results.append(outcome)
-                    continue
-                time.sleep(wait)
-                try:  # the concurrent attempt was attempt 0
-                    results.append(self._execute(call, _attempt=1))
-                except JoboError as exc:
-                    results.append(exc)
-                continue
-            data, usage = outcome
-            self._usage = usage
-            self._rate.update(usage)
-            results.append(call.parse(data, usage))
-        return results
 
     def _retry_wait(self, exc: JoboError, attempt: int, stop: Optional[float]) -> Optional[float]:
         """Seconds to wait before the next attempt, or None to raise exc now."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from datetime import datetime
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Deque, Dict, Iterator, Optional, Sequence, Union
 
 from ..models import InclusionExclusionFilter, Job, RangeFilter, SearchResult
 from ._base import (
@@ -343,6 +344,11 @@ def _iter_pages(
     prefetch: int,
     start_page: int,
 ) -> Iterator[SearchResult]:
+    """Pages in order. After the first page (which gives total_pages), up to
+    ``prefetch`` later pages are in flight at any time on worker threads (each
+    transfer runs in the C core with the GIL released, on its own connection);
+    a page is requested only once the consumer is within ``prefetch`` pages of
+    it, so stopping early wastes at most ``prefetch`` pages of credits."""
     remaining = max_items
     if remaining == 0:
         return
@@ -350,24 +356,42 @@ def _iter_pages(
     last_page = first.total_pages
     if remaining is not None:
         last_page = min(last_page, start_page - 1 + math.ceil(remaining / page_size))
-    page_no = start_page
-    pending: List[SearchResult] = [first]
-    while pending:
-        result = pending.pop(0)
-        if isinstance(result, BaseException):
-            raise result
-        jobs = result.jobs
-        if not jobs:
-            return
-        if remaining is not None:
-            if len(jobs) > remaining:
-                del jobs[remaining:]
-            remaining -= len(jobs)
-        yield result
-        if page_no >= last_page or remaining == 0:
-            return
-        if not pending:
-            upto = min(last_page, page_no + max(prefetch, 1))  # prefetch=0: one page
-            calls = [advanced_call(filters, p, page_size) for p in range(page_no + 1, upto + 1)]
-            pending = client._execute_many(calls)
-        page_no += 1
+    pool = None
+    ahead: Deque[Any] = deque()
+    next_page = start_page + 1
+
+    def fetch(page: int) -> SearchResult:
+        return client._execute(advanced_call(filters, page, page_size))
+
+    try:
+        result = first
+        while True:
+            if prefetch > 0:
+                while len(ahead) < prefetch and next_page <= last_page:
+                    if pool is None:
+                        from concurrent.futures import ThreadPoolExecutor
+
+                        pool = ThreadPoolExecutor(prefetch, thread_name_prefix="jobo-prefetch")
+                    ahead.append(pool.submit(fetch, next_page))
+                    next_page += 1
+            jobs = result.jobs
+            if not jobs:
+                return
+            if remaining is not None:
+                if len(jobs) > remaining:
+                    del jobs[remaining:]
+                remaining -= len(jobs)
+            yield result
+            if remaining == 0:
+                return
+            if ahead:
+                result = ahead.popleft().result()
+            elif prefetch == 0 and next_page <= last_page:
+                result = fetch(next_page)
+                next_page += 1
+            else:
+                return
+    finally:
+        if pool is not None:
+            # pages in flight are not waited for (Ctrl-C, or the caller stopped)
+            pool.shutdown(wait=False, cancel_futures=True)
