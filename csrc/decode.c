@@ -14,36 +14,146 @@
 
 #define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
 
-cJSON *
-jobo_parse_nogil(const char *buf, size_t len)
+/* ---- per-parse arena ------------------------------------------------------
+ *
+ * cJSON allocates every node and string with malloc; a 5 MB page is ~200,000
+ * allocations, and freeing them (plus glibc's trimming after the large frees)
+ * cost about as much as the parse. So each parse gets a bump arena: cJSON's
+ * allocation hooks take memory from the arena of the parse running on this
+ * thread, and the whole tree is freed by releasing the arena's few chunks.
+ * cJSON's hooks take no context argument, so the running arena is found
+ * through a thread-local pointer, set only for the duration of one parse on
+ * that thread (never shared between threads); outside a parse the hooks are
+ * plain malloc/free, so any other user of libcjson in the process is
+ * unaffected. */
+
+typedef struct jobo_chunk {
+    struct jobo_chunk *next;
+    size_t used, cap;
+    _Alignas(16) char data[];
+} jobo_chunk;
+
+typedef struct {
+    jobo_chunk *head;
+} jobo_arena;
+
+/* what jobo_parse_nogil returns: a copy of the root node, in front of which
+ * sits the arena that owns the whole tree */
+typedef struct {
+    jobo_arena *arena;
+    cJSON root;
+} jobo_tree;
+
+static _Thread_local jobo_arena *running_arena;
+
+static jobo_chunk *
+chunk_new(size_t cap, jobo_chunk *next)
 {
-    cJSON *tree;
-    const char *end = NULL;
-    if (len == 0)
-        return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    tree = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-    if (tree != NULL) {
-        /* only whitespace may follow the value */
-        const char *stop = buf + len;
-        while (end < stop && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
-            end++;
-        if (end != stop) {
-            cJSON_Delete(tree);
-            tree = NULL;
-        }
+    jobo_chunk *c = malloc(sizeof(jobo_chunk) + cap);
+    if (c != NULL) {
+        c->next = next;
+        c->used = 0;
+        c->cap = cap;
     }
-    Py_END_ALLOW_THREADS
-    return tree;
+    return c;
+}
+
+static void *
+arena_malloc(size_t n)
+{
+    jobo_arena *a = running_arena;
+    jobo_chunk *c;
+    if (a == NULL)
+        return malloc(n);
+    n = (n + 15) & ~(size_t)15;
+    c = a->head;
+    if (c->cap - c->used < n) {
+        size_t cap = c->cap * 2;
+        if (cap < n)
+            cap = n;
+        c = chunk_new(cap, c);
+        if (c == NULL)
+            return NULL;
+        a->head = c;
+    }
+    c->used += n;
+    return c->data + c->used - n;
+}
+
+static void
+arena_free(void *p)
+{
+    /* during a parse, memory belongs to the arena and goes with it */
+    if (running_arena == NULL)
+        free(p);
+}
+
+static void
+arena_release(jobo_arena *a)
+{
+    jobo_chunk *c = a->head, *next;
+    while (c != NULL) {
+        next = c->next;
+        free(c);
+        c = next;
+    }
+    free(a);
 }
 
 void
-jobo_delete_nogil(cJSON *tree)
+jobo_arena_install(void)
 {
-    if (tree == NULL)
-        return;
+    cJSON_Hooks hooks = {arena_malloc, arena_free};
+    cJSON_InitHooks(&hooks);
+}
+
+cJSON *
+jobo_parse_nogil(const char *buf, size_t len)
+{
+    cJSON *parsed = NULL;
+    jobo_tree *tree = NULL;
+    jobo_arena *a;
+    const char *end = NULL;
+
+    if (len == 0)
+        return NULL;
     Py_BEGIN_ALLOW_THREADS
-    cJSON_Delete(tree);
+    a = malloc(sizeof(*a));
+    /* nodes and strings take about 3x the text; the arena grows if needed */
+    if (a != NULL && (a->head = chunk_new(len < ((size_t)1 << 28) ? len * 3 + 4096 : len, NULL))) {
+        running_arena = a;
+        parsed = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+        if (parsed != NULL) {
+            /* only whitespace may follow the value */
+            const char *stop = buf + len;
+            while (end < stop && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+                end++;
+            if (end == stop)
+                tree = arena_malloc(sizeof(*tree));
+        }
+        running_arena = NULL;
+        if (tree != NULL) {
+            tree->arena = a;
+            tree->root = *parsed; /* nodes never point back to their parent */
+        } else {
+            arena_release(a);
+        }
+    } else {
+        free(a);
+    }
+    Py_END_ALLOW_THREADS
+    return tree != NULL ? &tree->root : NULL;
+}
+
+void
+jobo_delete_nogil(cJSON *root)
+{
+    jobo_tree *tree;
+    if (root == NULL)
+        return;
+    tree = (jobo_tree *)((char *)root - offsetof(jobo_tree, root));
+    Py_BEGIN_ALLOW_THREADS
+    arena_release(tree->arena);
     Py_END_ALLOW_THREADS
 }
 

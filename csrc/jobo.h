@@ -155,9 +155,12 @@ PyObject *jobo_raise_simple(PyObject *cls, const char *message);
 PyObject *jobo_decode(jobo_state *st, const cJSON *item);
 /* Decode a UTF-8 buffer of n bytes into a str (invalid UTF-8 -> U+FFFD). */
 PyObject *jobo_str_from_utf8(const char *s, Py_ssize_t n);
-/* Parse len bytes of JSON with the GIL released; NULL if not valid JSON. */
+/* Parse len bytes of JSON with the GIL released; NULL if not valid JSON. The
+ * tree lives in a per-parse arena: free it only with jobo_delete_nogil. */
 cJSON *jobo_parse_nogil(const char *buf, size_t len);
 void jobo_delete_nogil(cJSON *tree);
+/* Route cJSON's allocations through the per-parse arenas (module exec). */
+void jobo_arena_install(void);
 void jobo_key_cache_clear(jobo_state *st);
 
 /* ---- transport (transport.c) --------------------------------------------- */

@@ -157,6 +157,7 @@ jobo_exec(PyObject *module)
         PyErr_SetString(PyExc_ImportError, "jobo_enterprise needs a libcurl built with TLS");
         return -1;
     }
+    jobo_arena_install();
     if (import_python_side(st) < 0)
         return -1;
     st->TransportType =
