@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import platform
 import sys
 from typing import Any, Dict, Optional
 
@@ -20,6 +19,8 @@ def diagnostics(ca_bundle: Optional[str] = None) -> Dict[str, Any]:
     >>> jobo_enterprise.diagnostics()["tls_backend"]
     'OpenSSL/3.0.…'
     """
+    import platform  # only here: it is slow to import
+
     info = _core.version_info()
     ca_file, ca_source = resolve_ca_bundle(ca_bundle)
     return {

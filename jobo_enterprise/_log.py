@@ -9,12 +9,26 @@ passed through :func:`redact` in case a server echoes it back.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-from typing import Any
+import sys
+from typing import Any, Optional
 
-logger = logging.getLogger("jobo_enterprise")
+_logger: Optional[Any] = None
+DEBUG = 10  # logging.DEBUG
+
+
+def _get_logger() -> Optional[Any]:
+    """The package logger, once the application has imported logging. The
+    module is not imported here: until something imports it, nothing can have
+    enabled a logger, and importing it would slow ``import jobo_enterprise``."""
+    global _logger
+    if _logger is None:
+        logging = sys.modules.get("logging")
+        if logging is None:
+            return None
+        _logger = logging.getLogger("jobo_enterprise")
+    return _logger
 
 # anything shaped like a Jobo key, or an X-Api-Key header line
 _KEYISH = re.compile(r"(jbe_(?:live|test)_)[A-Za-z0-9_\-]+|(?i:(x-api-key\s*[:=]\s*))\S+")
@@ -26,7 +40,8 @@ def redact(text: str) -> str:
 
 
 def enabled() -> bool:
-    return logger.isEnabledFor(logging.DEBUG)
+    logger = _get_logger()
+    return logger is not None and logger.isEnabledFor(DEBUG)
 
 
 def _target(call: Any) -> str:
@@ -38,7 +53,7 @@ def _target(call: Any) -> str:
 
 
 def success(call: Any, usage: Any, attempt: int, seconds: float) -> None:
-    logger.debug(
+    _logger.debug(  # type: ignore[union-attr]
         "%s %s -> 200 in %.1f ms (attempt %d, request id %s, credits used %s, remaining %s, "
         "rate limit remaining %s)",
         call.method, redact(_target(call)), seconds * 1000, attempt + 1,
@@ -48,7 +63,7 @@ def success(call: Any, usage: Any, attempt: int, seconds: float) -> None:
 
 
 def failure(call: Any, exc: Exception, attempt: int, seconds: float) -> None:
-    logger.debug(
+    _logger.debug(  # type: ignore[union-attr]
         "%s %s -> %s in %.1f ms (attempt %d): %s %s",
         call.method, redact(_target(call)), type(exc).__name__, seconds * 1000, attempt + 1,
         redact(str(exc)), redact(repr(exc)),
@@ -56,11 +71,12 @@ def failure(call: Any, exc: Exception, attempt: int, seconds: float) -> None:
 
 
 def refused(exc: Exception) -> None:
-    logger.debug("client configuration refused: %s", redact(str(exc)))
+    _logger.debug("client configuration refused: %s", redact(str(exc)))  # type: ignore
 
 
 def retrying(call: Any, wait: float, attempt: int) -> None:
-    logger.debug("%s %s: retry %d in %.2f s", call.method, call.path, attempt, wait)
+    _logger.debug(  # type: ignore[union-attr]
+        "%s %s: retry %d in %.2f s", call.method, call.path, attempt, wait)
 
 
 def configure_from_environment() -> None:
@@ -68,6 +84,9 @@ def configure_from_environment() -> None:
     level = os.environ.get("JOBO_LOG", "").strip().upper()
     if not level:
         return
+    import logging
+
+    logger = _get_logger()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         level = "DEBUG"
     logger.setLevel(level)
