@@ -203,16 +203,9 @@ class JobsResource(Resource):
         >>> result = client.jobs.search("data engineer", page_size=5, work_model=["remote"])
         >>> result.total, result.jobs[0].title, result.usage.credits_used
         """
-        call = search_call(
-            q=q, page=page, page_size=page_size, location=location, sources=sources,
-            work_model=work_model, employment_type=employment_type,
-            experience_level=experience_level, posted_after=posted_after,
-            posted_before=posted_before, discovered_after=discovered_after,
-            discovered_before=discovered_before, min_salary_usd=min_salary_usd,
-            max_salary_usd=max_salary_usd, skills=skills, industries=industries,
-            search_description=search_description, include_facets=include_facets,
-            include_fields=include_fields, extra_params=extra_params,
-        )
+        params = dict(locals())
+        del params["self"], params["timeout"]
+        call = search_call(**params)
         return self._run(call, timeout)
 
     def search_advanced(
@@ -252,15 +245,9 @@ class JobsResource(Resource):
         ...     locations=["Germany"], skills={"include": ["python"]},
         ...     salary_usd={"min": 80000}, page_size=10)
         """
-        filters = dict(
-            queries=queries, search_description=search_description, locations=locations,
-            sources=sources, skills=skills, companies=companies, industries=industries,
-            work_models=work_models, employment_types=employment_types,
-            experience_levels=experience_levels, salary_usd=salary_usd,
-            posted_after=posted_after, posted_before=posted_before,
-            discovered_after=discovered_after, discovered_before=discovered_before,
-            include_facets=include_facets, include_fields=include_fields,
-        )
+        filters = dict(locals())
+        for name in ("self", "page", "page_size", "timeout"):
+            del filters[name]
         return self._run(advanced_call(filters, page, page_size), timeout)
 
     def get(self, job_id: Any, *, timeout: Optional[float] = None) -> Job:
