@@ -1,0 +1,380 @@
+"""bench/RESULTS.md from the collected figures (bench/_work/results.json)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional, Tuple
+
+LIB_NAMES = {
+    "ours": "**jobo_enterprise (ours)**",
+    "official": "official jobo-enterprise 4.0.0",
+    "requests": "requests + json",
+    "httpx": "httpx + json",
+    "floor": "C floor (libcurl + cJSON)",
+    "official_validate": "official: `model_validate(json.loads)`",
+    "official_validate_json": "official: `model_validate_json`",
+    "json": "`json.loads` (dicts)",
+    "orjson": "`orjson.loads` (dicts)",
+    "ours_prefetch": "**ours: `jobs.iter` (prefetch)**",
+    "ours_seq": "ours, sequential",
+}
+
+AGENTS = {"ours": "jobo-enterprise-python", "official": "jobo-python", "requests":
+          "python-requests", "httpx": "python-httpx", "floor": "jobo-bench-floor"}
+
+
+def _m(s: Optional[Dict[str, float]], fmt: str = "{:.1f}") -> str:
+    if not s:
+        return "–"
+    med = fmt.format(s["median"])
+    return f"{med} ({fmt.format(s['min'])}–{fmt.format(s['max'])})"
+
+
+def _med(entry: Dict[str, Any], key: str) -> Optional[float]:
+    s = entry.get(key) if entry else None
+    return s["median"] if isinstance(s, dict) and "median" in s else None
+
+
+def _fail(entry: Dict[str, Any]) -> Optional[str]:
+    if not entry:
+        return "not run"
+    if "unavailable" in entry:
+        return "not available: " + str(entry["unavailable"])
+    if "error" in entry:
+        return "error: " + str(entry["error"])[:300]
+    return None
+
+
+def _ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def _x(v: Optional[float], digits: int = 2) -> str:
+    return "–" if v is None else f"{v:.{digits}f}×"
+
+
+class Targets:
+    def __init__(self) -> None:
+        self.rows: List[Tuple[str, str, str, str]] = []
+
+    def add(self, part: str, what: str, value: Optional[float], ok: Optional[bool],
+            shown: str) -> None:
+        mark = "–" if ok is None else ("✓" if ok else "✗")
+        self.rows.append((part, what, shown if value is not None else "not measured", mark))
+
+
+def _stale(part: Dict[str, Any], meta: Dict[str, Any], current: List[str], key: str) -> str:
+    notes = []
+    if key not in current:
+        notes.append(f"from an earlier run ({part.get('date', '?')})")
+    if part.get("quick"):
+        notes.append("--quick run: smaller counts")
+    if part.get("load"):
+        notes.append("1-min load average {:.2f} at the start, {:.2f} at the end, {} s".format(
+            part["load"][0], part["load"][1], part.get("seconds", "?")))
+    return f"_{'; '.join(notes)}_\n\n" if notes else ""
+
+
+def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
+    meta = stored["meta"]
+    parts = stored.get("parts", {})
+    t = Targets()
+    out: List[str] = []
+    w = out.append
+
+    w("# Benchmark results\n")
+    w("Written by `python3 -m bench` (see [README.md](README.md)); every figure below comes "
+      "from the same run unless marked otherwise. Figures are the **median (min–max)** over "
+      "the runs; each run is a separate process. Ratios are ratios of medians.\n")
+
+    # ---- machine ----
+    m = meta["machine"]
+    peers = meta.get("peers", {})
+    ours = meta.get("ours", {})
+    core = ours.get("core", {}) if isinstance(ours, dict) else {}
+    fv = parts.get("a", {}).get("floor_versions", {})
+    w("## Machine and versions\n")
+    w("| | |\n|---|---|")
+    w(f"| date | {meta['date']} |")
+    w(f"| CPU | {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory', '?')} |")
+    w(f"| OS | Debian {m.get('debian', '?')}, Linux {m.get('kernel', '?')} |")
+    w(f"| Python | {meta.get('python')} (both sides) |")
+    w(f"| ours | jobo_enterprise {ours.get('version', '?')} from the repository "
+      f"(git {meta.get('git', '?')}; {meta.get('build', '')}) |")
+    w(f"| libcurl | {fv.get('libcurl') or core.get('libcurl') or core.get('libcurl_version') or '?'}"
+      f" (Debian libcurl4-openssl-dev {meta['debian'].get('libcurl4-openssl-dev')}) |")
+    w(f"| cJSON | {fv.get('cjson', '?')} (Debian libcjson-dev "
+      f"{meta['debian'].get('libcjson-dev')}) |")
+    w(f"| OpenSSL | {ours.get('openssl', '?')} |")
+    w(f"| nginx | {meta.get('nginx') or meta['debian'].get('nginx')} |")
+    w(f"| official SDK | jobo-enterprise {peers.get('jobo-enterprise')} |")
+    w(f"| peers | httpx {peers.get('httpx')}, httpcore {peers.get('httpcore')}, h11 "
+      f"{peers.get('h11')}, pydantic {peers.get('pydantic')} (pydantic-core "
+      f"{peers.get('pydantic-core')}), requests {peers.get('requests')} (urllib3 "
+      f"{peers.get('urllib3')}), orjson {peers.get('orjson')} |")
+    cmd = ("python3 -m bench " + meta.get("argv", "")).strip()
+    w(f"| command | `{cmd}`, {meta.get('total_seconds', '?')} s |")
+    w("")
+
+    body: List[str] = []
+    b = body.append
+
+    # ---- (a) ----
+    a = parts.get("a")
+    if a:
+        p = a["params"]
+        libs = a["libs"]
+        b("## (a) One search call: client CPU and wall time\n")
+        b(_stale(a, meta, current, "a")
+          + f"`search(q=\"data engineer\", page_size=5)`: a real sandbox answer "
+          f"({p['response_bytes']:,} bytes, {p['response_jobs']} jobs, with facets) and its "
+          f"credit/rate-limit/request-id headers, served by {p['server']} on 127.0.0.1. "
+          f"{p['calls']:,} calls per run after {p['warmup']} warm-up calls, on one kept-alive "
+          "connection. CPU = user+sys of the client process (`getrusage`) around the loop "
+          "only; nginx's CPU is not in it. The server is not the bottleneck: nginx answers "
+          "from a cached file"
+          + (f", using {p['server_cpu_us_per_request']:.0f} µs of CPU per request (all runs, "
+             "all clients)" if p.get("server_cpu_us_per_request") else "")
+          + ", on the other core: less than any client spends per call, and not part of "
+          "the CPU figures.\n")
+        b("| client | CPU µs/call | user + sys µs | wall µs/call | CPU vs floor | CPU vs ours | "
+          "connections (requests) |")
+        b("|---|---|---|---|---|---|---|")
+        ours_cpu = _med(libs.get("ours", {}), "cpu_us")
+        floor_cpu = _med(libs.get("floor", {}), "cpu_us")
+        conns = a.get("connections", {})
+        for lib in ("ours", "floor", "requests", "httpx", "official"):
+            e = libs.get(lib, {})
+            f = _fail(e)
+            agent = AGENTS[lib]
+            c = next((v for k, v in conns.items() if k.startswith(agent)), None)
+            cs = f"{c['connections']} ({c['requests']:,})" if c else "–"
+            if f:
+                b(f"| {LIB_NAMES[lib]} | {f} | | | | | |")
+                continue
+            cpu = _med(e, "cpu_us")
+            us = (f"{_med(e, 'user_us'):.0f} + {_med(e, 'sys_us'):.0f}"
+                  if e.get("user_us") else "–")
+            b(f"| {LIB_NAMES[lib]} | {_m(e['cpu_us'])} | {us} | {_m(e['wall_us'])} | "
+              f"{_x(_ratio(cpu, floor_cpu))} | {_x(_ratio(cpu, ours_cpu))} | {cs} |")
+        b("\n_connections_: distinct TLS connections in nginx's log over all runs (one per "
+          "run = the connection was kept alive for every call).\n")
+        r1 = _ratio(ours_cpu, floor_cpu)
+        t.add("a", "ours CPU/call ≤ 1.5× the C floor", r1, None if r1 is None else r1 <= 1.5,
+              _x(r1))
+        r2 = _ratio(ours_cpu, _med(libs.get("official", {}), "cpu_us"))
+        t.add("a", "ours CPU/call ≤ ¼ of the official SDK", r2,
+              None if r2 is None else r2 <= 0.25, _x(r2, 3))
+
+    # ---- (b) ----
+    bb = parts.get("b")
+    if bb:
+        p = bb["params"]
+        b("## (b) Decode and build a 1,000-job feed page already in memory\n")
+        b(_stale(bb, meta, current, "b")
+          + f"{p['bytes']:,} bytes, {p['jobs']} jobs ({p['source']}). Per page: decode + "
+          "build the objects + read the fields + free everything; "
+          f"{p['iters_per_run']} pages per run after one warm-up page. _All fields_ reads "
+          "every documented field of the page and of every job (nested objects and list "
+          "items included) with the same hand-written walk for every library (attributes "
+          "for the SDK models, `dict.get` for plain dicts); _two fields_ reads `title` and "
+          "`company.name`. Ours = `_core.decode_json` + `FeedPage._from_response`. Ratios "
+          "use CPU time (single-threaded: CPU ≈ wall, but steadier on this machine).\n")
+        for mode, title in (("all", "All fields"), ("two", "Two fields"),
+                            ("none", "Decode and build only, no field read (for reference)")):
+            d = bb.get(mode, {})
+            if not d:
+                continue
+            b(f"**{title}**\n")
+            b("| decoder | CPU ms/page | wall ms/page | vs ours | vs `json.loads` |")
+            b("|---|---|---|---|---|")
+            ours_v = _med(d.get("ours", {}), "cpu_ms")
+            json_v = _med(d.get("json", {}), "cpu_ms")
+            for lib in ("ours", "json", "orjson", "official_validate", "official_validate_json"):
+                e = d.get(lib, {})
+                f = _fail(e)
+                if f:
+                    b(f"| {LIB_NAMES[lib]} | {f} | | | |")
+                    continue
+                v = _med(e, "cpu_ms")
+                b(f"| {LIB_NAMES[lib]} | {_m(e['cpu_ms'])} | {_m(e['wall_ms'])} | "
+                  f"{_x(_ratio(v, ours_v))} | {_x(_ratio(v, json_v))} |")
+            sums = {v for v in (bb.get(mode + "_checksums") or {}).values() if v is not None}
+            if mode != "none" and sums:
+                b("_Same data for every decoder_: the sum of the lengths of every `title` and "
+                  "`company.name` is " + ("identical for all (" + f"{sums.pop():,}" + ")."
+                                          if len(sums) == 1 else "**not identical**: "
+                                          + ", ".join(map(str, sorted(sums))) + "."))
+            b("")
+            off = [x for x in (_med(d.get("official_validate", {}), "cpu_ms"),
+                               _med(d.get("official_validate_json", {}), "cpu_ms")) if x]
+            best_off = min(off) if off else None
+            if mode == "all":
+                r = _ratio(ours_v, json_v)
+                t.add("b", "all fields: ours ≤ 1.2× `json.loads`", r,
+                      None if r is None else r <= 1.2, _x(r))
+                r = _ratio(best_off, ours_v)
+                t.add("b", "all fields: ours ≥ 2.5× faster than official (its faster way)", r,
+                      None if r is None else r >= 2.5, _x(r))
+            elif mode == "two":
+                r = _ratio(best_off, ours_v)
+                t.add("b", "two fields: ours ≥ 4× faster than official (its faster way)", r,
+                      None if r is None else r >= 4, _x(r))
+
+    # ---- (c) ----
+    c = parts.get("c")
+    if c:
+        p = c["params"]
+        libs = c["libs"]
+        b("## (c) All 50 pages of a 5,000-job search, 50 ms server latency\n")
+        b(_stale(c, meta, current, "c")
+          + f"{p['jobs']:,} jobs, page_size {p['page_size']}, {p['latency_ms']} ms added "
+          f"before every answer by the {p['server']}. Wall time from the first request to "
+          "the last job.\n")
+        b("| client | wall s | vs official | how | jobs | ids |")
+        b("|---|---|---|---|---|---|")
+        off = _med(libs.get("official", {}), "wall_s")
+        ids = c.get("ids", {})
+        digests = {tuple(v["sha256"]) for v in ids.values()}
+        same = len(digests) == 1 and all(len(v["sha256"]) == 1 for v in ids.values())
+        extra = sorted((k for k in libs if k.startswith("ours_prefetch_")),
+                       key=lambda k: (k.rsplit("_", 1)[0], int(k.rsplit("_", 1)[1])))
+        for lib in ["ours_prefetch", "ours_seq", "official"] + extra:
+            e = libs.get(lib, {})
+            f = _fail(e)
+            if f:
+                b(f"| {LIB_NAMES.get(lib, lib)} | {f} | | | | |")
+                continue
+            v = _med(e, "wall_s")
+            info = ids.get(lib, {})
+            name = LIB_NAMES.get(lib) or f"ours: prefetch={lib.rsplit('_', 1)[1]}"
+            b(f"| {name} | {_m(e['wall_s'], '{:.2f}')} | "
+              f"{_x(_ratio(off, v), 1)} faster | {info.get('variant', '')} | "
+              f"{','.join(map(str, info.get('jobs', [])))} | "
+              f"`{(info.get('sha256') or ['?'])[0][:12]}` |")
+        b("\nThe SDK's `iter` fetches page 1, then keeps `prefetch` later pages in flight at "
+          "any time (a sliding window, each transfer on a worker thread with the GIL "
+          "released), yielding pages in order. The rows below the official one show how the "
+          "wall time depends on `prefetch`; the target row uses the default.\n")
+        b("_ids_: SHA-256 of the job ids in the order received (first 12 hex digits); "
+          + ("identical for every client and run." if same and len(ids) > 1 else
+             "**not identical** across clients/runs." if len(ids) > 1 else
+             "only one client measured.") + "\n")
+        r = _ratio(off, _med(libs.get("ours_prefetch", {}), "wall_s"))
+        ok = None if r is None else (r >= 8 and same)
+        t.add("c", "ours (prefetch) ≥ 8× faster than official `iter_jobs`, same jobs in the "
+              "same order", r, ok, _x(r, 1) + ("" if same else " (ids differ)"))
+
+    # ---- (d) ----
+    d = parts.get("d")
+    if d:
+        p = d["params"]
+        libs = d["libs"]
+        cps = p["checkpoints"]
+        b("## (d) Peak RSS while streaming the feed\n")
+        b(_stale(d, meta, current, "d")
+          + f"`feed.iter_jobs(batch_size={p['batch_size']})` over a sandbox of "
+          f"{p['jobs']:,} jobs; each job's title is read and the job dropped. Growth = peak "
+          "RSS (`ru_maxrss`) at the end minus the peak before the first request (after "
+          "imports and client construction); RSS = resident set after N jobs.\n")
+        hdr = " | ".join(f"RSS @ {cp // 1000}k MB" for cp in cps)
+        b(f"| client | peak growth MB | baseline RSS MB | {hdr} | wall s |")
+        b("|---|---|---|" + "---|" * len(cps) + "---|")
+        for lib in ("ours", "official"):
+            e = libs.get(lib, {})
+            f = _fail(e)
+            if f:
+                b(f"| {LIB_NAMES[lib]} | {f} |" + " |" * (len(cps) + 2))
+                continue
+            cells = " | ".join(_m(e.get(f"rss_at_{cp}_mb")) for cp in cps)
+            b(f"| {LIB_NAMES[lib]} | {_m(e['growth_mb'])} | {_m(e['base_rss_mb'])} | {cells} | "
+              f"{_m(e['wall_s'], '{:.2f}')} |")
+        b("")
+        e = libs.get("ours", {})
+        g = _med(e, "growth_mb")
+        t.add("d", "ours: peak growth < 100 MB", g, None if g is None else g < 100,
+              "–" if g is None else f"{g:.1f} MB")
+        first, last = _med(e, f"rss_at_{cps[0]}_mb"), _med(e, f"rss_at_{cps[-1]}_mb")
+        flat = None if first is None or last is None else last - first
+        t.add("d", f"ours: flat in the number of jobs (RSS @ {cps[-1] // 1000}k − RSS @ "
+              f"{cps[0] // 1000}k < 20 MB)", flat, None if flat is None else flat < 20,
+              "–" if flat is None else f"{flat:+.1f} MB")
+
+    # ---- (e) ----
+    e_ = parts.get("e")
+    if e_:
+        libs = e_["libs"]
+        b("## (e) `import jobo_enterprise`\n")
+        b(_stale(e_, meta, current, "e")
+          + f"{e_['params']['runs']} fresh interpreters per side (`python -I`, same "
+          "CPython; ours from the repository, the official package from its venv), "
+          "alternating. _above bare_ = wall time of `python -c \"import jobo_enterprise\"` "
+          "minus that of `python -c pass`, run by run; _in process_ = `perf_counter` around "
+          "the import statement.\n")
+        b("| package | above bare ms | in process ms | bare interpreter ms | modules added |")
+        b("|---|---|---|---|---|")
+        for lib in ("ours", "official"):
+            e = libs.get(lib, {})
+            f = _fail(e)
+            if f:
+                b(f"| {LIB_NAMES[lib]} | {f} | | | |")
+                continue
+            b(f"| {LIB_NAMES[lib]} | {_m(e['above_bare_ms'])} | {_m(e['inproc_ms'])} | "
+              f"{_m(e['bare_process_ms'])} | {e.get('modules_added', '?')} |")
+        b("")
+        r = _ratio(_med(libs.get("ours", {}), "above_bare_ms"),
+                   _med(libs.get("official", {}), "above_bare_ms"))
+        t.add("e", "import time ≤ ¼ of the official", r, None if r is None else r <= 0.25,
+              _x(r, 3))
+
+    # ---- (f) ----
+    f_ = parts.get("f")
+    if f_:
+        e = f_.get("ours", {})
+        p = f_["params"]
+        b("## (f) Decoding on 2 threads vs 1\n")
+        b(_stale(f_, meta, current, "f")
+          + f"`_core.decode_json` of the {p['page_bytes']:,}-byte 1,000-job page: one thread "
+          f"decoding {2 * p['pages_per_thread']} pages vs two threads decoding "
+          f"{p['pages_per_thread']} each at the same time (the cJSON parse runs with the GIL "
+          "released; building the Python objects holds it).\n")
+        fail = _fail(e)
+        if fail:
+            b(fail + "\n")
+        else:
+            b("| | pages/s |\n|---|---|")
+            b(f"| 1 thread | {_m(e['pages_per_s_1'])} |")
+            b(f"| 2 threads | {_m(e['pages_per_s_2'])} |")
+            b(f"| ratio (per run) | {_m(e['ratio'], '{:.2f}')} |")
+            if e.get("machine"):
+                b(f"| the machine: 2 CPU-bound processes vs 1, measured next to each run | "
+                  f"{_m(e['machine'], '{:.2f}')} |")
+                b(f"| ratio ÷ what the machine gave | {_m(e['ratio_of_machine'], '{:.2f}')} |")
+            b("")
+        r = _med(e, "ratio")
+        t.add("f", "2 threads ≥ 1.6× the throughput of 1", r, None if r is None else r >= 1.6,
+              _x(r))
+
+    # ---- targets first ----
+    w("## Targets\n")
+    w("| part | target | measured | |")
+    w("|---|---|---|---|")
+    for part, what, shown, mark in t.rows:
+        w(f"| {part} | {what} | {shown} | {mark} |")
+    w("")
+    out.extend(body)
+
+    # ---- README lines ----
+    w("## For the README\n")
+    w("```")
+    for part, what, shown, mark in t.rows:
+        if shown != "not measured":
+            w(f"({part}) {what}: {shown} {mark}")
+    w("```")
+    w("")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as fh:
+        fh.write("\n".join(out))
+    return path
