@@ -2,8 +2,8 @@
  *
  * Objects become dicts, arrays lists (presized), strings str (ASCII fast path,
  * invalid UTF-8 replaced by U+FFFD), true/false bool, null None. A number that
- * is integral and within +-2^53 becomes int, any other number float (so
- * integers beyond 2^53 come back as float, the nearest double). Object keys
+ * is integral with |n| < 2^53 becomes int, any other number float (so integers
+ * from 2^53 on come back as float, the nearest double). Object keys
  * are interned through a small cache in the module state, keyed by length and
  * hash, so the same field names across thousands of jobs share one str.
  */
@@ -13,6 +13,26 @@
 #include <string.h>
 
 #define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
+
+/* Under AddressSanitizer the arena keeps ASan's view exact: a chunk starts out
+ * poisoned, each allocation is unpoisoned to its requested size only and is
+ * followed by a poisoned redzone, so an overread of a cJSON string or node is
+ * reported as it would be with malloc. Without ASan this compiles to nothing. */
+#if defined(__SANITIZE_ADDRESS__)
+#define JOBO_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JOBO_ASAN 1
+#endif
+#endif
+#ifdef JOBO_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_REDZONE 16
+#else
+#define ARENA_REDZONE 0
+#define ASAN_POISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
+#endif
 
 /* ---- per-parse arena ------------------------------------------------------
  *
@@ -54,6 +74,7 @@ chunk_new(size_t cap, jobo_chunk *next)
         c->next = next;
         c->used = 0;
         c->cap = cap;
+        ASAN_POISON_MEMORY_REGION(c->data, cap);
     }
     return c;
 }
@@ -63,9 +84,12 @@ arena_malloc(size_t n)
 {
     jobo_arena *a = running_arena;
     jobo_chunk *c;
+    size_t want = n;
     if (a == NULL)
         return malloc(n);
-    n = (n + 15) & ~(size_t)15;
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    n = (n + ARENA_REDZONE + 15) & ~(size_t)15;
     c = a->head;
     if (c->cap - c->used < n) {
         size_t cap = c->cap * 2;
@@ -77,6 +101,8 @@ arena_malloc(size_t n)
         a->head = c;
     }
     c->used += n;
+    ASAN_UNPOISON_MEMORY_REGION(c->data + c->used - n, want);
+    (void)want;
     return c->data + c->used - n;
 }
 
@@ -94,6 +120,7 @@ arena_release(jobo_arena *a)
     jobo_chunk *c = a->head, *next;
     while (c != NULL) {
         next = c->next;
+        ASAN_UNPOISON_MEMORY_REGION(c->data, c->cap);
         free(c);
         c = next;
     }
@@ -212,7 +239,9 @@ jobo_key_cache_clear(jobo_state *st)
 static PyObject *
 decode_number(double d)
 {
-    if (d == floor(d) && fabs(d) <= MAX_EXACT_INT)
+    /* < and not <=: the double 2^53 is also what 2^53 + 1 rounds to, so it is
+     * not known to be exact and comes back as a float like every larger one */
+    if (d == floor(d) && fabs(d) < MAX_EXACT_INT)
         return PyLong_FromLongLong((long long)d);
     return PyFloat_FromDouble(d);
 }
