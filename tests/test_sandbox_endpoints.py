@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-pytest.importorskip("cryptography")
 
 from jobo_enterprise.sandbox import Sandbox  # noqa: E402
 from jobo_enterprise.sandbox import data, gazetteer  # noqa: E402

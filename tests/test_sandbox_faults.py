@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 import pytest
 
-pytest.importorskip("cryptography")
 
 from jobo_enterprise.sandbox import Sandbox  # noqa: E402
 from jobo_enterprise.sandbox.stdclient import StdClient as Api  # noqa: E402
