@@ -42,21 +42,8 @@ say() { printf '[asan] %s\n' "$*" >&2; }
 LIBASAN=$(gcc -print-file-name=libasan.so)
 [ -f "$LIBASAN" ] || { say "error: no libasan.so from gcc (apt-get install gcc)"; exit 2; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/jobo-asan.XXXXXX")
-keep=0
-cleanup() { if [ "$keep" = 1 ]; then say "kept $WORK"; else rm -rf "$WORK"; fi; }
-trap cleanup EXIT
-
-# 1. a copy of the tree without build products: the files git tracks or would track
-mkdir -p "$WORK/src" "$WORK/logs"
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-    git ls-files -z -co --exclude-standard | while IFS= read -r -d '' f; do
-        [ -f "$f" ] && printf '%s\0' "$f"
-    done | tar --null -T - -cf - | tar -C "$WORK/src" -xf -
-else
-    cp -a csrc jobo_enterprise tests setup.py pyproject.toml README.md "$WORK/src/"
-fi
-find "$WORK/src" \( -name '*.so' -o -name '__pycache__' \) -prune -exec rm -rf {} +
+# a copy of the tree without build products, in a scratch folder
+. scripts/_tree_copy.sh jobo-asan
 
 # 2. the sanitized build. Python's own CFLAGS carry -fwrapv, under which gcc does not
 # check signed overflow: -fno-wrapv (later on the command line) turns the check back on.

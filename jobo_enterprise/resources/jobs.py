@@ -55,60 +55,26 @@ _FILTER_FIELDS = {
 }
 
 
-def search_call(
-    *,
-    q: Optional[str] = None,
-    page: int = 1,
-    page_size: int = 25,
-    location: Optional[str] = None,
-    sources: StrOrList = None,
-    work_model: StrOrList = None,
-    employment_type: StrOrList = None,
-    experience_level: StrOrList = None,
-    posted_after: When = None,
-    posted_before: When = None,
-    discovered_after: When = None,
-    discovered_before: When = None,
-    min_salary_usd: Optional[int] = None,
-    max_salary_usd: Optional[int] = None,
-    skills: StrOrList = None,
-    industries: StrOrList = None,
-    search_description: Optional[bool] = None,
-    include_facets: StrOrList = None,
-    include_fields: StrOrList = None,
-    extra_params: Optional[Dict[str, Any]] = None,
-) -> Call:
-    """The Call of GET /api/jobs."""
-    check_int("page", page, 1)
-    check_int("page_size", page_size, 1, 100)
-    if min_salary_usd is not None:
-        check_int("min_salary_usd", min_salary_usd, 0)
-    if max_salary_usd is not None:
-        check_int("max_salary_usd", max_salary_usd, 0)
-    query = build_query(
-        [
-            ("q", q or None),
-            ("search_description", search_description),
-            ("location", location or None),
-            ("sources", sources),
-            ("work_model", work_model),
-            ("employment_type", employment_type),
-            ("experience_level", experience_level),
-            ("posted_after", posted_after),
-            ("posted_before", posted_before),
-            ("discovered_after", discovered_after),
-            ("discovered_before", discovered_before),
-            ("min_salary_usd", min_salary_usd),
-            ("max_salary_usd", max_salary_usd),
-            ("skills", skills),
-            ("industries", industries),
-            ("include_facets", include_facets),
-            ("include_fields", include_fields),
-            ("page", page),
-            ("page_size", page_size),
-        ]
-        + list((extra_params or {}).items())
-    )
+# query parameters of GET /api/jobs, in wire order
+SEARCH_PARAMS = (
+    "q", "search_description", "location", "sources", "work_model", "employment_type",
+    "experience_level", "posted_after", "posted_before", "discovered_after",
+    "discovered_before", "min_salary_usd", "max_salary_usd", "skills", "industries",
+    "include_facets", "include_fields", "page", "page_size",
+)
+
+
+def search_call(params: Dict[str, Any], extra_params: Optional[Dict[str, Any]] = None) -> Call:
+    """The Call of GET /api/jobs from the arguments of :meth:`JobsResource.search`."""
+    check_int("page", params["page"], 1)
+    check_int("page_size", params["page_size"], 1, 100)
+    for name in ("min_salary_usd", "max_salary_usd"):
+        if params.get(name) is not None:
+            check_int(name, params[name], 0)
+    pairs = [(name, params.get(name)) for name in SEARCH_PARAMS]
+    # an empty q or location means "not given"
+    pairs = [(n, v or None) if n in ("q", "location") else (n, v) for n, v in pairs]
+    query = build_query(pairs + list((extra_params or {}).items()))
     return Call("GET", "/api/jobs", SearchResult._from_response, query=query)
 
 
@@ -204,8 +170,7 @@ class JobsResource(Resource):
         >>> result.total, result.jobs[0].title, result.usage.credits_used
         """
         params = dict(locals())
-        del params["self"], params["timeout"]
-        call = search_call(**params)
+        call = search_call(params, extra_params)
         return self._run(call, timeout)
 
     def search_advanced(
