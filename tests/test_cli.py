@@ -45,8 +45,9 @@ def test_search_json_against_a_sandbox_with_the_key_from_the_environment(sandbox
 
 def test_errors_are_one_line_without_the_key(sandbox):
     key = fake_key("jbe_test_CliUnknownKey0123456789ab")
-    out = _jobo("search", "x", "--base-url", sandbox.base_url, "--ca-bundle", sandbox.ca_cert,
-                env={"JOBO_API_KEY": key})
+    # the fault route answers 401 whatever the key (in the canary run it is a valid one)
+    out = _jobo("search", "x", "--base-url", sandbox.fault_url("status=401"),
+                "--ca-bundle", sandbox.ca_cert, env={"JOBO_API_KEY": key})
     assert out.returncode == 1
     assert out.stderr.startswith("jobo: error: HTTP 401 Unauthorized: Missing or invalid API key")
     assert key not in out.stdout + out.stderr
