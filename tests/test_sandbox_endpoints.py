@@ -799,7 +799,6 @@ def test_connection_ids_number_connections_and_stats_count_requests_per_connecti
     assert after[conn_id] == 4 and after[other] == 1
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_a_forked_child_connects_on_its_own_connection(api):
     parent_id = api.get("/api/jobs", page_size=1, echo="parent").json()["connection_id"]
     read_fd, write_fd = os.pipe()

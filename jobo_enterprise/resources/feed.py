@@ -79,8 +79,7 @@ def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[st
     return Call("POST", path, FeedPage._from_response, body=body, timeout_kind="feed")
 
 
-def follow_cursors(fetch: Callable[[Optional[str]], FeedPage], prefetch: bool,
-                   client: Any) -> Iterator[FeedPage]:
+def follow_cursors(fetch: Callable[[Optional[str]], Any], prefetch: bool) -> Iterator[Any]:
     """Pages of a cursor-paged endpoint until ``has_more`` is false or no cursor
     comes back. A cursor that repeats raises JoboResponseError instead of looping.
     With ``prefetch`` the next page is fetched while the caller consumes the
@@ -157,12 +156,16 @@ class FeedResource(Resource):
     def iter_pages(self, *, prefetch: bool = True, **filters: Any) -> Iterator[FeedPage]:
         """Every batch of the feed, following cursors (see :meth:`iter_jobs`)."""
         _check_names("iter_jobs", filters, _FEED_FILTERS)
-        first = feed_call(FEED_PATH, None, filters.get("batch_size", 1000),
-                          {k: v for k, v in filters.items() if k != "batch_size"})
+        return self._feed_pages(FEED_PATH, filters, prefetch)
+
+    def _feed_pages(self, path: str, filters: Dict[str, Any], prefetch: bool) -> Iterator[FeedPage]:
+        """The first request with the filters, then cursor-only continuations."""
+        filters = dict(filters)
+        first = feed_call(path, None, filters.pop("batch_size", 1000), filters)
+        run = self._client._execute
         return follow_cursors(
-            lambda cursor: self._client._execute(first) if cursor is None
-            else self._client._execute(feed_call(FEED_PATH, cursor, 1, {})),
-            prefetch, self._client)
+            lambda cursor: run(first) if cursor is None else run(feed_call(path, cursor, 1, {})),
+            prefetch)
 
     def iter_jobs(self, *, prefetch: bool = True, **filters: Any) -> Iterator[Job]:
         """Every job of the feed, following cursors until ``has_more`` is false.
@@ -197,11 +200,7 @@ class FeedResource(Resource):
     def iter_managed_jobs(self, *, prefetch: bool = True, **filters: Any) -> Iterator[Job]:
         """Every job of the managed feed, following cursors."""
         _check_names("iter_managed_jobs", filters, _MANAGED_FILTERS)
-        first = feed_call(MANAGED_FEED_PATH, None, filters.pop("batch_size", 1000), filters)
-        pages = follow_cursors(
-            lambda cursor: self._client._execute(first) if cursor is None
-            else self._client._execute(feed_call(MANAGED_FEED_PATH, cursor, 1, {})),
-            prefetch, self._client)
+        pages = self._feed_pages(MANAGED_FEED_PATH, filters, prefetch)
         return (job for page in pages for job in page.jobs)
 
     def get_expired_job_ids(
@@ -233,5 +232,5 @@ class FeedResource(Resource):
             lambda cursor: self.get_expired_job_ids(
                 expired_since=None if cursor else expired_since, cursor=cursor,
                 batch_size=batch_size),
-            False, self._client)
+            False)
         return (job_id for page in pages for job_id in page.job_ids)
