@@ -199,8 +199,8 @@ jobo_str_from_utf8(const char *s, Py_ssize_t n)
     return u;
 }
 
-static PyObject *
-decode_key(jobo_state *st, const char *s)
+PyObject *
+jobo_decode_key(jobo_state *st, const char *s)
 {
     size_t n = strlen(s), i;
     uint32_t h = 2166136261u;
@@ -290,7 +290,7 @@ jobo_decode(jobo_state *st, const cJSON *item)
         for (c = item->child; c != NULL; c = c->next) {
             PyObject *k, *v;
             int rc;
-            k = decode_key(st, c->string ? c->string : "");
+            k = jobo_decode_key(st, c->string ? c->string : "");
             if (k == NULL)
                 goto obj_error;
             v = jobo_decode(st, c);

@@ -6,7 +6,8 @@
  *   request.c    URL joining, query encoding, header lists
  *   response.c   header callback, body buffer with a size cap, usage figures
  *   errors.c     HTTP status / error body / CURLcode -> typed exception
- *   decode.c     cJSON tree -> Python objects
+ *   decode.c     JSON text -> cJSON tree (per-parse arena) -> Python objects
+ *   record.c     models as lazy views over a parsed tree; typed fields in C
  *
  * There are no mutable C globals: everything mutable lives in the module state
  * (jobo_state) or in a Transport object.
@@ -46,6 +47,10 @@ typedef struct {
 
 typedef struct {
     PyTypeObject *TransportType;
+    PyTypeObject *DocType;        /* owner of one parsed tree (record.c) */
+    PyTypeObject *RecordType;     /* base of the models */
+    PyTypeObject *FieldType;      /* base of typed model fields */
+    PyTypeObject *PlainFieldType; /* str / bool model fields */
 
     /* exception classes, imported from jobo_enterprise.exceptions */
     PyObject *JoboError;
@@ -64,7 +69,11 @@ typedef struct {
     PyObject *ServerError;
     PyObject *ResponseError;
     PyObject *epoch_to_datetime;  /* exceptions._epoch_to_datetime */
-    PyObject *usage_from_core;    /* models.Usage._from_core */
+    PyObject *usage_from_core;    /* models.Usage._from_core, on first use */
+
+    /* imported on first use by record.c */
+    PyObject *uuid_type, *uuid_int, *uuid_is_safe, *uuid_unknown;
+    void *datetime_api;           /* PyDateTime_CAPI from its capsule (not owned) */
 
     jobo_key_entry keys[JOBO_KEY_CACHE_SIZE];
 
@@ -74,7 +83,11 @@ typedef struct {
     int in_flight;               /* transfers inside libcurl right now */
 } jobo_state;
 
+extern struct PyModuleDef jobo_module_def;
+
 jobo_state *jobo_get_state(PyObject *module);
+/* models.Usage._from_core (borrowed), imported on first use; NULL on error. */
+PyObject *jobo_usage_factory(jobo_state *st);
 jobo_state *jobo_state_from_type(PyTypeObject *tp);
 
 /* ---- response (response.c) ----------------------------------------------- */
@@ -162,6 +175,17 @@ void jobo_delete_nogil(cJSON *tree);
 /* Route cJSON's allocations through the per-parse arenas (module exec). */
 void jobo_arena_install(void);
 void jobo_key_cache_clear(jobo_state *st);
+/* An object key as a str, interned through the module's key cache. */
+PyObject *jobo_decode_key(jobo_state *st, const char *s);
+
+/* ---- records (record.c) -------------------------------------------------- */
+
+/* Create the Doc, Record, Field and PlainField types and add them (exec). */
+int jobo_record_types_init(PyObject *module, jobo_state *st);
+/* A view of tree's root (a JSON object) as an instance of cls, a Record
+ * subclass; takes ownership of tree (freed even on failure). */
+PyObject *jobo_record_from_tree(jobo_state *st, PyTypeObject *cls, cJSON *tree);
+int jobo_is_record_class(jobo_state *st, PyObject *cls);
 
 /* ---- transport (transport.c) --------------------------------------------- */
 

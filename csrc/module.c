@@ -2,9 +2,9 @@
  *
  * Multi-phase initialisation; all mutable data lives in the module state. The
  * exec slot checks the libcurl it runs against (>= 7.78, with TLS), initialises
- * libcurl, imports the exception classes from jobo_enterprise.exceptions and
- * the Usage factory from jobo_enterprise.models, and creates the Transport
- * heap type.
+ * libcurl, imports the exception classes from jobo_enterprise.exceptions, and
+ * creates the heap types (Transport; Record, Field, PlainField, Doc). The
+ * Usage factory from jobo_enterprise.models is imported on first use.
  */
 #include "jobo.h"
 
@@ -47,9 +47,9 @@ static const struct {
 #define STATE_SLOT(st, off) ((PyObject **)((char *)(st) + (off)))
 
 static int
-import_python_side(jobo_state *st)
+import_exceptions(jobo_state *st)
 {
-    PyObject *mod = NULL, *usage_cls = NULL;
+    PyObject *mod = NULL;
     size_t i;
     int rc = -1;
 
@@ -62,21 +62,30 @@ import_python_side(jobo_state *st)
             goto done;
         *STATE_SLOT(st, exception_names[i].offset) = o;
     }
-    Py_CLEAR(mod);
-    mod = PyImport_ImportModule("jobo_enterprise.models");
-    if (mod == NULL)
-        goto done;
-    usage_cls = PyObject_GetAttrString(mod, "Usage");
-    if (usage_cls == NULL)
-        goto done;
-    st->usage_from_core = PyObject_GetAttrString(usage_cls, "_from_core");
-    if (st->usage_from_core == NULL)
-        goto done;
     rc = 0;
 done:
     Py_XDECREF(mod);
-    Py_XDECREF(usage_cls);
     return rc;
+}
+
+/* models.Usage._from_core, imported on first use: jobo_enterprise.models
+ * imports this module (its classes derive from Record), so it cannot be
+ * imported while this module executes. */
+PyObject *
+jobo_usage_factory(jobo_state *st)
+{
+    if (st->usage_from_core == NULL) {
+        PyObject *mod = PyImport_ImportModule("jobo_enterprise.models"), *usage_cls;
+        if (mod == NULL)
+            return NULL;
+        usage_cls = PyObject_GetAttrString(mod, "Usage");
+        Py_DECREF(mod);
+        if (usage_cls == NULL)
+            return NULL;
+        st->usage_from_core = PyObject_GetAttrString(usage_cls, "_from_core");
+        Py_DECREF(usage_cls);
+    }
+    return st->usage_from_core;
 }
 
 static PyObject *
@@ -137,6 +146,37 @@ decode_json(PyObject *module, PyObject *arg)
     return result;
 }
 
+static PyObject *
+parse_model(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    jobo_state *st = jobo_get_state(module);
+    Py_buffer view;
+    cJSON *tree;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "parse_model(cls, data) takes 2 arguments");
+        return NULL;
+    }
+    if (!jobo_is_record_class(st, args[0])) {
+        PyErr_SetString(PyExc_TypeError, "parse_model: cls must be a model class");
+        return NULL;
+    }
+    if (PyObject_GetBuffer(args[1], &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    tree = jobo_parse_nogil((const char *)view.buf, (size_t)view.len);
+    PyBuffer_Release(&view);
+    if (tree == NULL) {
+        PyErr_SetString(PyExc_ValueError, "not valid JSON");
+        return NULL;
+    }
+    if (!cJSON_IsObject(tree)) {
+        jobo_delete_nogil(tree);
+        PyErr_Format(PyExc_TypeError, "%s expects a JSON object",
+                     ((PyTypeObject *)args[0])->tp_name);
+        return NULL;
+    }
+    return jobo_record_from_tree(st, (PyTypeObject *)args[0], tree);
+}
+
 static int
 jobo_exec(PyObject *module)
 {
@@ -158,7 +198,7 @@ jobo_exec(PyObject *module)
         return -1;
     }
     jobo_arena_install();
-    if (import_python_side(st) < 0)
+    if (import_exceptions(st) < 0 || jobo_record_types_init(module, st) < 0)
         return -1;
     st->TransportType =
         (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_transport_spec, NULL);
@@ -182,6 +222,14 @@ jobo_traverse(PyObject *module, visitproc visit, void *arg)
     if (st == NULL)
         return 0;
     Py_VISIT(st->TransportType);
+    Py_VISIT(st->DocType);
+    Py_VISIT(st->RecordType);
+    Py_VISIT(st->FieldType);
+    Py_VISIT(st->PlainFieldType);
+    Py_VISIT(st->uuid_type);
+    Py_VISIT(st->uuid_int);
+    Py_VISIT(st->uuid_is_safe);
+    Py_VISIT(st->uuid_unknown);
     for (i = 0; i < sizeof(exception_names) / sizeof(exception_names[0]); i++)
         Py_VISIT(*STATE_SLOT(st, exception_names[i].offset));
     Py_VISIT(st->usage_from_core);
@@ -196,6 +244,15 @@ jobo_clear(PyObject *module)
     if (st == NULL)
         return 0;
     Py_CLEAR(st->TransportType);
+    Py_CLEAR(st->DocType);
+    Py_CLEAR(st->RecordType);
+    Py_CLEAR(st->FieldType);
+    Py_CLEAR(st->PlainFieldType);
+    Py_CLEAR(st->uuid_type);
+    Py_CLEAR(st->uuid_int);
+    Py_CLEAR(st->uuid_is_safe);
+    Py_CLEAR(st->uuid_unknown);
+    st->datetime_api = NULL;
     for (i = 0; i < sizeof(exception_names) / sizeof(exception_names[0]); i++)
         Py_CLEAR(*STATE_SLOT(st, exception_names[i].offset));
     Py_CLEAR(st->usage_from_core);
@@ -222,6 +279,9 @@ static PyMethodDef jobo_methods[] = {
     {"decode_json", decode_json, METH_O,
      "decode_json(data: bytes) -> object\n\nDecode JSON with the C decoder (the same one\n"
      "responses go through): parsing runs with the GIL released."},
+    {"parse_model", (PyCFunction)(void (*)(void))parse_model, METH_FASTCALL,
+     "parse_model(cls, data: bytes) -> cls\n\nParse a JSON object (GIL released) and return a lazy\n"
+     "view of it as an instance of the model class cls."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -230,7 +290,7 @@ static PyModuleDef_Slot jobo_slots[] = {
     {0, NULL},
 };
 
-static struct PyModuleDef jobo_module = {
+struct PyModuleDef jobo_module_def = {
     PyModuleDef_HEAD_INIT,
     .m_name = "jobo_enterprise._core",
     .m_doc = "The C core of jobo_enterprise: HTTPS transport over libcurl, JSON over cJSON.",
@@ -245,5 +305,5 @@ static struct PyModuleDef jobo_module = {
 PyMODINIT_FUNC
 PyInit__core(void)
 {
-    return PyModuleDef_Init(&jobo_module);
+    return PyModuleDef_Init(&jobo_module_def);
 }

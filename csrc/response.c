@@ -352,7 +352,8 @@ jobo_usage_object(jobo_state *st, const jobo_usage *u)
         PyTuple_SET_ITEM(t, i, items[i]);
         items[i] = NULL;
     }
-    result = PyObject_CallOneArg(st->usage_from_core, t);
+    if (jobo_usage_factory(st) != NULL)
+        result = PyObject_CallOneArg(st->usage_from_core, t);
 error:
     for (i = 0; i < 9; i++)
         Py_XDECREF(items[i]);

@@ -385,7 +385,7 @@ run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n, Py_ssize_t limit)
 /* The outcome of a finished transfer: (data, usage), or NULL with the typed
  * exception set. */
 static PyObject *
-xfer_result(jobo_state *st, jobo_xfer *x)
+xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
 {
     jobo_response *r = &x->resp;
     PyObject *data = NULL, *usage = NULL, *result = NULL;
@@ -414,8 +414,12 @@ xfer_result(jobo_state *st, jobo_xfer *x)
     tree = jobo_parse_nogil(r->body, r->len);
     if (tree == NULL)
         return jobo_raise_response_error(st, r, "the server sent a body that is not valid JSON");
-    data = jobo_decode(st, tree);
-    jobo_delete_nogil(tree);
+    if (model != NULL && cJSON_IsObject(tree)) {
+        data = jobo_record_from_tree(st, (PyTypeObject *)model, tree); /* owns tree */
+    } else {
+        data = jobo_decode(st, tree);
+        jobo_delete_nogil(tree);
+    }
     if (data == NULL)
         goto done;
     jobo_usage_finish(&r->usage, (long long)time(NULL));
@@ -432,17 +436,24 @@ done:
 static PyObject *
 Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"method", "path", "query", "body", "timeout", NULL};
+    static char *kwlist[] = {"method", "path", "query", "body", "timeout", "model", NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     const char *method;
     PyObject *path, *query = Py_None, *body = Py_None, *timeout = Py_None, *result = NULL;
+    PyObject *model = Py_None;
     jobo_xfer x;
     long timeout_ms;
 
     memset(&x, 0, sizeof(x));
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOO:request", kwlist, &method, &path,
-                                     &query, &body, &timeout))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOO:request", kwlist, &method, &path,
+                                     &query, &body, &timeout, &model))
         return NULL;
+    if (model == Py_None) {
+        model = NULL;
+    } else if (!jobo_is_record_class(st, model)) {
+        PyErr_SetString(PyExc_TypeError, "request: model must be a model class or None");
+        return NULL;
+    }
     if ((timeout_ms = timeout_ms_of(self, timeout)) < 0)
         return NULL;
     if (self->closed)
@@ -451,7 +462,7 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
         return jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
     if (xfer_prepare(self, st, &x, method, path, query, body, timeout_ms) == 0 &&
         run_transfers(st, &x, 1, 1) == 0)
-        result = xfer_result(st, &x);
+        result = xfer_result(st, &x, model);
     xfer_release(self, &x);
     return result;
 }
@@ -659,9 +670,11 @@ get_ca_bundle(TransportObject *self, void *Py_UNUSED(c))
 
 static PyMethodDef Transport_methods[] = {
     {"request", (PyCFunction)(void (*)(void))Transport_request, METH_VARARGS | METH_KEYWORDS,
-     "request(method, path, query=None, body=None, timeout=None) -> (data, usage)\n\n"
+     "request(method, path, query=None, body=None, timeout=None, model=None)\n"
+     "    -> (data, usage)\n\n"
      "Perform one HTTPS request with the GIL released. Returns the decoded JSON\n"
-     "body and a Usage record, or raises a typed JoboError."},
+     "body (with model, a Record subclass, a JSON object body comes back as a\n"
+     "lazy view of that class) and a Usage record, or raises a typed JoboError."},
     {"close", (PyCFunction)Transport_close, METH_NOARGS,
      "close()\n\nClose idle connections; further requests raise JoboConfigurationError."},
     {NULL, NULL, 0, NULL},

@@ -1,9 +1,48 @@
 """Type stubs of jobo_enterprise._core, the C transport over libcurl and cJSON."""
 
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 LIBCURL_VERSION: str
 DEFAULT_MAX_BODY: int
+
+FIELD_OTHER: int
+FIELD_INT: int
+FIELD_FLOAT: int
+FIELD_UUID: int
+FIELD_DATETIME: int
+FIELD_MODEL: int
+FIELD_MODEL_LIST: int
+FIELD_STR_LIST: int
+FIELD_UUID_LIST: int
+
+_R = TypeVar("_R", bound="Record")
+
+class Record:
+    """Base of the models: a dict-backed JSON object, or a lazy view of a parsed one."""
+
+    __dict__: Dict[str, Any]  # a view is materialised when this is read
+    _cache: Optional[Dict[str, Any]]
+    @property
+    def _is_view(self) -> bool: ...
+
+class Field:
+    """Base of typed model fields (reading converts once, in C when it can)."""
+
+    name: str
+    default: Any
+    model: Any
+    _ckind: int
+    def __get__(self, inst: Any, owner: Any = ...) -> Any: ...
+
+class PlainField:
+    """A str or bool model field."""
+
+    def __init__(self, name: str, default: Any = ...) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def default(self) -> Any: ...
+    def __get__(self, inst: Any, owner: Any = ...) -> Any: ...
 
 class Transport:
     """The C transport of one client. Holds the only copy of the API key."""
@@ -28,6 +67,7 @@ class Transport:
         query: Optional[Sequence[Tuple[str, str]]] = ...,
         body: Optional[bytes] = ...,
         timeout: Optional[float] = ...,
+        model: Optional[Type[Record]] = ...,
     ) -> Tuple[Any, Any]: ...
     def close(self) -> None: ...
     @property
@@ -45,4 +85,5 @@ class Transport:
 
 def version_info() -> Dict[str, Union[str, bool]]: ...
 def decode_json(data: bytes) -> Any: ...
+def parse_model(cls: Type[_R], data: Union[bytes, bytearray, memoryview]) -> _R: ...
 def _shutdown(wait: float = ...) -> int: ...

@@ -1,0 +1,1095 @@
+/* record.c: typed models as lazy views over a parsed JSON tree.
+ *
+ * A response body is parsed once, with the GIL released, into a cJSON tree
+ * that lives in a per-parse arena (decode.c). Instead of turning the whole
+ * tree into dicts and lists, the client wraps its root in a model object
+ * whose class derives from Record: a Record in *view mode* points at a node
+ * of the tree (and holds a reference to the Doc that owns the arena), and a
+ * field becomes a Python object only when it is read:
+ *
+ *   - Field (the C base of models._Field) is a data descriptor for typed
+ *     fields. Reading one finds the member in the node and converts it in C
+ *     (int, float, UUID, ISO-8601 date-time, nested model, list of models,
+ *     list of str, list of UUID); a value of an unexpected shape, and any
+ *     record in dict mode, go through the field's Python _convert(), so the
+ *     C path is only a faster route to the same values. A view keeps the
+ *     result in its own __dict__ (one dict per record); a dict-mode record
+ *     in its _cache dict, next to the raw JSON value.
+ *   - PlainField is a non-data descriptor for str and bool fields: in view
+ *     mode it decodes the member and stores it in the instance __dict__, so
+ *     the next read is an ordinary instance-dict hit.
+ *   - Reading __dict__ (to_dict, ==, pickling, repr, assignment) turns a view
+ *     into an ordinary dict-backed record first ("materialises" it): typed
+ *     values move to _cache, every member gets its raw JSON value (nested
+ *     records already handed out give their own __dict__, so that they stay
+ *     the data of their parent), and the node and Doc are dropped.
+ *
+ * Garbage collection: a view starts untracked by the cyclic GC, as CPython
+ * does for dicts of atomic values. It cannot be part of a cycle while it only
+ * holds the Doc and atomic values (str, numbers, UUID, datetime); it is
+ * tracked as soon as it stores anything else (a list, a nested record) or
+ * Python code gets hold of one of its dicts or sets an attribute.
+ *
+ * A record in *dict mode* (node == NULL) is exactly the model of models.py:
+ * its __dict__ is the JSON object. Views never outlive their tree: every view
+ * holds a strong reference to the Doc, and the tree is read-only after the
+ * parse, so views may be read from any thread (with the GIL, like any
+ * Python object).
+ */
+#include "jobo.h"
+
+/* datetime.h declares a static PyDateTimeAPI pointer for its macros; they are
+ * not used here (the C API table is kept in the module state), so the unused
+ * variable is compiled away. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-variable"
+#include <datetime.h>
+#pragma GCC diagnostic pop
+#include <math.h>
+#include <string.h>
+#include <structmember.h>
+
+#define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
+
+/* ---- Doc: owner of one parsed tree --------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    cJSON *root;
+    jobo_state *st;     /* state of the module that made it (outlives it) */
+} DocObject;
+
+static void
+doc_dealloc(DocObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    jobo_delete_nogil(self->root);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot doc_slots[] = {
+    {Py_tp_dealloc, (void *)doc_dealloc},
+    {Py_tp_doc, (void *)"The parsed JSON tree of one response (internal)."},
+    {0, NULL},
+};
+
+PyType_Spec jobo_doc_spec = {
+    .name = "jobo_enterprise._core.Doc",
+    .basicsize = sizeof(DocObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = doc_slots,
+};
+
+/* ---- Record -------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *dict;     /* instance __dict__ (tp_dictoffset); NULL in a view */
+    PyObject *cache;    /* _cache: converted values (and usage), or NULL */
+    PyObject *doc;      /* Doc owning node, or NULL in dict mode */
+    const cJSON *node;  /* the JSON object viewed, or NULL in dict mode */
+    const cJSON *hint;  /* member found last: lookups start there */
+    Py_ssize_t hint_i;  /* its position */
+    Py_ssize_t nvals;   /* size of vals (grows as members are read) */
+    PyObject **vals;    /* values read so far, by member position, or NULL */
+} RecordObject;
+
+#define RECORD_ST(r) (((DocObject *)(r)->doc)->st) /* views only */
+
+static jobo_state *
+state_of(PyObject *obj)
+{
+    PyObject *m = PyType_GetModuleByDef(Py_TYPE(obj), &jobo_module_def);
+    return m == NULL ? NULL : jobo_get_state(m);
+}
+
+/* A new view of node (a JSON object) as an instance of cls. */
+static PyObject *
+record_view(PyTypeObject *cls, PyObject *doc, const cJSON *node)
+{
+    RecordObject *r = (RecordObject *)cls->tp_alloc(cls, 0);
+    if (r == NULL)
+        return NULL;
+    PyObject_GC_UnTrack(r); /* see "Garbage collection" above */
+    r->doc = Py_NewRef(doc);
+    r->node = node;
+    return (PyObject *)r;
+}
+
+/* Position of the member named k of the viewed object, or -1. Fields are
+ * usually read in the order the server sends them (or the same one again), so
+ * the search starts at the member found last and wraps around. */
+static Py_ssize_t
+record_find(RecordObject *r, const char *k)
+{
+    const cJSON *c = r->hint;
+    Py_ssize_t i = r->hint_i;
+    if (c == NULL) {
+        c = r->node->child;
+        i = 0;
+    }
+    for (; c != NULL; c = c->next, i++)
+        if (c->string != NULL && strcmp(c->string, k) == 0)
+            goto found;
+    for (c = r->node->child, i = 0; c != NULL && c != r->hint; c = c->next, i++)
+        if (c->string != NULL && strcmp(c->string, k) == 0)
+            goto found;
+    return -1;
+found:
+    r->hint = c;
+    r->hint_i = i;
+    return i;
+}
+
+static void
+record_track(RecordObject *r)
+{
+    if (!PyObject_GC_IsTracked((PyObject *)r))
+        PyObject_GC_Track(r);
+}
+
+/* The value already read for member i of a view (borrowed), or NULL. */
+static inline PyObject *
+record_val(RecordObject *r, Py_ssize_t i)
+{
+    return i < r->nvals ? r->vals[i] : NULL;
+}
+
+/* Keep v (a new reference, stolen) as the value of member i of a view and
+ * return it (a new reference), or NULL. Tracks the record unless v is atomic.
+ * If the record stopped being a view meanwhile (code run by an allocation,
+ * such as a finaliser, read its __dict__), v is returned without being kept. */
+static PyObject *
+record_keep(jobo_state *st, RecordObject *r, Py_ssize_t i, PyObject *v)
+{
+    if (v == NULL || r->node == NULL)
+        return v;
+    if (i >= r->nvals) {
+        /* grown to a power of two that holds i (counting the members first
+         * would walk a linked list of cold nodes) */
+        Py_ssize_t n = r->nvals ? r->nvals : 8;
+        PyObject **vals;
+        while (n <= i)
+            n *= 2;
+        vals = PyMem_Realloc(r->vals, (size_t)n * sizeof(PyObject *));
+        if (vals == NULL) {
+            Py_DECREF(v);
+            return PyErr_NoMemory();
+        }
+        memset(vals + r->nvals, 0, (size_t)(n - r->nvals) * sizeof(PyObject *));
+        r->vals = vals;
+        r->nvals = n;
+    }
+    Py_XSETREF(r->vals[i], Py_NewRef(v));
+    if (!(PyUnicode_CheckExact(v) || v == Py_None || PyBool_Check(v) || PyLong_CheckExact(v) ||
+          PyFloat_CheckExact(v) ||
+          (st->uuid_type != NULL && Py_IS_TYPE(v, (PyTypeObject *)st->uuid_type)) ||
+          (st->datetime_api != NULL &&
+           Py_IS_TYPE(v, ((PyDateTime_CAPI *)st->datetime_api)->DateTimeType))))
+        record_track(r);
+    return v;
+}
+
+/* Member i (node c) of a view as it is in JSON, decoded and kept. The Doc
+ * is held while decoding: an allocation may run code that ends the view. */
+static PyObject *
+record_raw(RecordObject *r, Py_ssize_t i, const cJSON *c)
+{
+    PyObject *v = record_val(r, i), *doc;
+    jobo_state *st = RECORD_ST(r);
+    if (v != NULL)
+        return Py_NewRef(v);
+    doc = Py_NewRef(r->doc);
+    if ((c->type & 0xFF) == cJSON_String && c->valuestring != NULL)
+        v = jobo_str_from_utf8(c->valuestring, (Py_ssize_t)strlen(c->valuestring));
+    else
+        v = jobo_decode(st, c);
+    v = record_keep(st, r, i, v);
+    Py_DECREF(doc);
+    return v;
+}
+
+static int
+ensure_dict(RecordObject *r)
+{
+    if (r->dict == NULL && (r->dict = PyDict_New()) == NULL)
+        return -1;
+    return 0;
+}
+
+static void
+record_drop_view(RecordObject *r)
+{
+    Py_ssize_t i;
+    if (r->vals != NULL) {
+        for (i = 0; i < r->nvals; i++)
+            Py_XDECREF(r->vals[i]);
+        PyMem_Free(r->vals);
+        r->vals = NULL;
+    }
+    r->nvals = 0;
+    r->node = NULL;
+    r->hint = NULL;
+    r->hint_i = 0;
+    Py_CLEAR(r->doc);
+}
+
+static int record_materialize(jobo_state *st, RecordObject *r);
+
+/* The raw JSON value of member c, for materialising, given the typed value
+ * already handed out for it: a record gives its own (materialised) __dict__,
+ * a list of records a list of their dicts, a list of JSON scalars is the same
+ * list object; anything else is decoded again from the tree. */
+static PyObject *
+raw_for_member(jobo_state *st, const cJSON *c, PyObject *typed)
+{
+    if (PyObject_TypeCheck(typed, st->RecordType)) {
+        RecordObject *sub = (RecordObject *)typed;
+        if (record_materialize(st, sub) < 0 || ensure_dict(sub) < 0)
+            return NULL;
+        return Py_NewRef(sub->dict);
+    }
+    if (PyList_CheckExact(typed) && cJSON_IsArray(c)) {
+        Py_ssize_t n = PyList_GET_SIZE(typed), i, records = 0, scalars = 0;
+        for (i = 0; i < n; i++) {
+            PyObject *v = PyList_GET_ITEM(typed, i);
+            if (PyObject_TypeCheck(v, st->RecordType))
+                records++;
+            else if (PyUnicode_CheckExact(v) || v == Py_None || PyBool_Check(v) ||
+                     PyLong_CheckExact(v) || PyFloat_CheckExact(v))
+                scalars++;
+        }
+        if (scalars == n)
+            return Py_NewRef(typed);
+        if (records == n) {
+            PyObject *list = PyList_New(n);
+            if (list == NULL)
+                return NULL;
+            for (i = 0; i < n; i++) {
+                RecordObject *sub = (RecordObject *)PyList_GET_ITEM(typed, i);
+                if (record_materialize(st, sub) < 0 || ensure_dict(sub) < 0) {
+                    Py_DECREF(list);
+                    return NULL;
+                }
+                PyList_SET_ITEM(list, i, Py_NewRef(sub->dict));
+            }
+            return list;
+        }
+    }
+    return jobo_decode(st, c);
+}
+
+/* View mode -> dict mode. __dict__ gets every member's raw JSON value; the
+ * values of typed fields read so far move to _cache. The record leaves view
+ * mode before any value is built (an allocation may run arbitrary code, which
+ * must not see a half-converted view); on failure it goes back to it. */
+static int
+record_materialize(jobo_state *st, RecordObject *r)
+{
+    const cJSON *c, *node = r->node;
+    PyObject *doc = r->doc, **vals = r->vals;
+    Py_ssize_t i = 0, nvals = r->nvals;
+    int ok = -1;
+    if (node == NULL)
+        return 0;
+    record_track(r);
+    if (ensure_dict(r) < 0)
+        return -1;
+    r->node = NULL; /* detached: the references are ours until the end */
+    r->doc = NULL;
+    r->vals = NULL;
+    r->nvals = 0;
+    r->hint = NULL;
+    r->hint_i = 0;
+    for (c = node->child; c != NULL; c = c->next, i++) {
+        PyObject *key, *have = i < nvals ? vals[i] : NULL, *raw;
+        int rc;
+        key = jobo_decode_key(st, c->string != NULL ? c->string : "");
+        if (key == NULL)
+            goto done;
+        if (have == NULL) {
+            raw = jobo_decode(st, c);
+        } else {
+            PyObject *descr = _PyType_Lookup(Py_TYPE(r), key);
+            if (descr != NULL && PyObject_TypeCheck(descr, st->FieldType)) {
+                if (r->cache == NULL && (r->cache = PyDict_New()) == NULL) {
+                    Py_DECREF(key);
+                    goto done;
+                }
+                if (!PyDict_CheckExact(r->cache) || PyDict_SetItem(r->cache, key, have) < 0) {
+                    if (!PyErr_Occurred())
+                        PyErr_SetString(PyExc_TypeError, "_cache must be a dict");
+                    Py_DECREF(key);
+                    goto done;
+                }
+                raw = raw_for_member(st, c, have);
+            } else {
+                raw = Py_NewRef(have); /* a str/bool field or an extra: raw already */
+            }
+        }
+        if (raw == NULL) {
+            Py_DECREF(key);
+            goto done;
+        }
+        rc = r->dict != NULL ? PyDict_SetItem(r->dict, key, raw) : -1;
+        Py_DECREF(key);
+        Py_DECREF(raw);
+        if (rc < 0) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_RuntimeError, "record changed while materialised");
+            goto done;
+        }
+    }
+    ok = 0;
+done:
+    if (ok < 0 && r->node == NULL && r->doc == NULL && r->vals == NULL) {
+        r->node = node; /* back to the view, which is intact */
+        r->doc = doc;
+        r->vals = vals;
+        r->nvals = nvals;
+        return -1;
+    }
+    if (vals != NULL) {
+        for (i = 0; i < nvals; i++)
+            Py_XDECREF(vals[i]);
+        PyMem_Free(vals);
+    }
+    Py_XDECREF(doc);
+    return ok;
+}
+
+static PyObject *
+record_get_dict(RecordObject *self, void *Py_UNUSED(closure))
+{
+    record_track(self);
+    if (self->node != NULL && record_materialize(RECORD_ST(self), self) < 0)
+        return NULL;
+    if (ensure_dict(self) < 0)
+        return NULL;
+    return Py_NewRef(self->dict);
+}
+
+static int
+record_set_dict(RecordObject *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL || !PyDict_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "__dict__ must be set to a dict");
+        return -1;
+    }
+    record_track(self);
+    Py_XSETREF(self->dict, Py_NewRef(value));
+    record_drop_view(self);
+    return 0;
+}
+
+/* Undeclared members of a view are attributes too, like the extra keys of a
+ * dict-backed record: after the normal lookup fails, look in the node. */
+static PyObject *
+record_getattro(PyObject *self, PyObject *name)
+{
+    RecordObject *r = (RecordObject *)self;
+    PyObject *v = PyObject_GenericGetAttr(self, name);
+    const char *k;
+    Py_ssize_t i;
+
+    if (v != NULL || r->node == NULL || !PyErr_ExceptionMatches(PyExc_AttributeError))
+        return v;
+    k = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    if (k == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_UnicodeError)) {
+            PyErr_Clear();
+            PyErr_SetObject(PyExc_AttributeError, name);
+        }
+        return NULL;
+    }
+    if ((i = record_find(r, k)) < 0)
+        return NULL; /* the AttributeError stands */
+    PyErr_Clear();
+    {
+        const cJSON *c = r->hint; /* set by record_find */
+        return record_raw(r, i, c);
+    }
+}
+
+/* Any change (other than to _cache) makes a view an ordinary record first, so
+ * that assignments and deletions see and change the whole data. */
+static int
+record_setattro(PyObject *self, PyObject *name, PyObject *value)
+{
+    RecordObject *r = (RecordObject *)self;
+    record_track(r);
+    if (r->node != NULL && !(PyUnicode_Check(name) &&
+                             PyUnicode_CompareWithASCIIString(name, "_cache") == 0) &&
+        record_materialize(RECORD_ST(r), r) < 0)
+        return -1;
+    return PyObject_GenericSetAttr(self, name, value);
+}
+
+static int
+record_traverse(RecordObject *self, visitproc visit, void *arg)
+{
+    Py_ssize_t i;
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->dict);
+    Py_VISIT(self->cache);
+    Py_VISIT(self->doc);
+    if (self->vals != NULL)
+        for (i = 0; i < self->nvals; i++)
+            Py_VISIT(self->vals[i]);
+    return 0;
+}
+
+static int
+record_clear(RecordObject *self)
+{
+    Py_CLEAR(self->dict);
+    Py_CLEAR(self->cache);
+    record_drop_view(self);
+    return 0;
+}
+
+static void
+record_dealloc(RecordObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    record_clear(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static PyObject *
+record_is_view(RecordObject *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->node != NULL);
+}
+
+static PyObject *
+record_get_cache(RecordObject *self, void *Py_UNUSED(closure))
+{
+    if (self->cache == NULL)
+        Py_RETURN_NONE;
+    record_track(self);
+    return Py_NewRef(self->cache);
+}
+
+static int
+record_set_cache(RecordObject *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    record_track(self);
+    Py_XSETREF(self->cache, value == Py_None ? NULL : Py_XNewRef(value));
+    return 0;
+}
+
+static PyMemberDef record_members[] = {
+    {"__dictoffset__", T_PYSSIZET, offsetof(RecordObject, dict), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyGetSetDef record_getset[] = {
+    {"__dict__", (getter)record_get_dict, (setter)record_set_dict,
+     "the JSON object of this record (a view is materialised first)", NULL},
+    {"_cache", (getter)record_get_cache, (setter)record_set_cache,
+     "converted field values (and usage), or None", NULL},
+    {"_is_view", (getter)record_is_view, NULL,
+     "True while the record reads from the parsed response tree", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot record_slots[] = {
+    {Py_tp_dealloc, (void *)record_dealloc},
+    {Py_tp_traverse, (void *)record_traverse},
+    {Py_tp_clear, (void *)record_clear},
+    {Py_tp_getattro, (void *)record_getattro},
+    {Py_tp_setattro, (void *)record_setattro},
+    {Py_tp_members, record_members},
+    {Py_tp_getset, record_getset},
+    {Py_tp_new, (void *)PyType_GenericNew},
+    {Py_tp_doc, (void *)"Base of the models: a JSON object, either a dict or a lazy view of\n"
+                        "a parsed response."},
+    {0, NULL},
+};
+
+PyType_Spec jobo_record_spec = {
+    .name = "jobo_enterprise._core.Record",
+    .basicsize = sizeof(RecordObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .slots = record_slots,
+};
+
+/* ---- typed conversions in C ---------------------------------------------- */
+
+/* uuid.UUID, its two slot descriptors and SafeUUID.unknown, imported on first
+ * use (the uuid module is already loaded by models.py). */
+static int
+import_uuid(jobo_state *st)
+{
+    PyObject *mod, *cls_dict = NULL, *safe = NULL;
+    int rc = -1;
+    if (st->uuid_type != NULL)
+        return 0;
+    mod = PyImport_ImportModule("uuid");
+    if (mod == NULL)
+        return -1;
+    {
+        PyObject *cls = PyObject_GetAttrString(mod, "UUID");
+        if (cls == NULL)
+            goto done;
+        if (!PyType_Check(cls)) {
+            Py_DECREF(cls);
+            PyErr_SetString(PyExc_TypeError, "uuid.UUID is not a class");
+            goto done;
+        }
+        cls_dict = PyObject_GetAttrString(cls, "__dict__");
+        safe = PyObject_GetAttrString(mod, "SafeUUID");
+        if (cls_dict == NULL || safe == NULL ||
+            (st->uuid_int = PyMapping_GetItemString(cls_dict, "int")) == NULL ||
+            (st->uuid_is_safe = PyMapping_GetItemString(cls_dict, "is_safe")) == NULL ||
+            (st->uuid_unknown = PyObject_GetAttrString(safe, "unknown")) == NULL ||
+            Py_TYPE(st->uuid_int)->tp_descr_set == NULL ||
+            Py_TYPE(st->uuid_is_safe)->tp_descr_set == NULL) {
+            Py_DECREF(cls);
+            Py_CLEAR(st->uuid_int);
+            Py_CLEAR(st->uuid_is_safe);
+            Py_CLEAR(st->uuid_unknown);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "uuid.UUID has an unexpected layout");
+            goto done;
+        }
+        st->uuid_type = cls;
+    }
+    rc = 0;
+done:
+    Py_XDECREF(cls_dict);
+    Py_XDECREF(safe);
+    Py_DECREF(mod);
+    return rc;
+}
+
+static int
+hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* A UUID from its canonical 8-4-4-4-12 form (either case), built the way
+ * uuid.UUID() builds it. 1 = done (*out set), 0 = another form (let Python
+ * decide), -1 = error. */
+static int
+fast_uuid(jobo_state *st, const char *s, PyObject **out)
+{
+    unsigned char bytes[16];
+    int i, j = 0;
+    PyObject *u, *n;
+    if (strlen(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+        return 0;
+    for (i = 0; i < 36; i += 2) {
+        int hi, lo;
+        if (i == 8 || i == 13 || i == 18 || i == 23)
+            i++;
+        hi = hex_digit((unsigned char)s[i]);
+        lo = hex_digit((unsigned char)s[i + 1]);
+        if (hi < 0 || lo < 0)
+            return 0;
+        bytes[j++] = (unsigned char)(hi << 4 | lo);
+    }
+    if (j != 16 || import_uuid(st) < 0)
+        return j != 16 ? 0 : -1;
+    u = ((PyTypeObject *)st->uuid_type)->tp_alloc((PyTypeObject *)st->uuid_type, 0);
+    if (u == NULL)
+        return -1;
+    n = _PyLong_FromByteArray(bytes, 16, 0, 0);
+    if (n == NULL || Py_TYPE(st->uuid_int)->tp_descr_set(st->uuid_int, u, n) < 0 ||
+        Py_TYPE(st->uuid_is_safe)->tp_descr_set(st->uuid_is_safe, u, st->uuid_unknown) < 0) {
+        Py_XDECREF(n);
+        Py_DECREF(u);
+        return -1;
+    }
+    Py_DECREF(n);
+    *out = u;
+    return 1;
+}
+
+static int
+digits(const char *s, int n)
+{
+    int v = 0, i;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* The shape the API sends, YYYY-MM-DDTHH:MM:SS[.f{1,6}][Z|+00:00], as an
+ * aware UTC datetime (what parse_datetime gives for it). 1 = done, 0 = another
+ * shape or an invalid date (let Python decide), -1 = error. */
+static int
+fast_datetime(jobo_state *st, const char *s, PyObject **out)
+{
+    size_t len = strlen(s), i = 19;
+    int y, mo, d, h, mi, sec, us = 0, scale = 100000;
+    PyDateTime_CAPI *api;
+    PyObject *dt;
+    if (len < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+        return 0;
+    y = digits(s, 4);
+    mo = digits(s + 5, 2);
+    d = digits(s + 8, 2);
+    h = digits(s + 11, 2);
+    mi = digits(s + 14, 2);
+    sec = digits(s + 17, 2);
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+        mi > 59 || sec < 0 || sec > 59)
+        return 0;
+    if (i < len && s[i] == '.') {
+        size_t start = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 6) {
+            us += (s[i] - '0') * scale;
+            scale /= 10;
+            i++;
+        }
+        if (i == start || (i < len && s[i] >= '0' && s[i] <= '9'))
+            return 0;
+    }
+    if (!(i == len || (i + 1 == len && s[i] == 'Z') ||
+          (i + 6 == len && strcmp(s + i, "+00:00") == 0)))
+        return 0;
+    if (st->datetime_api == NULL) {
+        st->datetime_api = PyCapsule_Import(PyDateTime_CAPSULE_NAME, 0);
+        if (st->datetime_api == NULL)
+            return -1;
+    }
+    api = (PyDateTime_CAPI *)st->datetime_api;
+    dt = api->DateTime_FromDateAndTime(y, mo, d, h, mi, sec, us, api->TimeZone_UTC,
+                                       api->DateTimeType);
+    if (dt == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_ValueError))
+            return -1;
+        PyErr_Clear(); /* e.g. 31 April: parse_datetime decides */
+        return 0;
+    }
+    *out = dt;
+    return 1;
+}
+
+/* ---- Field: typed field descriptor (base of models._Field) --------------- */
+
+enum {
+    KIND_OTHER = 0,
+    KIND_INT,
+    KIND_FLOAT,
+    KIND_UUID,
+    KIND_DATETIME,
+    KIND_MODEL,
+    KIND_MODEL_LIST,
+    KIND_STR_LIST,
+    KIND_UUID_LIST,
+};
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *name;     /* attribute name (set by __set_name__) */
+    PyObject *default_; /* value of an absent scalar field */
+    PyObject *model;    /* class of nested objects, or None */
+    int kind;
+    jobo_state *st;     /* cached by descr_state() */
+} FieldObject;
+
+/* A Record subclass for nested objects of this field, or NULL. */
+static PyTypeObject *
+field_model(jobo_state *st, FieldObject *f)
+{
+    if (f->model != NULL && PyType_Check(f->model) &&
+        PyType_IsSubtype((PyTypeObject *)f->model, st->RecordType))
+        return (PyTypeObject *)f->model;
+    return NULL;
+}
+
+/* field._convert(raw) in Python: the reference conversion. */
+static PyObject *
+convert_in_python(FieldObject *f, PyObject *raw)
+{
+    PyObject *name = PyUnicode_FromString("_convert"), *v;
+    if (name == NULL)
+        return NULL;
+    v = PyObject_CallMethodOneArg((PyObject *)f, name, raw);
+    Py_DECREF(name);
+    return v;
+}
+
+/* Member c (NULL if absent) of a view -> the field's value. 1 = done,
+ * 0 = not a shape handled here. */
+static int
+convert_fast(jobo_state *st, FieldObject *f, PyObject *doc, const cJSON *c, PyObject **out)
+{
+    int type = c->type & 0xFF;
+    switch (f->kind) {
+    case KIND_INT:
+        if (type == cJSON_Number && c->valuedouble == floor(c->valuedouble) &&
+            fabs(c->valuedouble) < MAX_EXACT_INT) {
+            *out = PyLong_FromLongLong((long long)c->valuedouble);
+            return *out == NULL ? -1 : 1;
+        }
+        return 0;
+    case KIND_FLOAT:
+        if (type == cJSON_Number) {
+            *out = PyFloat_FromDouble(c->valuedouble);
+            return *out == NULL ? -1 : 1;
+        }
+        return 0;
+    case KIND_UUID:
+        return type == cJSON_String && c->valuestring ? fast_uuid(st, c->valuestring, out) : 0;
+    case KIND_DATETIME:
+        return type == cJSON_String && c->valuestring ? fast_datetime(st, c->valuestring, out)
+                                                      : 0;
+    case KIND_MODEL: {
+        PyTypeObject *cls = field_model(st, f);
+        if (type != cJSON_Object || cls == NULL)
+            return 0;
+        *out = record_view(cls, doc, c);
+        return *out == NULL ? -1 : 1;
+    }
+    case KIND_MODEL_LIST:
+    case KIND_STR_LIST:
+    case KIND_UUID_LIST: {
+        Py_ssize_t n = 0, i = 0;
+        const cJSON *e;
+        PyTypeObject *cls = f->kind == KIND_MODEL_LIST ? field_model(st, f) : NULL;
+        int want = f->kind == KIND_MODEL_LIST ? cJSON_Object : cJSON_String;
+        PyObject *list;
+        if (type != cJSON_Array || (f->kind == KIND_MODEL_LIST && cls == NULL))
+            return 0;
+        for (e = c->child; e != NULL; e = e->next, n++)
+            if ((e->type & 0xFF) != want || (want == cJSON_String && e->valuestring == NULL))
+                return 0;
+        if ((list = PyList_New(n)) == NULL)
+            return -1;
+        for (e = c->child; e != NULL; e = e->next, i++) {
+            PyObject *v = NULL;
+            int rc = 1;
+            if (f->kind == KIND_MODEL_LIST)
+                v = record_view(cls, doc, e);
+            else if (f->kind == KIND_STR_LIST)
+                v = jobo_str_from_utf8(e->valuestring, (Py_ssize_t)strlen(e->valuestring));
+            else
+                rc = fast_uuid(st, e->valuestring, &v);
+            if (rc <= 0 || v == NULL) {
+                Py_DECREF(list);
+                return rc == 0 ? 0 : -1;
+            }
+            PyList_SET_ITEM(list, i, v);
+        }
+        *out = list;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* The state, cached in the descriptor on first use (the descriptor's type
+ * keeps the module, hence the state, alive). */
+static jobo_state *
+descr_state(PyObject *self, jobo_state **slot)
+{
+    if (*slot == NULL)
+        *slot = state_of(self);
+    return *slot;
+}
+
+/* Read a typed field: the value converted before, or the JSON value converted
+ * now and kept (view: by member position; dict mode or an absent member: in
+ * _cache by name). */
+static PyObject *
+field_descr_get(PyObject *self, PyObject *inst, PyObject *Py_UNUSED(owner))
+{
+    FieldObject *f = (FieldObject *)self;
+    RecordObject *r;
+    jobo_state *st;
+    PyObject *v, *raw;
+
+    if (inst == NULL || inst == Py_None)
+        return Py_NewRef(self);
+    if (f->name == NULL || !PyUnicode_Check(f->name)) {
+        PyErr_SetString(PyExc_AttributeError, "field has no name");
+        return NULL;
+    }
+    if ((st = descr_state(self, &f->st)) == NULL)
+        return NULL;
+    if (!PyObject_TypeCheck(inst, st->RecordType)) {
+        PyErr_Format(PyExc_TypeError, "field %R read on a %s", f->name, Py_TYPE(inst)->tp_name);
+        return NULL;
+    }
+    r = (RecordObject *)inst;
+    if (r->node != NULL) {
+        const char *k = PyUnicode_AsUTF8(f->name);
+        Py_ssize_t i;
+        const cJSON *c;
+        int rc;
+        if (k == NULL)
+            return NULL;
+        i = record_find(r, k);
+        c = r->hint;
+        if (i >= 0 && !cJSON_IsNull(c)) {
+            PyObject *doc;
+            if ((v = record_val(r, i)) != NULL)
+                return Py_NewRef(v);
+            /* hold the tree: converting may run code that ends the view */
+            doc = Py_NewRef(r->doc);
+            v = NULL;
+            rc = convert_fast(st, f, doc, c, &v);
+            if (rc == 0 && (raw = jobo_decode(st, c)) != NULL) {
+                v = convert_in_python(f, raw);
+                Py_DECREF(raw);
+            }
+            v = rc < 0 ? NULL : record_keep(st, r, i, v);
+            Py_DECREF(doc);
+            return v;
+        }
+        /* absent (or null): scalars read as their default; lists and nested
+         * models as _convert(None) says, kept in _cache like in dict mode */
+        if (f->kind == KIND_INT || f->kind == KIND_FLOAT || f->kind == KIND_UUID ||
+            f->kind == KIND_DATETIME)
+            return Py_NewRef(f->default_ != NULL ? f->default_ : Py_None);
+        raw = NULL;
+    } else {
+        raw = r->dict != NULL ? PyDict_GetItemWithError(r->dict, f->name) : NULL;
+        if (raw == NULL && PyErr_Occurred())
+            return NULL;
+    }
+    if (r->cache != NULL && PyDict_CheckExact(r->cache)) {
+        v = PyDict_GetItemWithError(r->cache, f->name);
+        if (v != NULL)
+            return Py_NewRef(v);
+        if (PyErr_Occurred())
+            return NULL;
+    }
+    v = convert_in_python(f, raw != NULL ? raw : Py_None);
+    if (v == NULL)
+        return NULL;
+    record_track(r); /* _cache holds a value of any type */
+    if (r->cache == NULL && (r->cache = PyDict_New()) == NULL) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    if (PyDict_CheckExact(r->cache) && PyDict_SetItem(r->cache, f->name, v) < 0) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    return v;
+}
+
+static int
+field_traverse(FieldObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->name);
+    Py_VISIT(self->default_);
+    Py_VISIT(self->model);
+    return 0;
+}
+
+static int
+field_clear(FieldObject *self)
+{
+    Py_CLEAR(self->name);
+    Py_CLEAR(self->default_);
+    Py_CLEAR(self->model);
+    return 0;
+}
+
+static void
+field_dealloc(FieldObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    field_clear(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static PyMemberDef field_members[] = {
+    {"name", T_OBJECT, offsetof(FieldObject, name), 0, "attribute name"},
+    {"default", T_OBJECT, offsetof(FieldObject, default_), 0, "value when absent"},
+    {"model", T_OBJECT, offsetof(FieldObject, model), 0, "class of nested objects"},
+    {"_ckind", T_INT, offsetof(FieldObject, kind), 0, "conversion done in C (FIELD_*)"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot field_slots[] = {
+    {Py_tp_dealloc, (void *)field_dealloc},
+    {Py_tp_traverse, (void *)field_traverse},
+    {Py_tp_clear, (void *)field_clear},
+    {Py_tp_descr_get, (void *)field_descr_get},
+    {Py_tp_members, field_members},
+    {Py_tp_new, (void *)PyType_GenericNew},
+    {Py_tp_doc, (void *)"Base of typed model fields: reading converts the JSON value once\n"
+                        "(in C for the shapes the API sends) and caches it."},
+    {0, NULL},
+};
+
+PyType_Spec jobo_field_spec = {
+    .name = "jobo_enterprise._core.Field",
+    .basicsize = sizeof(FieldObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .slots = field_slots,
+};
+
+/* ---- PlainField: str / bool fields --------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *name;
+    PyObject *default_;
+    jobo_state *st;     /* cached by descr_state() */
+} PlainFieldObject;
+
+static PyObject *
+plain_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"name", "default", NULL};
+    PyObject *name, *dflt = Py_None;
+    PlainFieldObject *self;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|O:PlainField", kwlist, &name, &dflt))
+        return NULL;
+    self = (PlainFieldObject *)tp->tp_alloc(tp, 0);
+    if (self == NULL)
+        return NULL;
+    self->name = Py_NewRef(name);
+    PyUnicode_InternInPlace(&self->name);
+    self->default_ = Py_NewRef(dflt);
+    return (PyObject *)self;
+}
+
+/* Reached when the instance __dict__ has no such key (always, for a view):
+ * a view gives the member as it is in JSON; otherwise, and for an absent
+ * member, the default. */
+static PyObject *
+plain_descr_get(PyObject *self, PyObject *inst, PyObject *Py_UNUSED(owner))
+{
+    PlainFieldObject *p = (PlainFieldObject *)self;
+    jobo_state *st;
+    RecordObject *r;
+    const char *k;
+    Py_ssize_t i;
+
+    if (inst == NULL || inst == Py_None)
+        return Py_NewRef(p->default_);
+    if ((st = descr_state(self, &p->st)) == NULL)
+        return NULL;
+    if (!PyObject_TypeCheck(inst, st->RecordType) || ((RecordObject *)inst)->node == NULL)
+        return Py_NewRef(p->default_);
+    r = (RecordObject *)inst;
+    if ((k = PyUnicode_AsUTF8(p->name)) == NULL)
+        return NULL;
+    if ((i = record_find(r, k)) < 0)
+        return Py_NewRef(p->default_);
+    return record_raw(r, i, r->hint);
+}
+
+static void
+plain_dealloc(PlainFieldObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    Py_CLEAR(self->name);
+    Py_CLEAR(self->default_);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static PyObject *
+plain_repr(PlainFieldObject *self)
+{
+    return PyUnicode_FromFormat("<plain field %U, default %R>", self->name, self->default_);
+}
+
+static PyMemberDef plain_members[] = {
+    {"name", T_OBJECT, offsetof(PlainFieldObject, name), READONLY, "attribute name"},
+    {"default", T_OBJECT, offsetof(PlainFieldObject, default_), READONLY, "value when absent"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot plain_slots[] = {
+    {Py_tp_new, (void *)plain_new},
+    {Py_tp_dealloc, (void *)plain_dealloc},
+    {Py_tp_repr, (void *)plain_repr},
+    {Py_tp_descr_get, (void *)plain_descr_get},
+    {Py_tp_members, plain_members},
+    {Py_tp_doc, (void *)"PlainField(name, default=None)\n\nA str or bool model field: the "
+                        "JSON value as it is, read from\nthe instance __dict__ (a view fills "
+                        "it on first read)."},
+    {0, NULL},
+};
+
+PyType_Spec jobo_plainfield_spec = {
+    .name = "jobo_enterprise._core.PlainField",
+    .basicsize = sizeof(PlainFieldObject),
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = plain_slots,
+};
+
+/* ---- entry points -------------------------------------------------------- */
+
+PyObject *
+jobo_record_from_tree(jobo_state *st, PyTypeObject *cls, cJSON *tree)
+{
+    DocObject *doc;
+    PyObject *rec;
+    doc = (DocObject *)st->DocType->tp_alloc(st->DocType, 0);
+    if (doc == NULL) {
+        jobo_delete_nogil(tree);
+        return NULL;
+    }
+    doc->root = tree;
+    doc->st = st;
+    rec = record_view(cls, (PyObject *)doc, tree);
+    Py_DECREF(doc);
+    return rec;
+}
+
+int
+jobo_is_record_class(jobo_state *st, PyObject *cls)
+{
+    return cls != NULL && PyType_Check(cls) &&
+           PyType_IsSubtype((PyTypeObject *)cls, st->RecordType);
+}
+
+int
+jobo_record_types_init(PyObject *module, jobo_state *st)
+{
+    static const struct {
+        const char *name;
+        int value;
+    } kinds[] = {
+        {"FIELD_OTHER", KIND_OTHER},       {"FIELD_INT", KIND_INT},
+        {"FIELD_FLOAT", KIND_FLOAT},       {"FIELD_UUID", KIND_UUID},
+        {"FIELD_DATETIME", KIND_DATETIME}, {"FIELD_MODEL", KIND_MODEL},
+        {"FIELD_MODEL_LIST", KIND_MODEL_LIST}, {"FIELD_STR_LIST", KIND_STR_LIST},
+        {"FIELD_UUID_LIST", KIND_UUID_LIST},
+    };
+    size_t i;
+    st->DocType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_doc_spec, NULL);
+    st->RecordType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_record_spec, NULL);
+    st->FieldType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_field_spec, NULL);
+    st->PlainFieldType =
+        (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_plainfield_spec, NULL);
+    if (st->DocType == NULL || st->RecordType == NULL || st->FieldType == NULL ||
+        st->PlainFieldType == NULL)
+        return -1;
+    if (PyModule_AddObjectRef(module, "Record", (PyObject *)st->RecordType) < 0 ||
+        PyModule_AddObjectRef(module, "Field", (PyObject *)st->FieldType) < 0 ||
+        PyModule_AddObjectRef(module, "PlainField", (PyObject *)st->PlainFieldType) < 0)
+        return -1;
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (PyModule_AddIntConstant(module, kinds[i].name, kinds[i].value) < 0)
+            return -1;
+    return 0;
+}
