@@ -185,7 +185,7 @@ class JoboClient:
             started = time.perf_counter() if _log.enabled() else 0.0
             try:
                 data, usage = self._transport.request(
-                    call.method, call.path, call.query, call.body, attempt_timeout
+                    call.method, call.path, call.query, call.body, attempt_timeout, call.model
                 )
             except JoboError as exc:
                 exc.retries_taken = attempt

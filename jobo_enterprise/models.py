@@ -2,7 +2,14 @@
 
 Every model is a thin, *lazy* view over the JSON object it came from:
 
-- Wrapping a decoded response is O(1): :meth:`Model.from_dict` stores the dict
+- A result of the client (and of :meth:`Model.model_validate_json`) is a view
+  of the response as parsed by the C core: the body is parsed once, with the
+  GIL released, and nothing else is built up front. Reading a field converts
+  that one value, in C, and keeps it; reading only ``job.title`` of a
+  1,000-job page never builds the other fields. Asking for the data as a whole
+  (``to_dict()``, ``==``, ``vars()``, pickling) or changing a field turns the
+  view into an ordinary dict-backed model first, transparently.
+- Wrapping a decoded dict is O(1): :meth:`Model.from_dict` stores the dict
   and nothing else (no copy, no validation, no conversion).
 - Each typed field is converted on first access (``str`` →
   :class:`~uuid.UUID`, ISO-8601 → aware :class:`~datetime.datetime`, nested
@@ -69,6 +76,7 @@ from typing import (
 )
 from uuid import UUID, SafeUUID
 
+from . import _core
 from ._time import datetime_from_epoch, format_datetime, parse_datetime
 
 __all__ = [
@@ -121,7 +129,7 @@ __all__ = [
 
 M = TypeVar("M", bound="Model")
 
-_new = object.__new__
+_new = _core.Record.__new__
 
 
 # ── JSON helpers ─────────────────────────────────────────────────────
@@ -260,19 +268,30 @@ def _as_uuid(v: Any) -> Any:
 # attributes for free, and anything else raises AttributeError as usual.
 
 
-class _Field:
-    """A declared field: its name, default and wire <-> Python conversions."""
+class _Field(_core.Field):
+    """A declared field: its name, default and wire <-> Python conversions.
 
-    __slots__ = ("name", "default")
+    Reading is done by the C base (``_core.Field``): it returns the cached
+    value, or converts the JSON value and caches it. For a model that is a
+    view of a parsed response, the shapes the API sends (numbers, UUID and
+    date-time strings, objects, lists) are converted in C; anything else, and
+    every model backed by a dict, goes through :meth:`_convert`, which defines
+    the result.
+    """
 
-    #: True for plain fields: replaced by their default on the class.
+    __slots__ = ()
+
+    #: True for plain fields: replaced on the class by a ``_core.PlainField``.
     plain: ClassVar[bool] = False
     #: Human-readable type, used in error messages.
     kind: ClassVar[str] = "a value"
+    #: The conversion the C base may do itself (``_core.FIELD_*``).
+    ckind: ClassVar[int] = _core.FIELD_OTHER
 
     def __init__(self, default: Any = None) -> None:
         self.name = ""
         self.default = default
+        self._ckind = self.ckind
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -280,20 +299,7 @@ class _Field:
     def __repr__(self) -> str:
         return f"<field {self.name}: {self.kind}>"
 
-    # read side ---------------------------------------------------------
-
-    def __get__(self, inst: Any, owner: Any = None) -> Any:
-        if inst is None:
-            return self
-        cache = inst._cache
-        name = self.name
-        if cache is None:
-            inst._cache = cache = {}
-        elif name in cache:
-            return cache[name]
-        value = self._convert(inst.__dict__.get(name))
-        cache[name] = value
-        return value
+    # read side (``__get__`` is the C base's) ---------------------------
 
     def _convert(self, raw: Any) -> Any:
         """JSON value (``None`` if absent) → the Python value of the field."""
@@ -361,6 +367,7 @@ class _IntField(_Field):
 
     __slots__ = ("ge", "le")
     kind = "an int"
+    ckind = _core.FIELD_INT
 
     def __init__(self, default: Any = None, ge: Optional[int] = None, le: Optional[int] = None):
         super().__init__(default)
@@ -392,6 +399,7 @@ class _FloatField(_Field):
 
     __slots__ = ()
     kind = "a number"
+    ckind = _core.FIELD_FLOAT
 
     def _convert(self, raw: Any) -> Any:
         if raw is None or type(raw) is float:
@@ -411,6 +419,7 @@ class _UUIDField(_Field):
 
     __slots__ = ()
     kind = "a UUID"
+    ckind = _core.FIELD_UUID
 
     def _convert(self, raw: Any) -> Any:
         return None if raw is None else _as_uuid(raw)
@@ -433,9 +442,9 @@ class _DateTimeField(_Field):
 
     __slots__ = ()
     kind = "a datetime"
+    ckind = _core.FIELD_DATETIME
 
     def _convert(self, raw: Any) -> Any:
-        # The module-level name is looked up at call time (tests patch it).
         return None if raw is None else parse_datetime(raw)
 
     def to_wire(self, value: Any, owner: str) -> Any:
@@ -480,7 +489,8 @@ def _items(field: _Field, owner: str, value: Any) -> Any:
 class _ModelField(_Field):
     """A nested object; ``factory=True`` reads an absent one as an empty model."""
 
-    __slots__ = ("model", "factory")
+    __slots__ = ("factory",)
+    ckind = _core.FIELD_MODEL
 
     def __init__(self, model: Type["Model"], factory: bool = False) -> None:
         super().__init__(None)
@@ -511,7 +521,8 @@ class _ModelListField(_Field):
     """A list of nested objects; absent or null reads as ``[]``
     (as ``None`` with ``optional=True``, used by request models)."""
 
-    __slots__ = ("model", "optional")
+    __slots__ = ("optional",)
+    ckind = _core.FIELD_MODEL_LIST
 
     def __init__(self, model: Type["Model"], optional: bool = False) -> None:
         super().__init__(None)
@@ -553,6 +564,7 @@ class _StrListField(_Field):
 
     __slots__ = ("optional",)
     kind = "a list of str"
+    ckind = _core.FIELD_STR_LIST
 
     def __init__(self, optional: bool = False) -> None:
         super().__init__(None)
@@ -585,6 +597,7 @@ class _UUIDListField(_Field):
 
     __slots__ = ()
     kind = "a list of UUID"
+    ckind = _core.FIELD_UUID_LIST
 
     def _convert(self, raw: Any) -> Any:
         if raw is None:
@@ -602,7 +615,7 @@ class _UUIDListField(_Field):
 class _ModelListMapField(_Field):
     """An object whose values are lists of nested objects (search facets)."""
 
-    __slots__ = ("model",)
+    __slots__ = ()
 
     def __init__(self, model: Type["Model"]) -> None:
         super().__init__(None)
@@ -709,7 +722,7 @@ def _short(value: Any) -> str:
     return repr(value)
 
 
-class Model:
+class Model(_core.Record):
     """Base of all models: a lazy, typed view over one JSON object.
 
     Construction:
@@ -738,7 +751,7 @@ class Model:
     value to its JSON form for typed fields), hence unhashable.
     """
 
-    __slots__ = ("__dict__", "_cache")
+    __slots__ = ()
 
     #: Declared fields of the class, by name (set for every subclass).
     _fields: ClassVar[Dict[str, _Field]] = {}
@@ -760,8 +773,10 @@ class Model:
             if isinstance(attr, _Field):
                 fields[name] = attr
                 if attr.plain:
-                    # No conversion needed: let the instance dict answer.
-                    setattr(cls, name, attr.default)
+                    # No conversion needed: the instance dict answers, or
+                    # (absent key) the PlainField: the member of a view, else
+                    # the default.
+                    setattr(cls, name, _core.PlainField(name, attr.default))
         cls._fields = fields
         cls.model_fields = dict(fields)
 
@@ -808,9 +823,18 @@ class Model:
         return cls.from_dict(data)
 
     @classmethod
-    def model_validate_json(cls: Type[M], text: Union[str, bytes]) -> M:
-        """Parse a JSON document and wrap it (pydantic-compatible)."""
-        return cls.from_dict(json.loads(text))
+    def model_validate_json(cls: Type[M], text: Union[str, bytes, bytearray, memoryview]) -> M:
+        """Parse a JSON object and wrap it (pydantic-compatible).
+
+        The C decoder parses it with the GIL released and the model reads its
+        fields from the parsed tree on first access, as for API responses.
+
+        :raises ValueError: if *text* is not valid JSON.
+        :raises TypeError: if it is not a JSON object.
+        """
+        if isinstance(text, str):
+            text = text.encode("utf-8", "surrogatepass")
+        return _core.parse_model(cls, text)  # type: ignore[no-any-return]
 
     # output --------------------------------------------------------------
 
@@ -918,10 +942,14 @@ class _Response(Model):
 
         :raises TypeError: if *data* is not a JSON object.
         """
-        obj = cls.from_dict(data)
-        if usage is not None:
-            if obj is data:  # an existing instance: don't alter the caller's object
+        if type(data) is cls and data._is_view and data._cache is None:
+            obj = data  # fresh from the C core (request(..., model=cls))
+        else:
+            obj = cls.from_dict(data)
+            if obj is data and usage is not None:
+                # an existing instance: don't alter the caller's object
                 obj = cls.from_dict(obj.__dict__)
+        if usage is not None:
             obj._cache = {"usage": usage}
         return obj
 

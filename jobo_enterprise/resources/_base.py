@@ -15,6 +15,7 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 from urllib.parse import quote
 from uuid import UUID
 
+from .._core import Record
 from .._time import format_datetime
 from ..exceptions import JoboValidationError
 
@@ -24,7 +25,7 @@ Query = List[Tuple[str, str]]
 class Call:
     """One API request, described: run it with ``client._execute(call)``."""
 
-    __slots__ = ("method", "path", "query", "body", "parse", "timeout_kind")
+    __slots__ = ("method", "path", "query", "body", "parse", "timeout_kind", "model")
 
     def __init__(
         self,
@@ -41,6 +42,10 @@ class Call:
         self.query = query
         self.body = body
         self.timeout_kind = timeout_kind
+        # parse = SomeModel._from_response: the C core hands the body back as a
+        # lazy view of that model class (decoded on access, not up front)
+        owner = getattr(parse, "__self__", None)
+        self.model = owner if isinstance(owner, type) and issubclass(owner, Record) else None
 
     def __repr__(self) -> str:
         return f"Call({self.method} {self.path})"
