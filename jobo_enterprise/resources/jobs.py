@@ -55,6 +55,12 @@ _FILTER_FIELDS = {
 }
 
 
+# paging prefetch: the adaptive default (``prefetch=None``) keeps PREFETCH_START pages
+# in flight after the first and one more for every page the caller has consumed, up
+# to PREFETCH_MAX (also the largest explicit ``prefetch``)
+PREFETCH_START = 4
+PREFETCH_MAX = 16
+
 # query parameters of GET /api/jobs, in wire order
 SEARCH_PARAMS = (
     "q", "search_description", "location", "sources", "work_model", "employment_type",
@@ -228,7 +234,7 @@ class JobsResource(Resource):
         *,
         page_size: int = 100,
         max_items: Optional[int] = None,
-        prefetch: int = 4,
+        prefetch: Optional[int] = None,
         start_page: int = 1,
         **filters: Any,
     ) -> Iterator[SearchResult]:
@@ -237,16 +243,27 @@ class JobsResource(Resource):
         Takes the filters of :meth:`search_advanced` (facets are not requested
         unless ``include_facets`` is given). Stops at ``total_pages`` or at an
         empty page and never requests a page past the last. ``max_items`` caps
-        the number of jobs (the last page is cut). ``prefetch`` pages (default
-        4) are fetched concurrently over the client's connections, in order;
-        ``prefetch=0`` fetches one page at a time.
+        the number of jobs (the last page is cut).
+
+        Later pages are fetched concurrently over the client's connections and
+        yielded in order. ``prefetch=None`` (the default) adapts: after the
+        first page, 4 pages are in flight, and one more for every page you have
+        consumed, up to 16, so a long scan soon runs 16 requests at a time while
+        a short look costs little. Every requested page costs its credits even
+        if you stop before reaching it: when you stop while holding page ``n``
+        (counted from the first), at most ``min(n + 3, 16)`` pages beyond it
+        were requested (4 after the first page, 5 after the second, …).
+        ``prefetch=k`` (0–16) keeps a fixed window of ``k`` pages in flight
+        (stopping wastes at most ``k`` pages); ``prefetch=0`` fetches one page
+        at a time and never more than you consume.
         """
         _check_filters(filters)
         check_int("page_size", page_size, 1, 100)
         check_int("start_page", start_page, 1)
         if max_items is not None:
             check_int("max_items", max_items, 0)
-        check_int("prefetch", prefetch, 0, 16)
+        if prefetch is not None:
+            check_int("prefetch", prefetch, 0, PREFETCH_MAX)
         filters.setdefault("include_facets", [])
         return _iter_pages(self._client, filters, page_size, max_items, prefetch, start_page)
 
@@ -255,10 +272,16 @@ class JobsResource(Resource):
         *,
         page_size: int = 100,
         max_items: Optional[int] = None,
-        prefetch: int = 4,
+        prefetch: Optional[int] = None,
         **filters: Any,
     ) -> Iterator[Job]:
         """Every job of an advanced search, in order; see :meth:`iter_pages`.
+
+        By default the next pages are fetched concurrently, 4 at first and one
+        more for every page consumed, up to 16; breaking out while on the n-th
+        page leaves at most ``min(n + 3, 16)`` pages requested (and charged)
+        past it. ``prefetch=k`` fixes the window at ``k`` pages, ``prefetch=0``
+        fetches one page at a time.
 
         >>> for job in client.jobs.iter(queries=["nurse"], locations=["US"], max_items=500):
         ...     print(job.title)
@@ -293,14 +316,21 @@ def _iter_pages(
     filters: Dict[str, Any],
     page_size: int,
     max_items: Optional[int],
-    prefetch: int,
+    prefetch: Optional[int],
     start_page: int,
 ) -> Iterator[SearchResult]:
     """Pages in order. After the first page (which gives total_pages), up to
-    ``prefetch`` later pages are in flight at any time on worker threads (each
+    ``window`` later pages are in flight at any time on worker threads (each
     transfer runs in the C core with the GIL released, on its own connection);
-    a page is requested only once the consumer is within ``prefetch`` pages of
-    it, so stopping early wastes at most ``prefetch`` pages of credits."""
+    a page is requested only once the consumer is within ``window`` pages of it,
+    so stopping early wastes at most ``window`` pages of credits.
+
+    ``window`` is ``prefetch`` when it is given. With ``prefetch=None`` it starts
+    at PREFETCH_START and grows by one each time the consumer comes back for the
+    next page, up to PREFETCH_MAX: while the consumer holds the n-th page, at
+    most ``min(PREFETCH_START - 1 + n, PREFETCH_MAX)`` later pages were requested;
+    once it asks for the next one, the page the window gained is requested at
+    once (at most ``min(PREFETCH_START + n, PREFETCH_MAX)`` pages in flight)."""
     remaining = max_items
     if remaining == 0:
         return
@@ -308,6 +338,8 @@ def _iter_pages(
     last_page = first.total_pages
     if remaining is not None:
         last_page = min(last_page, start_page - 1 + math.ceil(remaining / page_size))
+    adaptive = prefetch is None
+    window = PREFETCH_START if prefetch is None else prefetch
     pool = None
     ahead: Deque[Any] = deque()
     next_page = start_page + 1
@@ -315,17 +347,22 @@ def _iter_pages(
     def fetch(page: int) -> SearchResult:
         return client._execute(advanced_call(filters, page, page_size))
 
+    def fill_window() -> None:
+        nonlocal pool, next_page
+        while len(ahead) < window and next_page <= last_page:
+            if pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                # adaptive: no more threads than the window can reach or pages are left
+                workers = min(PREFETCH_MAX, last_page - start_page) if adaptive else window
+                pool = ThreadPoolExecutor(workers, thread_name_prefix="jobo-prefetch")
+            ahead.append(pool.submit(fetch, next_page))
+            next_page += 1
+
     try:
         result = first
         while True:
-            if prefetch > 0:
-                while len(ahead) < prefetch and next_page <= last_page:
-                    if pool is None:
-                        from concurrent.futures import ThreadPoolExecutor
-
-                        pool = ThreadPoolExecutor(prefetch, thread_name_prefix="jobo-prefetch")
-                    ahead.append(pool.submit(fetch, next_page))
-                    next_page += 1
+            fill_window()
             jobs = result.jobs
             if not jobs:
                 return
@@ -336,9 +373,14 @@ def _iter_pages(
             yield result
             if remaining == 0:
                 return
+            if adaptive and window < PREFETCH_MAX:
+                # the caller consumed a page: widen the window by one, and request
+                # the page that gains now rather than after the next page arrives
+                window += 1
+                fill_window()
             if ahead:
                 result = ahead.popleft().result()
-            elif prefetch == 0 and next_page <= last_page:
+            elif window == 0 and next_page <= last_page:
                 result = fetch(next_page)
                 next_page += 1
             else:
