@@ -74,6 +74,7 @@ typedef struct {
     /* imported on first use by record.c */
     PyObject *uuid_type, *uuid_int, *uuid_is_safe, *uuid_unknown;
     void *datetime_api;           /* PyDateTime_CAPI from its capsule (not owned) */
+    long live_docs;               /* parsed trees alive (GIL held to change) */
 
     jobo_key_entry keys[JOBO_KEY_CACHE_SIZE];
 

@@ -63,6 +63,7 @@ static void
 doc_dealloc(DocObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
+    self->st->live_docs--;
     jobo_delete_nogil(self->root);
     tp->tp_free((PyObject *)self);
     Py_DECREF(tp);
@@ -1036,6 +1037,94 @@ PyType_Spec jobo_plainfield_spec = {
     .slots = plain_slots,
 };
 
+/* ---- detaching the views a caller kept ---------------------------------- */
+
+/* A view keeps its whole parsed tree alive: one job kept from each page of a
+ * long feed would keep every page. The iterators that yield the jobs of pages
+ * call _core.detach_kept(page.jobs) once the caller is done with a page: every
+ * view of that list referenced from elsewhere (or handed out by one of them
+ * and referenced from elsewhere) becomes dict-backed, so the tree goes with
+ * the page. A view's only "own" reference is the slot of its parent (a list
+ * item or a member value), so a count above that means someone kept it. */
+
+static int detach_value(jobo_state *st, PyObject *v, int held);
+
+static int
+detach_record(jobo_state *st, RecordObject *r, int held)
+{
+    Py_ssize_t i;
+    int rc = 0;
+    if (r->node == NULL)
+        return 0;
+    if (held || Py_REFCNT(r) > 1)
+        return record_materialize(st, r);
+    Py_INCREF(r);
+    for (i = 0; rc == 0 && r->node != NULL && i < r->nvals; i++) {
+        PyObject *v = r->vals[i];
+        if (v != NULL) {
+            int vheld = Py_REFCNT(v) > 1;
+            Py_INCREF(v);
+            rc = detach_value(st, v, vheld);
+            Py_DECREF(v);
+        }
+    }
+    Py_DECREF(r);
+    return rc;
+}
+
+/* held: v itself is referenced from outside its parent, so every view in it
+ * is reachable from outside too. */
+static int
+detach_value(jobo_state *st, PyObject *v, int held)
+{
+    Py_ssize_t i;
+    if (PyObject_TypeCheck(v, st->RecordType))
+        return detach_record(st, (RecordObject *)v, held);
+    if (!PyList_CheckExact(v))
+        return 0;
+    for (i = 0; i < PyList_GET_SIZE(v); i++) {
+        PyObject *item = PyList_GET_ITEM(v, i);
+        int rc, iheld = held || Py_REFCNT(item) > 1;
+        if (!PyObject_TypeCheck(item, st->RecordType))
+            continue;
+        Py_INCREF(item);
+        rc = detach_record(st, (RecordObject *)item, iheld);
+        Py_DECREF(item);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+jobo_detach_kept(PyObject *module, PyObject *records)
+{
+    jobo_state *st = jobo_get_state(module);
+    if (!PyList_CheckExact(records)) {
+        PyErr_SetString(PyExc_TypeError, "detach_kept() takes a list of models");
+        return NULL;
+    }
+    if (detach_value(st, records, 0) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+live_docs(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromLong(jobo_get_state(module)->live_docs);
+}
+
+static PyMethodDef jobo_record_methods[] = {
+    {"detach_kept", jobo_detach_kept, METH_O,
+     "detach_kept(models: list) -> None\n\nMake the views of the list that are referenced\n"
+     "from elsewhere (and the views they handed out that are) dict-backed, so that\n"
+     "they no longer keep the parsed response alive."},
+    {"_live_docs", live_docs, METH_NOARGS,
+     "_live_docs() -> int\n\nParsed response trees alive (held by views)."},
+    {NULL, NULL, 0, NULL},
+};
+
 /* ---- entry points -------------------------------------------------------- */
 
 PyObject *
@@ -1050,6 +1139,7 @@ jobo_record_from_tree(jobo_state *st, PyTypeObject *cls, cJSON *tree)
     }
     doc->root = tree;
     doc->st = st;
+    st->live_docs++;
     rec = record_view(cls, (PyObject *)doc, tree);
     Py_DECREF(doc);
     return rec;
@@ -1091,5 +1181,5 @@ jobo_record_types_init(PyObject *module, jobo_state *st)
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (PyModule_AddIntConstant(module, kinds[i].name, kinds[i].value) < 0)
             return -1;
-    return 0;
+    return PyModule_AddFunctions(module, jobo_record_methods);
 }

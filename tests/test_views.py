@@ -316,3 +316,45 @@ def test_company_of_a_view_is_a_model_of_the_declared_class():
     job = FeedPage.model_validate_json(BODY).jobs[0]
     assert type(job.company) is JobCompany
     assert job.company.id == uuid.UUID("509c37fc-09d4-41ad-a7ae-85d3fe33d104")
+
+
+# ── a job kept from a page does not keep the page ───────────────────────────
+
+
+def test_jobs_kept_from_iterated_pages_are_detached_from_their_page(client):
+    gc.collect()
+    docs_before = _core._live_docs()
+    kept, companies = [], []
+    for i, job in enumerate(client.feed.iter_jobs(batch_size=500)):
+        if i % 400 == 0:
+            kept.append(job)
+            job.locations  # noqa: B018  (a nested view read before the page ends)
+        elif i % 400 == 7:
+            companies.append(job.company)  # only a nested view is kept
+    assert len(kept) == 13 and len(companies) == 13  # 5,000 jobs, 10 pages
+    assert not any(j._is_view for j in kept + companies)
+    assert all(not loc._is_view for j in kept for loc in j.locations)
+    gc.collect()
+    assert _core._live_docs() <= docs_before  # every page's tree is gone
+    # and they read as before: every field, nested ones included
+    for job in kept:
+        same(job, Job.from_dict(json.loads(json.dumps(job.to_dict()))))
+    assert all(isinstance(c.id, uuid.UUID) and c.name for c in companies)
+
+
+def test_search_iterator_detaches_too_and_a_page_held_stays_a_view(client):
+    kept = [job for i, job in enumerate(client.jobs.iter(page_size=100, max_items=450))
+            if i % 100 == 50]
+    assert len(kept) == 4 and not any(j._is_view for j in kept)
+    page = client.jobs.search(page_size=10)
+    first = page.jobs[0]
+    assert first._is_view  # nothing detaches what the caller holds directly
+    gc.collect()
+    before = _core._live_docs()
+    del page
+    gc.collect()
+    assert _core._live_docs() == before  # `first` still holds the tree
+    _core.detach_kept([first])
+    gc.collect()
+    assert not first._is_view and _core._live_docs() == before - 1
+    assert isinstance(first.id, uuid.UUID)

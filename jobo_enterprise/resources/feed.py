@@ -8,7 +8,7 @@ from uuid import UUID
 
 from ..exceptions import JoboResponseError, JoboValidationError
 from ..models import ExpiredJobIdsResponse, FeedPage, Job, LocationFilter
-from ._base import Call, Resource, build_query, check_int, json_body, str_list
+from ._base import Call, Resource, build_query, check_int, jobs_of, json_body, str_list
 
 StrOrList = Union[str, Sequence[str], None]
 When = Union[datetime, str, None]
@@ -177,8 +177,7 @@ class FeedResource(Resource):
         >>> for job in client.feed.iter_jobs(sources=["greenhouse"], batch_size=1000):
         ...     store(job)
         """
-        return (job for page in self.iter_pages(prefetch=prefetch, **filters)
-                for job in page.jobs)
+        return jobs_of(self.iter_pages(prefetch=prefetch, **filters))
 
     def get_managed_jobs(
         self,
@@ -201,7 +200,7 @@ class FeedResource(Resource):
         """Every job of the managed feed, following cursors."""
         _check_names("iter_managed_jobs", filters, _MANAGED_FILTERS)
         pages = self._feed_pages(MANAGED_FEED_PATH, filters, prefetch)
-        return (job for page in pages for job in page.jobs)
+        return jobs_of(pages)
 
     def get_expired_job_ids(
         self,

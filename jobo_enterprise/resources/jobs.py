@@ -13,6 +13,7 @@ from ._base import (
     Resource,
     build_query,
     check_int,
+    jobs_of,
     json_body,
     path_segment,
     str_list,
@@ -288,7 +289,7 @@ class JobsResource(Resource):
         """
         pages = self.iter_pages(page_size=page_size, max_items=max_items, prefetch=prefetch,
                                 **filters)
-        return (job for page in pages for job in page.jobs)
+        return jobs_of(pages)
 
     # -- the official SDK's names ----------------------------------------------
 
