@@ -90,7 +90,7 @@ def cprofile_section(ours: str, nginx: Nginx, ca: str, calls: int) -> str:
 import cProfile, io, json, pstats, sys
 sys.path.insert(0, {E.BENCH!r})
 import worker as W
-from jobo_enterprise import JoboClient, _core
+from jobo_enterprise import JoboClient
 from jobo_enterprise.models import FeedPage
 c = JoboClient("jbe_test_bench0000000000000000", base_url={nginx.base_url!r}, ca_bundle={ca!r})
 for _ in range(20): c.jobs.search(q="data engineer", page_size=5)
@@ -101,11 +101,11 @@ pr.disable()
 s = io.StringIO(); pstats.Stats(pr, stream=s).sort_stats("tottime").print_stats(14)
 out["a"] = s.getvalue()
 data = open({os.path.join(E.WORK, 'feed_page.json')!r}, "rb").read()
-page = FeedPage._from_response(_core.decode_json(data), None)
+page = FeedPage.model_validate_json(data)
 W.touch_all_models(page); del page
 pr = cProfile.Profile(); pr.enable()
 for _ in range(3):
-    page = FeedPage._from_response(_core.decode_json(data), None)
+    page = FeedPage.model_validate_json(data)
     W.touch_all_models(page)
     del page
 pr.disable()

@@ -343,6 +343,11 @@ def part_f(ctx: Ctx) -> Dict[str, Any]:
     for r in range(ctx.runs):
         res = ctx.worker("ours", {"task": "threads", "path": path,
                                   "pages_per_thread": per_thread, "dual_first": r % 2 == 1})
+        two = ctx.worker("ours", {"task": "threads", "path": path, "touch": "two",
+                                  "pages_per_thread": per_thread, "dual_first": r % 2 == 0})
+        if "ratio" in two:
+            res.update({"two_" + k: v for k, v in two.items()
+                        if k in ("pages_per_s_1", "pages_per_s_2", "ratio")})
         if "ratio" in res:
             res["machine"] = machine_parallelism(ctx)
             res["ratio_of_machine"] = res["ratio"] / res["machine"]
@@ -353,7 +358,8 @@ def part_f(ctx: Ctx) -> Dict[str, Any]:
     return {"params": {"pages_per_thread": per_thread, "runs": ctx.runs,
                        "page_bytes": ctx.inputs["feed_bytes"]},
             "ours": _collect(runs, ["pages_per_s_1", "pages_per_s_2", "ratio", "machine",
-                                    "ratio_of_machine"])}
+                                    "ratio_of_machine", "two_pages_per_s_1",
+                                    "two_pages_per_s_2", "two_ratio"])}
 
 
 def machine_parallelism(ctx: Ctx, steps: int = 15_000_000) -> float:
