@@ -118,6 +118,11 @@ record_view(PyTypeObject *cls, PyObject *doc, const cJSON *node)
     return (PyObject *)r;
 }
 
+/* c's key is k (the first byte is compared inline: most keys differ there) */
+#define KEY_IS(c, k) \
+    ((c)->string != NULL && (c)->string[0] == (k)[0] && \
+     ((k)[0] == '\0' || strcmp((c)->string + 1, (k) + 1) == 0))
+
 /* Position of the member named k of the viewed object, or -1. Fields are
  * usually read in the order the server sends them (or the same one again), so
  * the search starts at the member found last and wraps around. */
@@ -131,10 +136,10 @@ record_find(RecordObject *r, const char *k)
         i = 0;
     }
     for (; c != NULL; c = c->next, i++)
-        if (c->string != NULL && strcmp(c->string, k) == 0)
+        if (KEY_IS(c, k))
             goto found;
     for (c = r->node->child, i = 0; c != NULL && c != r->hint; c = c->next, i++)
-        if (c->string != NULL && strcmp(c->string, k) == 0)
+        if (KEY_IS(c, k))
             goto found;
     return -1;
 found:
@@ -613,6 +618,11 @@ fast_uuid(jobo_state *st, const char *s, PyObject **out)
         return -1;
     }
     Py_DECREF(n);
+    /* A UUID holds an int and an enum member and cannot be given anything
+     * else (its __setattr__ refuses), so it can never be part of a cycle:
+     * like CPython does for tuples of atomic values, keep it out of the
+     * collector's lists. */
+    PyObject_GC_UnTrack(u);
     *out = u;
     return 1;
 }

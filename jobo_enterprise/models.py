@@ -879,6 +879,20 @@ class Model(_core.Record):
         declared = self._fields
         return {k: v for k, v in self.__dict__.items() if k not in declared}
 
+    def detach(self: M) -> M:
+        """Make this model (and what was read from it) independent of the
+        response it was read from, and return it.
+
+        A result of the client is a view of the parsed response, which stays
+        in memory as long as any model read from it does; a detached model
+        holds its own data (as :meth:`from_dict` models do), so keeping a few
+        jobs of a large page does not keep the page. The job iterators detach
+        the jobs you keep for you. Nothing changes for a model that is not a
+        view.
+        """
+        _core.detach_kept([self])
+        return self
+
     # value semantics -----------------------------------------------------
 
     def __eq__(self, other: object) -> bool:

@@ -354,7 +354,8 @@ def test_search_iterator_detaches_too_and_a_page_held_stays_a_view(client):
     del page
     gc.collect()
     assert _core._live_docs() == before  # `first` still holds the tree
-    _core.detach_kept([first])
+    assert first.detach() is first
     gc.collect()
     assert not first._is_view and _core._live_docs() == before - 1
+    assert Job.from_dict({"title": "x"}).detach().title == "x"
     assert isinstance(first.id, uuid.UUID)
