@@ -84,6 +84,8 @@ PyType_Spec jobo_doc_spec = {
 
 /* ---- Record -------------------------------------------------------------- */
 
+#define RECORD_INLINE 6
+
 typedef struct {
     PyObject_HEAD
     PyObject *dict;     /* instance __dict__ (tp_dictoffset); NULL in a view */
@@ -93,7 +95,12 @@ typedef struct {
     const cJSON *hint;  /* member found last: lookups start there */
     Py_ssize_t hint_i;  /* its position */
     Py_ssize_t nvals;   /* size of vals (grows as members are read) */
-    PyObject **vals;    /* values read so far, by member position, or NULL */
+    PyObject **vals;    /* values read so far, by member position: NULL,
+                           inline_vals, or a PyMem block */
+    PyObject *inline_vals[RECORD_INLINE]; /* enough for most nested objects */
+    uint64_t refs;      /* bit i: vals[i] may reference other objects (is not
+                           atomic); the collector visits only those, and any
+                           i >= 64 */
 } RecordObject;
 
 #define RECORD_ST(r) (((DocObject *)(r)->doc)->st) /* views only */
@@ -109,10 +116,20 @@ state_of(PyObject *obj)
 static PyObject *
 record_view(PyTypeObject *cls, PyObject *doc, const cJSON *node)
 {
-    RecordObject *r = (RecordObject *)cls->tp_alloc(cls, 0);
-    if (r == NULL)
-        return NULL;
-    PyObject_GC_UnTrack(r); /* see "Garbage collection" above */
+    RecordObject *r;
+    if (cls->tp_alloc == PyType_GenericAlloc && cls->tp_itemsize == 0) {
+        /* PyType_GenericAlloc without the tracking (see "Garbage
+         * collection" above), which would only be undone at once */
+        r = PyObject_GC_New(RecordObject, cls);
+        if (r == NULL)
+            return NULL;
+        memset((char *)r + sizeof(PyObject), 0, (size_t)cls->tp_basicsize - sizeof(PyObject));
+    } else {
+        r = (RecordObject *)cls->tp_alloc(cls, 0);
+        if (r == NULL)
+            return NULL;
+        PyObject_GC_UnTrack(r);
+    }
     r->doc = Py_NewRef(doc);
     r->node = node;
     return (PyObject *)r;
@@ -172,13 +189,25 @@ record_keep(jobo_state *st, RecordObject *r, Py_ssize_t i, PyObject *v)
     if (v == NULL || r->node == NULL)
         return v;
     if (i >= r->nvals) {
-        /* grown to a power of two that holds i (counting the members first
-         * would walk a linked list of cold nodes) */
-        Py_ssize_t n = r->nvals ? r->nvals : 8;
+        /* the inline slots first, then a block grown to a power of two that
+         * holds i (counting the members up front would walk a linked list of
+         * cold nodes) */
+        Py_ssize_t n = 16;
         PyObject **vals;
+        if (r->vals == NULL && i < RECORD_INLINE) {
+            r->vals = r->inline_vals;
+            r->nvals = RECORD_INLINE;
+            goto store;
+        }
         while (n <= i)
             n *= 2;
-        vals = PyMem_Realloc(r->vals, (size_t)n * sizeof(PyObject *));
+        if (r->vals == r->inline_vals) {
+            vals = PyMem_Malloc((size_t)n * sizeof(PyObject *));
+            if (vals != NULL)
+                memcpy(vals, r->inline_vals, sizeof(r->inline_vals));
+        } else {
+            vals = PyMem_Realloc(r->vals, (size_t)n * sizeof(PyObject *));
+        }
         if (vals == NULL) {
             Py_DECREF(v);
             return PyErr_NoMemory();
@@ -187,13 +216,20 @@ record_keep(jobo_state *st, RecordObject *r, Py_ssize_t i, PyObject *v)
         r->vals = vals;
         r->nvals = n;
     }
+store:
     Py_XSETREF(r->vals[i], Py_NewRef(v));
-    if (!(PyUnicode_CheckExact(v) || v == Py_None || PyBool_Check(v) || PyLong_CheckExact(v) ||
-          PyFloat_CheckExact(v) ||
-          (st->uuid_type != NULL && Py_IS_TYPE(v, (PyTypeObject *)st->uuid_type)) ||
-          (st->datetime_api != NULL &&
-           Py_IS_TYPE(v, ((PyDateTime_CAPI *)st->datetime_api)->DateTimeType))))
+    if (PyUnicode_CheckExact(v) || v == Py_None || PyBool_Check(v) || PyLong_CheckExact(v) ||
+        PyFloat_CheckExact(v) ||
+        (st->uuid_type != NULL && Py_IS_TYPE(v, (PyTypeObject *)st->uuid_type)) ||
+        (st->datetime_api != NULL &&
+         Py_IS_TYPE(v, ((PyDateTime_CAPI *)st->datetime_api)->DateTimeType))) {
+        if (i < 64)
+            r->refs &= ~((uint64_t)1 << i);
+    } else {
+        if (i < 64)
+            r->refs |= (uint64_t)1 << i;
         record_track(r);
+    }
     return v;
 }
 
@@ -230,11 +266,13 @@ record_drop_view(RecordObject *r)
     Py_ssize_t i;
     if (r->vals != NULL) {
         for (i = 0; i < r->nvals; i++)
-            Py_XDECREF(r->vals[i]);
-        PyMem_Free(r->vals);
+            Py_CLEAR(r->vals[i]);
+        if (r->vals != r->inline_vals)
+            PyMem_Free(r->vals);
         r->vals = NULL;
     }
     r->nvals = 0;
+    r->refs = 0;
     r->node = NULL;
     r->hint = NULL;
     r->hint_i = 0;
@@ -308,6 +346,7 @@ record_materialize(jobo_state *st, RecordObject *r)
     r->nvals = 0;
     r->hint = NULL;
     r->hint_i = 0;
+    r->refs = 0;
     for (c = node->child; c != NULL; c = c->next, i++) {
         PyObject *key, *have = i < nvals ? vals[i] : NULL, *raw;
         int rc;
@@ -354,12 +393,14 @@ done:
         r->doc = doc;
         r->vals = vals;
         r->nvals = nvals;
+        r->refs = ~(uint64_t)0; /* visit all: conservative after a failure */
         return -1;
     }
     if (vals != NULL) {
         for (i = 0; i < nvals; i++)
-            Py_XDECREF(vals[i]);
-        PyMem_Free(vals);
+            Py_CLEAR(vals[i]);
+        if (vals != r->inline_vals)
+            PyMem_Free(vals);
     }
     Py_XDECREF(doc);
     return ok;
@@ -391,14 +432,32 @@ record_set_dict(RecordObject *self, PyObject *value, void *Py_UNUSED(closure))
 
 /* Undeclared members of a view are attributes too, like the extra keys of a
  * dict-backed record: after the normal lookup fails, look in the node. */
+static PyObject *field_descr_get(PyObject *self, PyObject *inst, PyObject *owner);
+static PyObject *plain_descr_get(PyObject *self, PyObject *inst, PyObject *owner);
+
 static PyObject *
 record_getattro(PyObject *self, PyObject *name)
 {
     RecordObject *r = (RecordObject *)self;
-    PyObject *v = PyObject_GenericGetAttr(self, name);
+    PyObject *v;
     const char *k;
     Py_ssize_t i;
 
+    if (r->node != NULL && PyUnicode_CheckExact(name)) {
+        /* a declared field of a view (which has no __dict__): what the
+         * generic lookup would find, without its instance-dict steps */
+        PyObject *descr = _PyType_Lookup(Py_TYPE(self), name);
+        if (descr != NULL) {
+            descrgetfunc get = Py_TYPE(descr)->tp_descr_get;
+            if (get == field_descr_get || get == plain_descr_get) {
+                Py_INCREF(descr);
+                v = get(descr, self, (PyObject *)Py_TYPE(self));
+                Py_DECREF(descr);
+                return v;
+            }
+        }
+    }
+    v = PyObject_GenericGetAttr(self, name);
     if (v != NULL || r->node == NULL || !PyErr_ExceptionMatches(PyExc_AttributeError))
         return v;
     k = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
@@ -440,9 +499,12 @@ record_traverse(RecordObject *self, visitproc visit, void *arg)
     Py_VISIT(self->dict);
     Py_VISIT(self->cache);
     Py_VISIT(self->doc);
+    /* atomic values (str, numbers, datetime, the untracked UUIDs) cannot be
+     * in a cycle: skipping them spares the collector a cache miss per value */
     if (self->vals != NULL)
         for (i = 0; i < self->nvals; i++)
-            Py_VISIT(self->vals[i]);
+            if (i >= 64 || (self->refs >> i) & 1)
+                Py_VISIT(self->vals[i]);
     return 0;
 }
 

@@ -713,7 +713,7 @@ def _short(value: Any) -> str:
     if isinstance(value, str):
         return repr(value[:57] + "...") if len(value) > 60 else repr(value)
     if isinstance(value, Model):
-        name = value.__dict__.get("name")
+        name = getattr(value, "name", None)  # not __dict__: a view stays a view
         return _short(name) if isinstance(name, str) else f"{type(value).__name__}(...)"
     if isinstance(value, list):
         return "[1 item]" if len(value) == 1 else f"[{len(value)} items]"
