@@ -179,6 +179,10 @@ jobo_delete_nogil(cJSON *root)
     if (root == NULL)
         return;
     tree = (jobo_tree *)((char *)root - offsetof(jobo_tree, root));
+    if (tree->arena->head->next == NULL && tree->arena->head->cap < ((size_t)1 << 20)) {
+        arena_release(tree->arena); /* one small chunk: not worth a GIL round trip */
+        return;
+    }
     Py_BEGIN_ALLOW_THREADS
     arena_release(tree->arena);
     Py_END_ALLOW_THREADS
