@@ -430,51 +430,46 @@ record_set_dict(RecordObject *self, PyObject *value, void *Py_UNUSED(closure))
     return 0;
 }
 
-/* Undeclared members of a view are attributes too, like the extra keys of a
- * dict-backed record: after the normal lookup fails, look in the node. */
 static PyObject *field_descr_get(PyObject *self, PyObject *inst, PyObject *owner);
 static PyObject *plain_descr_get(PyObject *self, PyObject *inst, PyObject *owner);
 
+/* Attribute lookup of a view follows what the instance __dict__ of a
+ * dict-backed record would give, the node standing in for the dict: a data
+ * descriptor of the class first (typed fields, properties, __dict__), then a
+ * member of the object (str/bool fields, and undeclared members, which hide a
+ * method of the same name exactly as an extra key of __dict__ does), then the
+ * class attribute. */
 static PyObject *
 record_getattro(PyObject *self, PyObject *name)
 {
     RecordObject *r = (RecordObject *)self;
-    PyObject *v;
+    PyObject *descr;
+    descrgetfunc get;
     const char *k;
     Py_ssize_t i;
 
-    if (r->node != NULL && PyUnicode_CheckExact(name)) {
-        /* a declared field of a view (which has no __dict__): what the
-         * generic lookup would find, without its instance-dict steps */
-        PyObject *descr = _PyType_Lookup(Py_TYPE(self), name);
-        if (descr != NULL) {
-            descrgetfunc get = Py_TYPE(descr)->tp_descr_get;
-            if (get == field_descr_get || get == plain_descr_get) {
-                Py_INCREF(descr);
-                v = get(descr, self, (PyObject *)Py_TYPE(self));
-                Py_DECREF(descr);
-                return v;
-            }
-        }
-    }
-    v = PyObject_GenericGetAttr(self, name);
-    if (v != NULL || r->node == NULL || !PyErr_ExceptionMatches(PyExc_AttributeError))
+    if (r->node == NULL || !PyUnicode_CheckExact(name))
+        return PyObject_GenericGetAttr(self, name);
+    descr = _PyType_Lookup(Py_TYPE(self), name);
+    get = descr != NULL ? Py_TYPE(descr)->tp_descr_get : NULL;
+    if (get == field_descr_get || get == plain_descr_get) {
+        PyObject *v;
+        Py_INCREF(descr);
+        v = get(descr, self, (PyObject *)Py_TYPE(self));
+        Py_DECREF(descr);
         return v;
-    k = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
-    if (k == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_UnicodeError)) {
-            PyErr_Clear();
-            PyErr_SetObject(PyExc_AttributeError, name);
-        }
-        return NULL;
     }
-    if ((i = record_find(r, k)) < 0)
-        return NULL; /* the AttributeError stands */
-    PyErr_Clear();
-    {
-        const cJSON *c = r->hint; /* set by record_find */
-        return record_raw(r, i, c);
+    if (descr != NULL && get != NULL && Py_TYPE(descr)->tp_descr_set != NULL)
+        return PyObject_GenericGetAttr(self, name); /* a data descriptor wins */
+    if ((k = PyUnicode_AsUTF8(name)) == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeError))
+            return NULL;
+        PyErr_Clear(); /* a name no JSON key can have */
+        return PyObject_GenericGetAttr(self, name);
     }
+    if ((i = record_find(r, k)) >= 0)
+        return record_raw(r, i, r->hint);
+    return PyObject_GenericGetAttr(self, name);
 }
 
 /* Any change (other than to _cache) makes a view an ordinary record first, so

@@ -16,6 +16,9 @@ recursion limit) and free of side effects.
 - check_decode: cJSON + jobo_decode against Python's json module where the two
   are meant to agree, the number rule (int when |n| < 2**53, float otherwise),
   interned short ASCII keys, and jobo_str_from_utf8.
+- check_view: lazy views (record.c) of several model classes against the
+  dict-backed models built from the same decoder's dicts, field by field; then
+  materialising after partial reads, changes, and detaching.
 """
 
 from __future__ import annotations
@@ -344,4 +347,127 @@ def check_decode(data: bytes, parsed: int, result, text: str) -> bool:
         return True  # near cJSON's nesting limit (1000) the two limits differ
     assert parsed, "json accepts this document but the C core rejects it"
     assert _same(result, want), f"C core gave {result!r:.300}, json gave {want!r:.300}"
+    return True
+
+
+# ---- views ---------------------------------------------------------------------
+
+from datetime import datetime as _datetime  # noqa: E402
+
+from jobo_enterprise import _core  # noqa: E402
+from jobo_enterprise import models as M  # noqa: E402
+
+VIEW_CLASSES = (M.SearchResult, M.FeedPage, M.Job, M.Company, M.GeocodeResultItem,
+                M.ExpiredJobIdsResponse)
+
+
+def _same_value(a, b, where):
+    """Same type and value (datetimes: same offset too); deep JSON compared with ==,
+    which may hit the recursion limit on inputs nested near cJSON's 1,000 levels."""
+    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if isinstance(a, _datetime):
+        assert a == b and a.utcoffset() == b.utcoffset(), f"{where}: {a!r} != {b!r}"
+        return
+    if isinstance(a, float) and a != a:
+        assert b != b, where
+        return
+    try:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+    except RecursionError:
+        pass
+
+
+def _same_model(view, ref, where="", check=True) -> None:
+    """Every declared field and extra member of view equals ref's (iterative).
+    With check=False both are only read (a document whose reading is unspecified)."""
+    todo = [(view, ref, where)]
+    while todo:
+        a, b, at = todo.pop()
+        if not check:
+            if isinstance(a, M.Model) and isinstance(b, M.Model):
+                for name in type(a)._fields:
+                    todo.append((getattr(a, name), getattr(b, name), at))
+            elif type(a) is list and type(b) is list:
+                todo.extend(zip(a, b, [at] * len(a)))
+            continue
+        if isinstance(a, M.Model):
+            assert type(a) is type(b), f"{at}: {type(a).__name__} != {type(b).__name__}"
+            for name in type(a)._fields:
+                todo.append((getattr(a, name), getattr(b, name), f"{at}.{name}"))
+            for name in b.__dict__:
+                if name not in type(b)._fields and isinstance(name, str) and name.isidentifier():
+                    todo.append((getattr(a, name), getattr(b, name), f"{at}.{name}"))
+        elif type(a) is list and type(b) is list and any(isinstance(x, M.Model) for x in a):
+            assert len(a) == len(b), at
+            todo.extend((x, y, f"{at}[{i}]") for i, (x, y) in enumerate(zip(a, b)))
+        elif type(a) is dict and type(b) is dict and any(
+                type(v) is list and any(isinstance(x, M.Model) for x in v) for v in a.values()):
+            assert a.keys() == b.keys(), at
+            todo.extend((a[k], b[k], f"{at}[{k!r}]") for k in a)
+        else:
+            _same_value(a, b, at)
+
+
+def _duplicate_keys(data: bytes):
+    """True/False: whether an object of the document repeats a key (which one a
+    view reads is then unspecified); None when Python's json cannot tell."""
+    found = []
+
+    def hook(pairs):
+        # cJSON's keys end at a NUL (raw or escaped), so "a\x00b" is key "a"
+        if len({k.split("\x00", 1)[0] for k, _ in pairs}) != len(pairs):
+            found.append(True)
+        return dict(pairs)
+
+    try:
+        json.loads(data.decode("utf-8", "replace"), object_pairs_hook=hook, strict=False)
+    except (ValueError, RecursionError):
+        return None
+    return bool(found)
+
+
+def check_view(data: bytes) -> bool:
+    try:
+        ref = _core.decode_json(data)
+    except ValueError:
+        for cls in VIEW_CLASSES:
+            try:
+                _core.parse_model(cls, data)
+            except ValueError:
+                continue
+            raise AssertionError(f"{cls.__name__}: parsed what decode_json refused")
+        return True
+    if type(ref) is not dict:
+        for cls in VIEW_CLASSES:
+            try:
+                _core.parse_model(cls, data)
+            except TypeError:
+                continue
+            raise AssertionError(f"{cls.__name__}: a view of a non-object")
+        return True
+    comparable = _duplicate_keys(data) is False
+    for cls in VIEW_CLASSES:
+        view = _core.parse_model(cls, data)
+        assert view._is_view
+        _same_model(view, cls.from_dict(_core.decode_json(data)), cls.__name__, comparable)
+        # materialised after those reads: the data is the document
+        try:
+            out = cls.to_dict(view)
+            assert out == ref or not comparable, f"{cls.__name__}: to_dict() after reads"
+        except RecursionError:
+            pass
+        assert not view._is_view
+    # partial reads, a change, then the data; and a kept nested view detached
+    page = _core.parse_model(M.FeedPage, data)
+    jobs = page.jobs if type(page.jobs) is list else []
+    kept = [j for j in jobs[:3] if isinstance(j, M.Model)]
+    for j in kept:
+        j.title, j.company, j.locations  # noqa: B018
+    if kept:
+        _core.detach_kept(jobs)
+        assert all(not j._is_view for j in kept)
+    page2 = _core.parse_model(M.FeedPage, data)
+    page2.has_more = True
+    out = M.FeedPage.to_dict(page2)
+    assert out["has_more"] is True
     return True

@@ -58,7 +58,7 @@ class Writer:
 
     def response(self, name: str, raw: bytes) -> None:
         """A whole response: to fuzz_response, its header block to fuzz_headers,
-        its body to fuzz_decode."""
+        its body to fuzz_decode and fuzz_view."""
         if len(raw) > MAX_SEED:
             head, _, body = raw.partition(b"\r\n\r\n")
             raw = head + b"\r\n\r\n" + body[: MAX_SEED - len(head)]
@@ -67,6 +67,7 @@ class Writer:
         self.put("fuzz_headers", name, head + sep)
         if body:
             self.put("fuzz_decode", name, body)
+            self.put("fuzz_view", name, body)
 
 
 # ---- real sandbox responses ---------------------------------------------------------
@@ -365,6 +366,54 @@ def json_seeds(w: Writer) -> None:
     put("bare-string", b'"s"')
 
 
+# ---- model-shaped JSON for the views ---------------------------------------------------
+
+def view_seeds(w: Writer) -> None:
+    """Documents shaped like the models, with the odd values the C conversions must
+    hand to Python (or refuse) exactly as the dict-backed models read them."""
+    put = lambda name, doc: w.put("fuzz_view", name, doc if isinstance(doc, bytes) else j(doc))
+    uid = "c20e1258-8c82-40c1-849c-a106b6d7e491"
+    job = {"id": uid, "title": "Data Engineer", "company": {"id": uid, "name": "Acme",
+           "industries": ["Software"]}, "locations": [{"city": "Berlin", "latitude": 52.5,
+           "longitude": 13.4}], "compensation": {"min": 70000, "max": 95000.5,
+           "currency": "EUR"}, "created_at": "2024-05-01T12:34:56Z",
+           "qualifications": {"must_have": {"skills": [{"name": "SQL", "type": "hard"}]}},
+           "benefits": ["x"], "is_remote": True}
+    put("job", job)
+    put("feed-page", {"jobs": [job, dict(job, id=uid.upper())], "next_cursor": "c",
+                      "has_more": True, "estimated_total": 2})
+    put("search-result", {"jobs": [job], "total": 1, "page": 1, "page_size": 25,
+                          "total_pages": 1, "facets": {"sources": [{"key": "a", "count": 1}]}})
+    for i, ids in enumerate(([uid.upper()], ["{" + uid + "}"], [uid.replace("-", "")],
+                             ["urn:uuid:" + uid], [uid[:-1] + "g"], [uid[:8] + "-" * 5],
+                             [12345], [None], ["ok", 1])):
+        put(f"odd-ids-{i}", {"id": ids[0], "job_ids": ids, "jobs": [{"id": x} for x in ids]})
+    for i, when in enumerate(("2024-05-01T12:34:56Z", "2024-05-01T12:34:56.5Z",
+                              "2024-05-01T12:34:56.1234567Z", "2024-05-01T12:34:56+02:00",
+                              "2024-05-01 12:34:56Z", "2024-05-01", "2024-02-30T00:00:00Z",
+                              "2024-05-01T24:00:00Z", "2024-05-01T12:34:60Z",
+                              "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z",
+                              "2024-05-01T12:34:56.Z", "2024-05-01T12:34:56+00:00x",
+                              1714566896, -1e300, "")):
+        put(f"odd-dates-{i}", {"created_at": when, "updated_at": when,
+                               "jobs": [{"date_posted": when, "valid_through": when}]})
+    put("wrong-shapes", {"company": "Acme", "locations": {"city": "B"}, "benefits": "x",
+                         "jobs": {"a": 1}, "facets": [1], "qualifications": [],
+                         "compensation": {"min": "70000", "max": True, "currency": 3}})
+    put("mixed-lists", {"jobs": [job, "x", None, 3, [job]], "locations": [{"city": "B"}, "P"],
+                        "responsibilities": ["a", None, 3, {"x": 1}], "job_ids": [uid, 3]})
+    put("nulls", {"id": None, "title": None, "company": None, "locations": None, "jobs": None,
+                  "qualifications": None, "facets": None, "job_ids": None})
+    put("numbers", {"total": 9007199254740993, "page": 1.0, "page_size": 2.5, "total_pages": -0.0,
+                    "estimated_total": "12", "jobs": [{"compensation": {"min": 1e308}}]})
+    put("extras-like-methods", {"title": "t", "to_dict": 1, "detach": "x", "_fields": 3,
+                                "usage": 5, "jobs": [{"model_dump": [], "_repr_fields": 1}]})
+    put("duplicate-keys", b'{"title":"a","title":"b","jobs":[{"id":"x","id":"' +
+        uid.encode() + b'"}]}')
+    put("invalid-utf8", b'{"title":"\xff\xfe","jobs":[{"title":"caf\xc3","summary":"\xed\xa0\x80"}]}'
+        .decode("unicode_escape").encode("latin-1"))
+
+
 def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__.splitlines()[0], file=sys.stderr)
@@ -373,6 +422,7 @@ def main() -> int:
     error_seeds(w)
     header_seeds(w)
     json_seeds(w)
+    view_seeds(w)
     try:
         sandbox_seeds(w)
     except ModuleNotFoundError as exc:  # the sandbox needs 'cryptography'

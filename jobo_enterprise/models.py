@@ -8,7 +8,9 @@ Every model is a thin, *lazy* view over the JSON object it came from:
   that one value, in C, and keeps it; reading only ``job.title`` of a
   1,000-job page never builds the other fields. Asking for the data as a whole
   (``to_dict()``, ``==``, ``vars()``, pickling) or changing a field turns the
-  view into an ordinary dict-backed model first, transparently.
+  view into an ordinary dict-backed model first, transparently. (If an object
+  repeats a key, which the API never does, which copy a view reads is
+  unspecified.)
 - Wrapping a decoded dict is O(1): :meth:`Model.from_dict` stores the dict
   and nothing else (no copy, no validation, no conversion).
 - Each typed field is converted on first access (``str`` →
@@ -781,7 +783,7 @@ class Model(_core.Record):
         cls.model_fields = dict(fields)
 
     def __init__(self, **fields: Any) -> None:
-        declared = self._fields
+        declared = type(self)._fields
         owner = type(self).__name__
         data: Dict[str, Any] = {}
         for name, value in fields.items():
@@ -844,7 +846,7 @@ class Model(_core.Record):
         Extra fields are included. Response models keep ``None`` values as the
         server sent them; request models omit ``None`` fields.
         """
-        if self._omit_none:
+        if type(self)._omit_none:
             return _copy_json_without_none(self.__dict__)  # type: ignore[no-any-return]
         return _copy_json(self.__dict__)  # type: ignore[no-any-return]
 
@@ -876,7 +878,7 @@ class Model(_core.Record):
     @property
     def model_extra(self) -> Dict[str, Any]:
         """The members of the JSON object that this class does not declare."""
-        declared = self._fields
+        declared = type(self)._fields
         return {k: v for k, v in self.__dict__.items() if k not in declared}
 
     def detach(self: M) -> M:
@@ -909,10 +911,10 @@ class Model(_core.Record):
         return (_rebuild, (type(self), self.__dict__))
 
     def __repr__(self) -> str:
-        names = self._repr_fields
+        names = type(self)._repr_fields
         if not names:
             data = self.__dict__
-            names = tuple(n for n in self._fields if data.get(n) is not None)[:3]
+            names = tuple(n for n in type(self)._fields if data.get(n) is not None)[:3]
         parts = []
         for name in names:
             value = getattr(self, name)

@@ -362,3 +362,15 @@ def test_search_iterator_detaches_too_and_a_page_held_stays_a_view(client):
     assert not first._is_view and _core._live_docs() == before - 1
     assert Job.from_dict({"title": "x"}).detach().title == "x"
     assert isinstance(first.id, uuid.UUID)
+
+
+def test_members_named_like_methods_read_as_in_dict_models():
+    doc = {"title": "t", "to_dict": 1, "detach": "x", "_fields": 3, "_omit_none": True,
+           "_repr_fields": ["title"], "usage": 5}
+    view, ref = view_and_dict(Job, json.dumps(doc).encode())
+    for name in ("to_dict", "detach", "_fields", "_omit_none", "_repr_fields", "usage", "title"):
+        assert getattr(view, name) == getattr(ref, name), name
+    assert view.to_dict == 1 and view.usage is None  # usage: a read-only property wins
+    assert view._is_view
+    assert Job.to_dict(view) == Job.to_dict(ref) == doc  # through the class, as documented
+    assert repr(view) == repr(ref)
