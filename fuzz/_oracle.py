@@ -426,25 +426,24 @@ def _duplicate_keys(data: bytes):
     return bool(found)
 
 
+def _refused_alike(data: bytes, error: type, what: str) -> bool:
+    """parse_model refuses, with error, what decode_json refused (or is no object)."""
+    for cls in VIEW_CLASSES:
+        try:
+            _core.parse_model(cls, data)
+        except error:
+            continue
+        raise AssertionError(f"{cls.__name__}: {what}")
+    return True
+
+
 def check_view(data: bytes) -> bool:
     try:
         ref = _core.decode_json(data)
     except ValueError:
-        for cls in VIEW_CLASSES:
-            try:
-                _core.parse_model(cls, data)
-            except ValueError:
-                continue
-            raise AssertionError(f"{cls.__name__}: parsed what decode_json refused")
-        return True
+        return _refused_alike(data, ValueError, "parsed what decode_json refused")
     if type(ref) is not dict:
-        for cls in VIEW_CLASSES:
-            try:
-                _core.parse_model(cls, data)
-            except TypeError:
-                continue
-            raise AssertionError(f"{cls.__name__}: a view of a non-object")
-        return True
+        return _refused_alike(data, TypeError, "a view of a non-object")
     comparable = _duplicate_keys(data) is False
     for cls in VIEW_CLASSES:
         view = _core.parse_model(cls, data)

@@ -64,6 +64,15 @@ prepend_path(const char *dir)
     return rc;
 }
 
+/* libFuzzer's start-up hook, the same for every harness */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return jobo_fuzz_init();
+}
+
 int
 jobo_fuzz_init(void)
 {

@@ -23,6 +23,8 @@ extern jobo_state *jobo_fuzz_st;    /* state of the built-in jobo_enterprise._co
 extern PyObject *jobo_fuzz_oracle;  /* the fuzz/_oracle.py module */
 
 int jobo_fuzz_init(void);
+/* Defined in common.c for every harness: calls jobo_fuzz_init(). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* Print the pending Python exception (if any) and the message, then abort():
  * libFuzzer records the input as a crash. */

@@ -16,14 +16,6 @@
 
 #include <math.h>
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return jobo_fuzz_init();
-}
-
 static void
 check_usage(const jobo_usage *u)
 {

@@ -18,14 +18,6 @@
 
 #define CHUNK 16384
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return jobo_fuzz_init();
-}
-
 static int
 feed_headers(jobo_response *r, const uint8_t *data, size_t size, size_t *body_at)
 {

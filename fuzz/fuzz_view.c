@@ -13,14 +13,6 @@
 #include "common.h"
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return jobo_fuzz_init();
-}
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     jobo_fuzz_check("check_view", Py_BuildValue("(N)", jobo_fuzz_bytes(data, size)));
