@@ -155,6 +155,8 @@ record_find(RecordObject *r, const char *k)
     for (; c != NULL; c = c->next, i++)
         if (KEY_IS(c, k))
             goto found;
+    if (r->hint == NULL)
+        return -1; /* the whole object was scanned */
     for (c = r->node->child, i = 0; c != NULL && c != r->hint; c = c->next, i++)
         if (KEY_IS(c, k))
             goto found;
@@ -307,17 +309,23 @@ raw_for_member(jobo_state *st, const cJSON *c, PyObject *typed)
         if (scalars == n)
             return Py_NewRef(typed);
         if (records == n) {
-            PyObject *list = PyList_New(n);
-            if (list == NULL)
+            /* a snapshot: materialising may run code that changes the list */
+            PyObject *items = PyList_GetSlice(typed, 0, n), *list = PyList_New(n);
+            if (items == NULL || list == NULL) {
+                Py_XDECREF(items);
+                Py_XDECREF(list);
                 return NULL;
+            }
             for (i = 0; i < n; i++) {
-                RecordObject *sub = (RecordObject *)PyList_GET_ITEM(typed, i);
+                RecordObject *sub = (RecordObject *)PyList_GET_ITEM(items, i);
                 if (record_materialize(st, sub) < 0 || ensure_dict(sub) < 0) {
+                    Py_DECREF(items);
                     Py_DECREF(list);
                     return NULL;
                 }
                 PyList_SET_ITEM(list, i, Py_NewRef(sub->dict));
             }
+            Py_DECREF(items);
             return list;
         }
     }

@@ -374,3 +374,16 @@ def test_members_named_like_methods_read_as_in_dict_models():
     assert view._is_view
     assert Job.to_dict(view) == Job.to_dict(ref) == doc  # through the class, as documented
     assert repr(view) == repr(ref)
+
+
+def test_a_list_of_views_changed_in_place_materialises_as_changed():
+    page = FeedPage.model_validate_json(BODY)
+    other = FeedPage.model_validate_json(BODY).jobs[2].locations[0]  # another tree
+    locations = page.jobs[0].locations
+    locations.append(other)
+    del page.jobs[1:]
+    gc.collect()
+    out = page.to_dict()
+    assert len(out["jobs"]) == 1
+    assert out["jobs"][0]["locations"] == [{"city": "Berlin", "latitude": 52.5}] * 2
+    assert not other._is_view  # materialised with its new parent
