@@ -62,7 +62,13 @@ def backoff(attempt: int, rng: random.Random) -> float:
 
 
 class RateLimitState:
-    """The last rate-limit figures seen by a client, shared by its threads."""
+    """The rate-limit figures seen by a client, shared by its threads.
+
+    Each request takes one of the requests left in the window before it is sent
+    (:meth:`acquire`), so threads racing for the window's last slot do not all
+    spend it; answers (:meth:`update`) that arrive out of order cannot raise
+    the count for the same window again.
+    """
 
     __slots__ = ("_lock", "_remaining", "_reset")
 
@@ -78,18 +84,30 @@ class RateLimitState:
         reset = getattr(usage, "rate_limit_reset", None)
         if remaining is None:
             return
+        new_reset = reset.timestamp() if reset is not None else None
         with self._lock:
+            known, known_reset = self._remaining, self._reset
+            if known is not None and known_reset is not None and new_reset is not None:
+                if abs(new_reset - known_reset) < 1.0:  # the same window
+                    self._remaining = min(known, remaining)
+                    return
+                if new_reset < known_reset:  # an answer from an earlier window
+                    return
             self._remaining = remaining
-            self._reset = reset.timestamp() if reset is not None else None
+            self._reset = new_reset
 
-    def wait_needed(self, now: Optional[float] = None) -> float:
-        """Seconds until the window resets when no request remains, else 0."""
+    def acquire(self, now: Optional[float] = None) -> float:
+        """Take one request of the window: 0 when one is left (or the figures are
+        unknown), else the seconds until the window resets."""
         with self._lock:
-            if self._remaining != 0 or self._reset is None:
+            if self._remaining is None or self._reset is None:
                 return 0.0
             delta = self._reset - (time.time() if now is None else now)
             if delta <= 0:
                 self._remaining = None
+                return 0.0
+            if self._remaining > 0:
+                self._remaining -= 1
                 return 0.0
             return delta
 

@@ -223,7 +223,7 @@ class JoboClient:
     def _pace(self, stop: Optional[float]) -> None:
         """With no request left in the window, wait for its reset (<= max_wait)
         rather than spend a request on a certain 429."""
-        wait = self._rate.wait_needed()
+        wait = self._rate.acquire()
         if wait <= 0 or wait > self.max_wait:
             return
         if stop is not None and time.monotonic() + wait >= stop:
