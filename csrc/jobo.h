@@ -70,6 +70,7 @@ typedef struct {
     PyObject *ResponseError;
     PyObject *epoch_to_datetime;  /* exceptions._epoch_to_datetime */
     PyObject *usage_from_core;    /* models.Usage._from_core, on first use */
+    PyObject *str_convert;        /* interned "_convert" (record.c) */
 
     /* imported on first use by record.c */
     PyObject *uuid_type, *uuid_int, *uuid_is_safe, *uuid_unknown;

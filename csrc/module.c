@@ -226,6 +226,7 @@ jobo_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->RecordType);
     Py_VISIT(st->FieldType);
     Py_VISIT(st->PlainFieldType);
+    Py_VISIT(st->str_convert);
     Py_VISIT(st->uuid_type);
     Py_VISIT(st->uuid_int);
     Py_VISIT(st->uuid_is_safe);
@@ -248,6 +249,7 @@ jobo_clear(PyObject *module)
     Py_CLEAR(st->RecordType);
     Py_CLEAR(st->FieldType);
     Py_CLEAR(st->PlainFieldType);
+    Py_CLEAR(st->str_convert);
     Py_CLEAR(st->uuid_type);
     Py_CLEAR(st->uuid_int);
     Py_CLEAR(st->uuid_is_safe);

@@ -167,6 +167,25 @@ found:
     return i;
 }
 
+/* v is what the decoder makes of a JSON string, number, true/false or null */
+static int
+is_json_scalar(PyObject *v)
+{
+    return PyUnicode_CheckExact(v) || v == Py_None || PyBool_Check(v) || PyLong_CheckExact(v) ||
+           PyFloat_CheckExact(v);
+}
+
+/* v cannot reference other objects: a JSON scalar, or a datetime or (untracked)
+ * UUID built by the conversions */
+static int
+is_atomic(jobo_state *st, PyObject *v)
+{
+    return is_json_scalar(v) ||
+           (st->uuid_type != NULL && Py_IS_TYPE(v, (PyTypeObject *)st->uuid_type)) ||
+           (st->datetime_api != NULL &&
+            Py_IS_TYPE(v, ((PyDateTime_CAPI *)st->datetime_api)->DateTimeType));
+}
+
 static void
 record_track(RecordObject *r)
 {
@@ -220,11 +239,7 @@ record_keep(jobo_state *st, RecordObject *r, Py_ssize_t i, PyObject *v)
     }
 store:
     Py_XSETREF(r->vals[i], Py_NewRef(v));
-    if (PyUnicode_CheckExact(v) || v == Py_None || PyBool_Check(v) || PyLong_CheckExact(v) ||
-        PyFloat_CheckExact(v) ||
-        (st->uuid_type != NULL && Py_IS_TYPE(v, (PyTypeObject *)st->uuid_type)) ||
-        (st->datetime_api != NULL &&
-         Py_IS_TYPE(v, ((PyDateTime_CAPI *)st->datetime_api)->DateTimeType))) {
+    if (is_atomic(st, v)) {
         if (i < 64)
             r->refs &= ~((uint64_t)1 << i);
     } else {
@@ -262,18 +277,27 @@ ensure_dict(RecordObject *r)
     return 0;
 }
 
+/* Drop the values of vals (r's inline slots or a block of its own) and the block. */
+static void
+free_vals(RecordObject *r, PyObject **vals, Py_ssize_t nvals)
+{
+    Py_ssize_t i;
+    if (vals == NULL)
+        return;
+    for (i = 0; i < nvals; i++)
+        Py_CLEAR(vals[i]);
+    if (vals != r->inline_vals)
+        PyMem_Free(vals);
+}
+
 static void
 record_drop_view(RecordObject *r)
 {
-    Py_ssize_t i;
-    if (r->vals != NULL) {
-        for (i = 0; i < r->nvals; i++)
-            Py_CLEAR(r->vals[i]);
-        if (r->vals != r->inline_vals)
-            PyMem_Free(r->vals);
-        r->vals = NULL;
-    }
+    PyObject **vals = r->vals;
+    Py_ssize_t nvals = r->nvals;
+    r->vals = NULL;
     r->nvals = 0;
+    free_vals(r, vals, nvals);
     r->refs = 0;
     r->node = NULL;
     r->hint = NULL;
@@ -302,8 +326,7 @@ raw_for_member(jobo_state *st, const cJSON *c, PyObject *typed)
             PyObject *v = PyList_GET_ITEM(typed, i);
             if (PyObject_TypeCheck(v, st->RecordType))
                 records++;
-            else if (PyUnicode_CheckExact(v) || v == Py_None || PyBool_Check(v) ||
-                     PyLong_CheckExact(v) || PyFloat_CheckExact(v))
+            else if (is_json_scalar(v))
                 scalars++;
         }
         if (scalars == n)
@@ -404,12 +427,7 @@ done:
         r->refs = ~(uint64_t)0; /* visit all: conservative after a failure */
         return -1;
     }
-    if (vals != NULL) {
-        for (i = 0; i < nvals; i++)
-            Py_CLEAR(vals[i]);
-        if (vals != r->inline_vals)
-            PyMem_Free(vals);
-    }
+    free_vals(r, vals, nvals);
     Py_XDECREF(doc);
     return ok;
 }
@@ -783,22 +801,14 @@ typedef struct {
 static PyTypeObject *
 field_model(jobo_state *st, FieldObject *f)
 {
-    if (f->model != NULL && PyType_Check(f->model) &&
-        PyType_IsSubtype((PyTypeObject *)f->model, st->RecordType))
-        return (PyTypeObject *)f->model;
-    return NULL;
+    return jobo_is_record_class(st, f->model) ? (PyTypeObject *)f->model : NULL;
 }
 
 /* field._convert(raw) in Python: the reference conversion. */
 static PyObject *
-convert_in_python(FieldObject *f, PyObject *raw)
+convert_in_python(jobo_state *st, FieldObject *f, PyObject *raw)
 {
-    PyObject *name = PyUnicode_FromString("_convert"), *v;
-    if (name == NULL)
-        return NULL;
-    v = PyObject_CallMethodOneArg((PyObject *)f, name, raw);
-    Py_DECREF(name);
-    return v;
+    return PyObject_CallMethodOneArg((PyObject *)f, st->str_convert, raw);
 }
 
 /* Member c (NULL if absent) of a view -> the field's value. 1 = done,
@@ -923,7 +933,7 @@ field_descr_get(PyObject *self, PyObject *inst, PyObject *Py_UNUSED(owner))
             v = NULL;
             rc = convert_fast(st, f, doc, c, &v);
             if (rc == 0 && (raw = jobo_decode(st, c)) != NULL) {
-                v = convert_in_python(f, raw);
+                v = convert_in_python(st, f, raw);
                 Py_DECREF(raw);
             }
             v = rc < 0 ? NULL : record_keep(st, r, i, v);
@@ -948,7 +958,7 @@ field_descr_get(PyObject *self, PyObject *inst, PyObject *Py_UNUSED(owner))
         if (PyErr_Occurred())
             return NULL;
     }
-    v = convert_in_python(f, raw != NULL ? raw : Py_None);
+    v = convert_in_python(st, f, raw != NULL ? raw : Py_None);
     if (v == NULL)
         return NULL;
     record_track(r); /* _cache holds a value of any type */
@@ -1249,7 +1259,8 @@ jobo_record_types_init(PyObject *module, jobo_state *st)
     if (st->DocType == NULL || st->RecordType == NULL || st->FieldType == NULL ||
         st->PlainFieldType == NULL)
         return -1;
-    if (PyModule_AddObjectRef(module, "Record", (PyObject *)st->RecordType) < 0 ||
+    if ((st->str_convert = PyUnicode_InternFromString("_convert")) == NULL ||
+        PyModule_AddObjectRef(module, "Record", (PyObject *)st->RecordType) < 0 ||
         PyModule_AddObjectRef(module, "Field", (PyObject *)st->FieldType) < 0 ||
         PyModule_AddObjectRef(module, "PlainField", (PyObject *)st->PlainFieldType) < 0)
         return -1;
