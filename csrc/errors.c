@@ -458,12 +458,11 @@ jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const
                  JOBO_MAX_HEADER_BYTES);
         return jobo_raise_response_error(st, r, message);
     }
-    if (code == CURLE_OUT_OF_MEMORY && r->status > 0 && r->len == 0 && errbuf != NULL &&
-        strstr(errbuf, "header") != NULL) {
-        /* libcurl refuses a single header line above its own limit (100 KB)
-         * with CURLE_OUT_OF_MEMORY: say what happened */
+    if (code == CURLE_OUT_OF_MEMORY && r->status > 0 && r->len == 0) {
+        /* while headers arrive, libcurl refuses one header line above its own
+         * limit (100 KB) with CURLE_OUT_OF_MEMORY: say what happened */
         snprintf(message, sizeof(message),
-                 "a response header line exceeds libcurl's limit (%s)", errbuf);
+                 "a response header line exceeds libcurl's limit of 100 KB per header");
         return jobo_raise_response_error(st, r, message);
     }
     if (jobo_response_mask(r, 0) < 0)

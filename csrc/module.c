@@ -8,6 +8,7 @@
  */
 #include "jobo.h"
 
+#include <string.h>
 #include <time.h>
 
 jobo_state *
@@ -158,6 +159,23 @@ decode_json(PyObject *module, PyObject *arg)
     return result;
 }
 
+/* The pre-scan of a body (tests, the fuzz oracle): (outcome, values, tree
+ * bytes, depth), outcome 0 when it would be parsed. */
+static PyObject *
+prescan(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_buffer view;
+    jobo_scan scan;
+    int rc;
+    memset(&scan, 0, sizeof(scan));
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    rc = jobo_prescan((const char *)view.buf, (size_t)view.len, &scan);
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(innni)", rc, (Py_ssize_t)scan.nodes, (Py_ssize_t)scan.bytes,
+                         (Py_ssize_t)JOBO_PARSE_FACTOR, scan.depth);
+}
+
 static PyObject *
 parse_model(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -304,6 +322,10 @@ static PyMethodDef jobo_methods[] = {
     {"_after_fork_in_child", after_fork_in_child, METH_NOARGS,
      "_after_fork_in_child()\n\nForget the transfers the parent had in flight (registered with\n"
      "os.register_at_fork)."},
+    {"_prescan", prescan, METH_O,
+     "_prescan(data: bytes) -> (outcome, values, tree_bytes, factor, depth)\n\nThe pre-scan "
+     "that bounds a parse: outcome 0 when the body would be parsed, the\nvalues counted, "
+     "the bytes its tree takes, the budget factor, the deepest nesting."},
     {"decode_json", decode_json, METH_O,
      "decode_json(data: bytes) -> object\n\nDecode JSON with the C decoder (the same one\n"
      "responses go through): parsing runs with the GIL released."},

@@ -11,6 +11,9 @@
  *                                      description), return at once
  *   wait(id) -> (data, usage)          drive all until that one is done; its
  *                                      result, or its typed exception
+ *   send(seconds)                      drive all until every request is sent
+ *                                      (connection, TLS, request out), so the
+ *                                      server works while the caller is away
  *   run(seconds)                       drive all for a while (a wait between
  *                                      attempts that lets the others progress)
  *   cancel(id), close()                take transfers off (their connections
@@ -42,6 +45,7 @@ typedef struct {
     PyObject *model;        /* owned, or NULL */
     int granted;            /* may receive its body */
     int paused;             /* its body is held back (not granted yet) */
+    int sent;               /* its request went out */
     int64_t started_ms;
     int64_t paused_since_ms;
     int64_t paused_total_ms;
@@ -61,6 +65,21 @@ typedef struct {
     int closed;
     pid_t pid;
 } MultiObject;
+
+#if LIBCURL_VERSION_NUM >= 0x075000
+/* CURLOPT_PREREQFUNCTION: the connection is up and the request goes out now. */
+static int
+job_prereq_cb(void *userp, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
+              int conn_local_port)
+{
+    (void)conn_primary_ip;
+    (void)conn_local_ip;
+    (void)conn_primary_port;
+    (void)conn_local_port;
+    ((jobo_job *)userp)->sent = 1;
+    return CURL_PREREQFUNC_OK;
+}
+#endif
 
 static size_t
 job_write_cb(char *data, size_t size, size_t nmemb, void *userp)
@@ -200,11 +219,25 @@ expire_jobs(MultiObject *self)
     }
 }
 
-/* Drive every transfer until `want` is done (want != NULL) or until
- * `until_ms` (monotonic) passes. 0, or -1 with an exception set
- * (KeyboardInterrupt, a multi error, interpreter exit). */
+/* Every transfer still running has sent its request (or is done). */
 static int
-drive(MultiObject *self, jobo_state *st, jobo_job *want, int64_t until_ms)
+all_sent(MultiObject *self)
+{
+    Py_ssize_t i;
+    for (i = 0; i < self->n; i++) {
+        jobo_job *j = self->jobs[i];
+        if (!j->x.done && !j->sent && j->x.resp.status == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Drive every transfer until `want` is done (want != NULL), or until
+ * `until_ms` (monotonic) passes, or (until_sent) until every request is sent.
+ * 0, or -1 with an exception set (KeyboardInterrupt, a multi error,
+ * interpreter exit). */
+static int
+drive(MultiObject *self, jobo_state *st, jobo_job *want, int64_t until_ms, int until_sent)
 {
     CURLMcode mc = CURLM_OK;
     CURLMsg *msg;
@@ -217,6 +250,8 @@ drive(MultiObject *self, jobo_state *st, jobo_job *want, int64_t until_ms)
         long slice = JOBO_SLICE_MS;
         if (want != NULL ? want->x.done : now >= until_ms)
             break;
+        if (until_sent && all_sent(self))
+            break;
         if (want == NULL && until_ms - now < slice)
             slice = (long)(until_ms - now);
         grant_bodies(self, want);
@@ -228,7 +263,8 @@ drive(MultiObject *self, jobo_state *st, jobo_job *want, int64_t until_ms)
             __atomic_sub_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
         } else {
             mc = curl_multi_perform(self->multi, &running);
-            if (mc == CURLM_OK)
+            /* send(): once the requests are out, return without waiting */
+            if (mc == CURLM_OK && !(until_sent && all_sent(self)))
                 mc = curl_multi_poll(self->multi, NULL, 0, (int)slice, NULL);
             if (mc == CURLM_OK)
                 expire_jobs(self);
@@ -359,7 +395,12 @@ Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
     /* this file keeps the time (paused time does not count) and the body gate */
     if (curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, job_write_cb) != CURLE_OK ||
-        curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j) != CURLE_OK) {
+        curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j) != CURLE_OK
+#if LIBCURL_VERSION_NUM >= 0x075000
+        || curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, job_prereq_cb) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_PREREQDATA, (void *)j) != CURLE_OK
+#endif
+    ) {
         PyErr_SetString(PyExc_RuntimeError, "libcurl refused a transfer option");
         goto error;
     }
@@ -372,6 +413,9 @@ Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
         goto error;
     }
     j->x.added = 1;
+#if LIBCURL_VERSION_NUM < 0x075000
+    j->sent = 1; /* no way to know: send() does not wait */
+#endif
     self->jobs[self->n++] = j;
     return PyLong_FromLong(j->id);
 error:
@@ -404,7 +448,7 @@ Multi_wait(MultiObject *self, PyObject *arg)
         return NULL;
     }
     j = self->jobs[i];
-    if (drive(self, st, j, 0) < 0)
+    if (drive(self, st, j, 0, 0) < 0)
         return NULL; /* the transfer stays: wait() again, or cancel() */
     result = jobo_xfer_result(st, &j->x, j->model);
     if ((i = job_index(self, id)) >= 0)
@@ -425,9 +469,27 @@ Multi_run(MultiObject *self, PyObject *arg)
     }
     if (check_usable(self, st) < 0)
         return NULL;
-    if (drive(self, st, NULL, jobo_now_ms() + (int64_t)(seconds * 1000.0 + 0.5)) < 0)
+    if (drive(self, st, NULL, jobo_now_ms() + (int64_t)(seconds * 1000.0 + 0.5), 0) < 0)
         return NULL;
     Py_RETURN_NONE;
+}
+
+static PyObject *
+Multi_send(MultiObject *self, PyObject *arg)
+{
+    jobo_state *st = jobo_state_from_type(Py_TYPE(self));
+    double seconds = PyFloat_AsDouble(arg);
+    if (seconds == -1.0 && PyErr_Occurred())
+        return NULL;
+    if (!(seconds >= 0) || seconds > 86400.0) {
+        PyErr_SetString(PyExc_ValueError, "seconds must be between 0 and 86400");
+        return NULL;
+    }
+    if (check_usable(self, st) < 0)
+        return NULL;
+    if (drive(self, st, NULL, jobo_now_ms() + (int64_t)(seconds * 1000.0 + 0.5), 1) < 0)
+        return NULL;
+    return PyBool_FromLong(all_sent(self));
 }
 
 static PyObject *
@@ -436,8 +498,13 @@ Multi_cancel(MultiObject *self, PyObject *arg)
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     Py_ssize_t i;
     long id;
-    if (id_arg(arg, &id) < 0 || check_process(self, st) < 0)
+    (void)st;
+    if (id_arg(arg, &id) < 0)
         return NULL;
+    if (self->pid != getpid()) {
+        close_all(self); /* inherited across fork: forget, don't close */
+        Py_RETURN_FALSE;
+    }
     if (self->busy) {
         PyErr_SetString(PyExc_RuntimeError, "Multi is being driven by another thread");
         return NULL;
@@ -522,6 +589,10 @@ static PyMethodDef Multi_methods[] = {
      "interruptible); its result, or its typed JoboError. The id is then forgotten."},
     {"run", (PyCFunction)Multi_run, METH_O,
      "run(seconds)\n\nDrive every transfer for that long (an interruptible sleep)."},
+    {"send", (PyCFunction)Multi_send, METH_O,
+     "send(seconds) -> bool\n\nDrive every transfer until each has sent its request (at most\n"
+     "that long), so the server works on them while the caller is away. True when all\n"
+     "were sent."},
     {"cancel", (PyCFunction)Multi_cancel, METH_O,
      "cancel(id) -> bool\n\nTake a transfer off (its connection is closed)."},
     {"close", (PyCFunction)Multi_close, METH_NOARGS,

@@ -241,6 +241,9 @@ jobo_xfer_prepare(PyObject *transport, jobo_state *st, jobo_xfer *x, const char 
     x->slot->errbuf[0] = '\0';
     XSETOPT(CURLOPT_URL, x->url);
     XSETOPT(CURLOPT_WRITEFUNCTION, jobo_write_cb);
+#if LIBCURL_VERSION_NUM >= 0x075000
+    XSETOPT(CURLOPT_PREREQFUNCTION, NULL); /* a Multi may have set one */
+#endif
     XSETOPT(CURLOPT_WRITEDATA, (void *)&x->resp);
     XSETOPT(CURLOPT_HEADERDATA, (void *)&x->resp);
     XSETOPT(CURLOPT_TIMEOUT_MS, timeout_ms);

@@ -7,6 +7,7 @@ from collections import deque
 from datetime import datetime
 from typing import Any, Deque, Dict, Iterator, Optional, Sequence, Union
 
+from .._prefetch import Prefetcher
 from ..models import InclusionExclusionFilter, Job, RangeFilter, SearchResult
 from ._base import (
     Call,
@@ -15,6 +16,7 @@ from ._base import (
     check_int,
     jobs_of,
     json_body,
+    page_jobs,
     path_segment,
     str_list,
 )
@@ -321,8 +323,9 @@ def _iter_pages(
     start_page: int,
 ) -> Iterator[SearchResult]:
     """Pages in order. After the first page (which gives total_pages), up to
-    ``window`` later pages are in flight at any time on worker threads (each
-    transfer runs in the C core with the GIL released, on its own connection);
+    ``window`` later pages are in flight at any time on one multi handle, driven
+    from this thread whenever it waits (see jobo_enterprise._prefetch: no
+    worker threads, each transfer on its own connection);
     a page is requested only once the consumer is within ``window`` pages of it,
     so stopping early wastes at most ``window`` pages of credits.
 
@@ -341,7 +344,8 @@ def _iter_pages(
         last_page = min(last_page, start_page - 1 + math.ceil(remaining / page_size))
     adaptive = prefetch is None
     window = PREFETCH_START if prefetch is None else prefetch
-    pool = None
+    # the pages ahead run on one multi handle, driven while this thread waits
+    engine = Prefetcher(client)
     ahead: Deque[Any] = deque()
     next_page = start_page + 1
 
@@ -349,22 +353,17 @@ def _iter_pages(
         return client._execute(advanced_call(filters, page, page_size))
 
     def fill_window() -> None:
-        nonlocal pool, next_page
+        nonlocal next_page
         while len(ahead) < window and next_page <= last_page:
-            if pool is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                # adaptive: no more threads than the window can reach or pages are left
-                workers = min(PREFETCH_MAX, last_page - start_page) if adaptive else window
-                pool = ThreadPoolExecutor(workers, thread_name_prefix="jobo-prefetch")
-            ahead.append(pool.submit(fetch, next_page))
+            ahead.append(engine.submit(advanced_call(filters, next_page, page_size)))
             next_page += 1
+        engine.flush()
 
     try:
         result = first
         while True:
             fill_window()
-            jobs = result.jobs
+            jobs = page_jobs(result)
             if not jobs:
                 return
             if remaining is not None:
@@ -380,13 +379,12 @@ def _iter_pages(
                 window += 1
                 fill_window()
             if ahead:
-                result = ahead.popleft().result()
+                result = engine.result(ahead.popleft())
             elif window == 0 and next_page <= last_page:
                 result = fetch(next_page)
                 next_page += 1
             else:
                 return
     finally:
-        if pool is not None:
-            # pages in flight are not waited for (Ctrl-C, or the caller stopped)
-            pool.shutdown(wait=False, cancel_futures=True)
+        # pages in flight are cancelled, not waited for (Ctrl-C, or the caller stopped)
+        engine.close()
