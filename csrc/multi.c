@@ -46,6 +46,7 @@ typedef struct {
     int granted;            /* may receive its body */
     int paused;             /* its body is held back (not granted yet) */
     int sent;               /* its request went out */
+    int closing;            /* being taken off: data is discarded */
     int64_t started_ms;
     int64_t paused_since_ms;
     int64_t paused_total_ms;
@@ -85,6 +86,8 @@ static size_t
 job_write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
     jobo_job *j = (jobo_job *)userp;
+    if (j->closing)
+        return size * nmemb;
     if (!j->granted) {
         if (!j->paused) {
             j->paused = 1;
@@ -99,8 +102,14 @@ job_write_cb(char *data, size_t size, size_t nmemb, void *userp)
 static void
 job_free(MultiObject *self, jobo_job *j)
 {
-    if (j->x.slot != NULL && j->x.added && !j->x.done && self->multi != NULL)
+    if (j->x.slot != NULL && j->x.added && !j->x.done && self->multi != NULL) {
+        if (j->paused) {
+            /* leave no pause behind on a handle that goes back to the pool */
+            j->closing = 1;
+            curl_easy_pause(j->x.slot->easy, CURLPAUSE_CONT);
+        }
         curl_multi_remove_handle(self->multi, j->x.slot->easy);
+    }
     if (j->granted)
         self->held--;
     jobo_xfer_release(self->transport, &j->x);
@@ -456,20 +465,28 @@ Multi_wait(MultiObject *self, PyObject *arg)
     return result;
 }
 
-static PyObject *
-Multi_run(MultiObject *self, PyObject *arg)
+/* run(seconds) and send(seconds): drive every transfer for at most that long
+ * (send: only until every request is out). */
+static int
+drive_for(MultiObject *self, PyObject *arg, int until_sent)
 {
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     double seconds = PyFloat_AsDouble(arg);
     if (seconds == -1.0 && PyErr_Occurred())
-        return NULL;
+        return -1;
     if (!(seconds >= 0) || seconds > 86400.0) {
         PyErr_SetString(PyExc_ValueError, "seconds must be between 0 and 86400");
-        return NULL;
+        return -1;
     }
     if (check_usable(self, st) < 0)
-        return NULL;
-    if (drive(self, st, NULL, jobo_now_ms() + (int64_t)(seconds * 1000.0 + 0.5), 0) < 0)
+        return -1;
+    return drive(self, st, NULL, jobo_now_ms() + (int64_t)(seconds * 1000.0 + 0.5), until_sent);
+}
+
+static PyObject *
+Multi_run(MultiObject *self, PyObject *arg)
+{
+    if (drive_for(self, arg, 0) < 0)
         return NULL;
     Py_RETURN_NONE;
 }
@@ -477,17 +494,7 @@ Multi_run(MultiObject *self, PyObject *arg)
 static PyObject *
 Multi_send(MultiObject *self, PyObject *arg)
 {
-    jobo_state *st = jobo_state_from_type(Py_TYPE(self));
-    double seconds = PyFloat_AsDouble(arg);
-    if (seconds == -1.0 && PyErr_Occurred())
-        return NULL;
-    if (!(seconds >= 0) || seconds > 86400.0) {
-        PyErr_SetString(PyExc_ValueError, "seconds must be between 0 and 86400");
-        return NULL;
-    }
-    if (check_usable(self, st) < 0)
-        return NULL;
-    if (drive(self, st, NULL, jobo_now_ms() + (int64_t)(seconds * 1000.0 + 0.5), 1) < 0)
+    if (drive_for(self, arg, 1) < 0)
         return NULL;
     return PyBool_FromLong(all_sent(self));
 }
