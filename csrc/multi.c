@@ -27,8 +27,10 @@
  * Memory: at most `max_bodies` transfers may receive a body at once (plus the
  * one being waited for); the others are paused once their headers are in
  * (CURL_WRITEFUNC_PAUSE), their data waiting in the socket, until a body is
- * taken. Paused time does not count against the transfer's total or stall
- * timeout, which this file enforces itself for that reason.
+ * taken. The total and stall timeouts are this file's own: their clocks run
+ * while the caller's thread drives the transfers, and not while a body is held
+ * back, so a caller that spends a minute on one page does not time out the
+ * pages waiting in their sockets.
  *
  * Later work can drive the same jobs from an event loop (CURLMOPT_SOCKETFUNCTION
  * and TIMERFUNCTION instead of drive()) and multiplex them over one HTTP/2
@@ -47,9 +49,8 @@ typedef struct {
     int paused;             /* its body is held back (not granted yet) */
     int sent;               /* its request went out */
     int closing;            /* being taken off: data is discarded */
-    int64_t started_ms;
-    int64_t paused_since_ms;
-    int64_t paused_total_ms;
+    int64_t active_ms;      /* driven, unpaused time: the total timeout's clock */
+    int64_t idle_ms;        /* driven, unpaused time with no byte: the stall clock */
 } jobo_job;
 
 typedef struct {
@@ -89,10 +90,7 @@ job_write_cb(char *data, size_t size, size_t nmemb, void *userp)
     if (j->closing)
         return size * nmemb;
     if (!j->granted) {
-        if (!j->paused) {
-            j->paused = 1;
-            j->paused_since_ms = jobo_now_ms();
-        }
+        j->paused = 1;
         return CURL_WRITEFUNC_PAUSE;
     }
     return jobo_write_cb(data, size, nmemb, &j->x.resp);
@@ -177,7 +175,6 @@ static void
 grant_bodies(MultiObject *self, jobo_job *want)
 {
     Py_ssize_t i;
-    int64_t now = 0;
     for (i = 0; i < self->n; i++) {
         jobo_job *j = self->jobs[i];
         if (j->granted || j->x.done)
@@ -187,11 +184,8 @@ grant_bodies(MultiObject *self, jobo_job *want)
         j->granted = 1;
         self->held++;
         if (j->paused) {
-            if (now == 0)
-                now = jobo_now_ms();
             j->paused = 0;
-            j->paused_total_ms += now - j->paused_since_ms;
-            j->x.resp.last_rx_ms = now; /* the stall clock restarts */
+            j->idle_ms = 0; /* the stall clock restarts */
             curl_easy_pause(j->x.slot->easy, CURLPAUSE_CONT);
         }
     }
@@ -199,23 +193,25 @@ grant_bodies(MultiObject *self, jobo_job *want)
         self->peak_held = self->held;
 }
 
-/* Total and stall timeouts, not counting paused time. No Python calls. */
+/* Total and stall timeouts. Their clocks run only while this thread drives
+ * the transfers (a caller busy with a page leaves the answers waiting in the
+ * sockets, which is no fault of the server) and not while a body is held
+ * back. `slice_start` and `now` bound the slice just driven. No Python calls. */
 static void
-expire_jobs(MultiObject *self)
+expire_jobs(MultiObject *self, int64_t slice_start, int64_t now)
 {
-    int64_t now = jobo_now_ms();
+    int64_t dt = now - slice_start;
     Py_ssize_t i;
     for (i = 0; i < self->n; i++) {
         jobo_job *j = self->jobs[i];
-        int64_t active;
-        if (j->x.done)
+        if (j->x.done || j->paused)
             continue;
-        active = now - j->started_ms - j->paused_total_ms -
-                 (j->paused ? now - j->paused_since_ms : 0);
-        if (active > j->x.timeout_ms) {
+        j->active_ms += dt;
+        j->idle_ms = j->x.resp.last_rx_ms >= slice_start ? 0 : j->idle_ms + dt;
+        if (j->active_ms > j->x.timeout_ms) {
             snprintf(j->x.slot->errbuf, CURL_ERROR_SIZE,
-                     "Operation timed out after %lld milliseconds", (long long)active);
-        } else if (j->x.stall_ms > 0 && !j->paused && now - j->x.resp.last_rx_ms > j->x.stall_ms) {
+                     "Operation timed out after %lld milliseconds", (long long)j->active_ms);
+        } else if (j->x.stall_ms > 0 && j->idle_ms > j->x.stall_ms) {
             snprintf(j->x.slot->errbuf, CURL_ERROR_SIZE,
                      "no data received for %.3g s (read_timeout)", j->x.stall_ms / 1000.0);
             j->x.stalled = 1;
@@ -276,7 +272,7 @@ drive(MultiObject *self, jobo_state *st, jobo_job *want, int64_t until_ms, int u
             if (mc == CURLM_OK && !(until_sent && all_sent(self)))
                 mc = curl_multi_poll(self->multi, NULL, 0, (int)slice, NULL);
             if (mc == CURLM_OK)
-                expire_jobs(self);
+                expire_jobs(self, now, jobo_now_ms());
         }
         Py_END_ALLOW_THREADS
         if (stopping) {
@@ -415,8 +411,7 @@ Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
     }
     j->model = model == Py_None ? NULL : Py_NewRef(model);
     j->id = self->next_id++;
-    j->started_ms = jobo_now_ms();
-    j->x.resp.last_rx_ms = j->started_ms;
+    j->x.resp.last_rx_ms = jobo_now_ms();
     if (curl_multi_add_handle(self->multi, e) != CURLM_OK) {
         jobo_raise_simple(st->ConnectionError, "libcurl could not start the transfer");
         goto error;

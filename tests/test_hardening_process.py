@@ -331,3 +331,17 @@ def test_ctrl_c_lands_within_a_quarter_second_while_a_large_body_is_parsed():
     assert result["outcome"] == "interrupted", err[-2000:]
     limit = 0.25 if not os.environ.get("JOBO_SANITIZER") else 1.0
     assert result["at"] - signalled < limit, result["at"] - signalled
+
+
+def test_a_slow_consumer_does_not_time_out_the_pages_waiting_for_it(sandbox):
+    # the pages ahead wait in their sockets while the caller is busy: their
+    # timeout runs only while the iterator drives them
+    client = JoboClient(sandbox.keys["full"], base_url=sandbox.base_url,
+                        ca_bundle=sandbox.ca_cert, timeout=1.0, read_timeout=0.5, max_retries=0)
+    seen = []
+    for page in client.jobs.iter_pages(page_size=10, prefetch=4, max_items=40):
+        seen += [j.id for j in page.jobs]
+        if len(seen) == 10:
+            time.sleep(1.6)  # longer than the timeout and the stall limit
+    assert len(seen) == len(set(seen)) == 40
+    client.close()
