@@ -96,7 +96,14 @@ jobo_mask_key(const char *s, size_t n, const char *key, size_t klen, const char 
     first = (unsigned char)key[0];
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
-        if ((c == first || c == '\\' || c == '%') && (m = match_at(s + i, n - i, key, klen))) {
+        m = 0;
+        /* the raw key first (a run of backslashes or percent signs could
+         * otherwise be read as escapes and miss it), then any encoded form */
+        if (c == first && n - i >= klen && memcmp(s + i, key, klen) == 0)
+            m = klen;
+        else if (c == first || c == '\\' || c == '%')
+            m = match_at(s + i, n - i, key, klen);
+        if (m) {
             memcpy(out + o, mask, mlen);
             o += mlen;
             i += m;

@@ -93,7 +93,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (n)
         memcpy(text, data + 1 + klen, n);
 
-    out = jobo_mask_key(text, n, key, klen, "jbe_\xe2\x80\xa6MASK", &outlen);
+    /* the mask holds no ASCII, so it can never be part of a key in the output
+     * (a real mask, jbe_ + the last 4 characters, is only used for keys of 16 or
+     * more characters, which it cannot hold either) */
+    out = jobo_mask_key(text, n, key, klen, "\xe2\x80\xa6", &outlen);
     if (out == NULL)
         jobo_fuzz_fail("mask: out of memory");
     check_no_form(out, outlen, key, klen);
