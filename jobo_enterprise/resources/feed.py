@@ -14,6 +14,9 @@ StrOrList = Union[str, Sequence[str], None]
 When = Union[datetime, str, None]
 Locations = Optional[Sequence[Union[LocationFilter, Dict[str, Any]]]]
 
+#: seconds allowed for one feed or expired-ids call (the API asks for at least 120)
+DEFAULT_FEED_TIMEOUT = 120.0
+
 FEED_PATH = "/api/jobs/feed"
 MANAGED_FEED_PATH = "/api/jobs/feed/managed"
 EXPIRED_PATH = "/api/jobs/expired"
