@@ -220,7 +220,7 @@ class Dataset:
                 drop = {f for i, f in enumerate(HEAVY_FIELDS) if not mask & (1 << i)}
                 # the official Job model requires a description: a trimmed one is
                 # sent empty, in its place, rather than left out (API.md §5)
-                data = dumps({k: "" if k == "description" else v for k, v in doc.items()
+                data = dumps({k: "" if k in drop else v for k, v in doc.items()
                               if k not in drop or k == "description"})
                 if self.cache_docs:
                     self._json[key] = data
