@@ -191,9 +191,12 @@ def unknown_keys(model, data, where):
         value = data.get(name)
         if inner is None or value is None:
             continue
-        items = value if isinstance(value, list) else (
-            [v for vs in value.values() for v in vs] if isinstance(value, dict)
-            and not issubclass(inner, BaseModel) or name == "facets" else [value])
+        if typing.get_origin(field.annotation) is dict:     # facets: {name: [JobFacet]}
+            items = [item for group in value.values() for item in group]
+        elif isinstance(value, list):
+            items = value
+        else:
+            items = [value]
         for item in items:
             found.extend(unknown_keys(inner, item, f"{where}.{name}"))
     return found
@@ -227,6 +230,15 @@ for name, call in error_cases(make, cfg).items():
 for client in made:
     client.close()
 report["unknown"] = sorted(report["unknown"])
+# the checks bite: the two faults the sandbox used to have are caught
+old = {"id": "00000000-0000-4000-8000-000000000001", "name": "x", "founding_year": 2014,
+       "funding_rounds": [{"round_type": "Seed", "amount_usd": 1}]}
+try:
+    M.Company.model_validate_json(json.dumps(old), strict=True)
+    report["self_check"] = "accepted"
+except Exception as exc:
+    report["self_check"] = [e["loc"][0] for e in exc.errors()]
+report["self_check_unknown"] = unknown_keys(M.Company, old, "Company")
 print(json.dumps(report, default=str))
 '''
 
@@ -294,6 +306,12 @@ def test_the_official_package_parses_every_answer_with_the_official_types(offici
 
 def test_the_sandbox_sends_no_field_the_official_models_do_not_know(official_report):
     assert official_report["unknown"] == []
+
+
+def test_the_checks_catch_what_the_sandbox_used_to_send(official_report):
+    assert official_report["self_check"] == ["founding_year"]
+    assert official_report["self_check_unknown"] == ["Company.funding_rounds.amount_usd",
+                                                     "Company.funding_rounds.round_type"]
 
 
 def test_trimmed_jobs_carry_an_empty_description(official_report):
