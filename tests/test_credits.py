@@ -139,21 +139,24 @@ def test_official_names_request_nothing_before_the_loop_asks(sandbox):
             it.close()
 
 
-@pytest.mark.parametrize("method", ["search", "feed", "managed", "expired"])
-def test_explicit_prefetch_on_official_names_fetches_the_next_batch_early(sandbox, method):
+@pytest.mark.parametrize("method,expected", [("search", 2), ("search_fixed", 5), ("feed", 2),
+                                             ("managed", 2), ("expired", 2)])
+def test_explicit_prefetch_on_official_names_fetches_the_next_batch_early(sandbox, method,
+                                                                          expected):
     slot = _fresh(sandbox, "managed" if method == "managed" else method, "overlap")
     with JoboClient(slot["key"], base_url=slot["base_url"], ca_bundle=sandbox.ca_cert) as client:
         it = {"search": lambda: client.search.iter_jobs(page_size=3, prefetch=True),
+              "search_fixed": lambda: client.search.iter_jobs(page_size=3, prefetch=4),
               "feed": lambda: client.feed.iter_jobs(batch_size=3, prefetch=True),
               "managed": lambda: client.feed.iter_managed_jobs(batch_size=3, prefetch=True),
               "expired": lambda: client.feed.iter_expired_job_ids(batch_size=3, prefetch=True),
               }[method]()
-        next(it)  # the first item: the next batch is on its way while we hold it
+        next(it)  # the first item: the next batches are on their way while we hold it
         deadline = time.monotonic() + 10
-        while sandbox.fault_requests(slot["token"]) < 2 and time.monotonic() < deadline:
+        while sandbox.fault_requests(slot["token"]) < expected and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(0.1)
-        assert sandbox.fault_requests(slot["token"]) == 2
+        assert sandbox.fault_requests(slot["token"]) == expected
         it.close()
 
 
