@@ -442,3 +442,49 @@ def test_progress_bar_on_a_terminal_for_multi_page_work(sandbox):
     assert status == 0 and not BAR.search(quiet) and "60/60" not in quiet
     piped = _jobo(*args, env=env)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+def test_feed_export_and_expired_show_the_bar_on_a_terminal_only(sandbox, tmp_path):
+    env = {"JOBO_API_KEY": sandbox.keys["full"]}
+    conn = ["--base-url", sandbox.base_url, "--ca-bundle", sandbox.ca_cert]
+    out = tmp_path / "remote.jsonl"
+    export = ["feed", "export", str(out), "--work-models", "remote", "--batch-size", "200"]
+    status, shown = _run_on_a_terminal(export + conn, env)
+    assert status == 0, shown
+    written = sum(1 for _ in open(out))
+    assert re.search(rf"feed: 100%.*{written}/{written} .*jobs/s.*credits \d", shown), shown
+    piped = _jobo(*export, "--overwrite", *conn, env=env)
+    assert piped.returncode == 0 and not BAR.search(piped.stderr)
+    assert piped.stderr.startswith(f"jobo: done: {written} jobs in ")
+
+    since = (datetime.now(timezone.utc) - timedelta(days=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expired = ["expired", "--expired-since", since, "--batch-size", "10", *conn]
+    status, shown = _run_on_a_terminal(expired, env)
+    assert status == 0 and re.search(r"expired ids: .*jobs/s", shown), shown
+    status, shown = _run_on_a_terminal(expired + ["-q"], env)
+    assert status == 0 and "jobs/s" not in shown and "expired job ids" not in shown
+
+
+def test_the_readme_command_line_examples_run(sandbox, monkeypatch, capsys, tmp_path):
+    """Each example runs; --sandbox (tested above) is swapped for the session's sandbox
+    to spare a server start per line."""
+    import shlex
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("## The command line")
+    section = text[start:text.index("\n## ", start + 10)]
+    block = re.findall(r"```sh\n(.*?)```", section, flags=re.S)[0]
+    commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert len(commands) >= 5 and all(c[0] == "jobo" for c in commands)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JOBO_API_KEY", sandbox.keys["full"])
+    conn = ["--base-url", sandbox.base_url, "--ca-bundle", sandbox.ca_cert]
+    for argv in commands:
+        argv = [a for a in argv if a != "--sandbox"] + (conn if "--sandbox" in argv else [])
+        capsys.readouterr()
+        status = main(argv[1:])
+        out, err = capsys.readouterr()
+        assert status == 0, (argv, err)
+        assert out or err, argv
+    assert (tmp_path / "remote.jsonl").stat().st_size > 0
