@@ -301,3 +301,17 @@ def test_network_failure_then_resume_against_a_new_server(tmp_path):
         assert done.returncode == 0, done.stderr
         ids = [j["id"] for j in _lines(out)]
         assert len(ids) == len(set(ids)) == 800
+
+
+def test_bad_filters_and_configuration_touch_no_file(export, sandbox, tmp_path, monkeypatch):
+    out = tmp_path / "jobs.jsonl"
+    assert export(out, "--work-models", "remote", "--managed", "--locations", "country=US")[0] == 2
+    monkeypatch.delenv("JOBO_API_KEY")
+    status = main(["feed", "export", str(out), "--base-url", sandbox.base_url])  # no key
+    assert status == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_managed_feed_is_refused_for_sandbox_keys(export, tmp_path):
+    status, _, err = export(tmp_path / "managed.jsonl", "--managed", "--sources", "greenhouse")
+    assert status == 3 and "HTTP 403" in err

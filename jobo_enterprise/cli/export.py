@@ -94,13 +94,26 @@ def _lock(fd: int, output: str) -> None:
 # -- sinks: where the jobs go ---------------------------------------------------------
 
 
-class FileSink:
+class _Sink:
+    """An output held open (and locked) through one descriptor: a file or a directory."""
+
+    _fd = -1
+
+    def sync(self) -> None:
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class FileSink(_Sink):
     """JSON Lines or CSV: appended page by page; its position is the file's length."""
 
     def __init__(self, path: str, fmt: str) -> None:
         self.path = path
         self.fmt = fmt
-        self._fd = -1
 
     def open(self, position: Optional[int]) -> None:
         """Open for writing; ``None`` starts a new file, else cut it back to ``position``."""
@@ -131,9 +144,6 @@ class FileSink:
             text = "".join(json_line(job_json(j)) for j in jobs)
         self._write(text.encode("utf-8"))
 
-    def sync(self) -> None:
-        os.fsync(self._fd)
-
     @property
     def position(self) -> int:
         return os.lseek(self._fd, 0, os.SEEK_CUR)
@@ -150,11 +160,6 @@ class FileSink:
                 m = _ID_PREFIX.match(line)
                 found.add(m.group(1) if m else str(json.loads(line).get("id")))
             return found
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
 
     def remove(self) -> None:
         try:
@@ -177,7 +182,7 @@ def arrow_schema(pa: Any) -> Any:
     return pa.schema([(name, kinds[kind]) for name, kind in JOB_COLUMNS])
 
 
-class ParquetSink:
+class ParquetSink(_Sink):
     """A dataset directory, one part file a page; its position is the count of parts."""
 
     def __init__(self, path: str) -> None:
@@ -190,7 +195,6 @@ class ParquetSink:
         self._pa, self._pq = pa, pq
         self._schema = arrow_schema(pa)
         self._parts = 0
-        self._fd = -1
 
     def _files(self) -> List[str]:
         return sorted(os.listdir(self.path)) if os.path.isdir(self.path) else []
@@ -233,9 +237,6 @@ class ParquetSink:
         os.replace(tmp, final)
         self._parts += 1
 
-    def sync(self) -> None:
-        os.fsync(self._fd)
-
     @property
     def position(self) -> int:
         return self._parts
@@ -246,11 +247,6 @@ class ParquetSink:
             found.update(self._pq.read_table(self._part_path(i), columns=["id"])
                          .column("id").to_pylist())
         return found
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
 
     def remove(self) -> None:
         """Remove the part files (only those: the directory may hold other files)."""

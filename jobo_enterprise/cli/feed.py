@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Dict
+from typing import Any, Dict, Optional, Tuple
 
+from ..resources.feed import FEED_PATH, MANAGED_FEED_PATH, feed_call
 from .common import Bar, UsageError, add_common, api_option, client, note
 from .export import (
     Export,
@@ -29,6 +30,7 @@ LIST_FILTERS = (
     ("experience_levels", "intern, entry, mid, senior, lead, executive (comma-separated)"),
 )
 DATE_FILTERS = ("posted_after", "updated_after")
+MANAGED_UNSUPPORTED = ("locations", "employment_types", "experience_levels", "stable_scan")
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 
 
@@ -103,7 +105,8 @@ def _filters(args: argparse.Namespace) -> Dict[str, Any]:
     return filters
 
 
-def run(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace) -> Tuple[str, Dict[str, Any], Optional[Dict[str, Any]]]:
+    """(format, filters given, checkpoint to resume or None), or UsageError."""
     fmt = _format(args)
     given = _filters(args)
     ckpt_file = checkpoint_path(args.output)
@@ -111,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--resume and --overwrite do not go together")
     if args.batch_size is not None and not 1 <= args.batch_size <= 1000:
         raise UsageError("--batch-size must be between 1 and 1000")
+    if args.managed:
+        extra = [n for n in MANAGED_UNSUPPORTED if given[n] is not None]
+        if extra:
+            raise UsageError(f"the managed feed takes no {', '.join(extra)} filter")
     saved = None if args.overwrite else load_checkpoint(ckpt_file)
     if saved is not None and not saved["pages"] and not args.resume:
         saved = None  # an export that never received a page: nothing to keep
@@ -128,40 +135,48 @@ def run(args: argparse.Namespace) -> int:
     elif output_exists(args.output, fmt) and not args.overwrite:
         raise UsageError(f"{args.output} exists and has no checkpoint: "
                          "remove it or give --overwrite")
+    return fmt, given, saved
 
+
+def run(args: argparse.Namespace) -> int:
+    fmt, given, saved = _check(args)
     if saved is not None and saved.get("done"):
-        export = Export(args.output, fmt, saved, None)
-        _finish(args, export, "already complete")
+        _finish(args, Export(args.output, fmt, saved, None), "already complete")
         return 0
-    if args.overwrite:
-        if os.path.exists(ckpt_file):
-            os.unlink(ckpt_file)
-        if os.path.exists(args.output):
-            make_sink(args.output, fmt).remove()
-    export = (Export.resume(args.output, saved) if saved is not None
-              else Export.start(args.output, fmt, given))
-    filters = {k: v for k, v in export.state["filters"].items()
-               if v is not None and k != "managed"}
-    filters.setdefault("batch_size", 1000)
-    try:
-        with client(args) as c:
-            method = c.feed.get_managed_jobs if export.state["filters"].get("managed") \
-                else c.feed.get_jobs
+    filters = saved["filters"] if saved is not None else given
+    managed = bool(filters.get("managed"))
+    request = {k: v for k, v in filters.items() if v is not None and k != "managed"}
+    batch_size = request.pop("batch_size", 1000)
+    # refuse bad values (nothing sent) before any file is touched
+    feed_call(MANAGED_FEED_PATH if managed else FEED_PATH, None, batch_size, request)
+    with client(args) as c:
+        method = c.feed.get_managed_jobs if managed else c.feed.get_jobs
 
-            def fetch(cursor: Any) -> Any:
-                return method(cursor=cursor) if cursor else method(**filters)
+        def fetch(cursor: Any) -> Any:
+            if cursor:
+                return method(cursor=cursor)
+            return method(batch_size=batch_size, **request)
 
+        if args.overwrite:
+            ckpt_file = checkpoint_path(args.output)
+            if os.path.exists(ckpt_file):
+                os.unlink(ckpt_file)
+            if os.path.exists(args.output):
+                make_sink(args.output, fmt).remove()
+        export = (Export.resume(args.output, saved) if saved is not None
+                  else Export.start(args.output, fmt, given))
+        try:
             with Bar(args, desc="feed") as bar:
                 export.run(fetch, bar, lambda text: note(args, text))
-    except BaseException as exc:
-        if export.state["jobs_written"] or export.state["pages"]:
-            note(args, f"{export.state['jobs_written']} jobs are safely in {args.output}; "
-                       "run the same command with --resume to continue")
-        exc.cli_extra = {"jobs_written": export.state["jobs_written"],  # type: ignore
-                         "checkpoint": export.ckpt}
-        raise
-    finally:
-        export.close()
+        except BaseException as exc:
+            if export.state["jobs_written"] or export.state["pages"]:
+                note(args, f"{export.state['jobs_written']} jobs are safely in {args.output}; "
+                           "run the same command with --resume to continue")
+            exc.cli_extra = {"jobs_written": export.state["jobs_written"],  # type: ignore
+                             "checkpoint": export.ckpt}
+            raise
+        finally:
+            export.close()
     _finish(args, export, "done")
     return 0
 
