@@ -111,6 +111,15 @@ def test_search_all_follows_the_pages_and_max_items_cuts_the_last(jobo, client):
     assert ids == expected
 
 
+def test_max_items_without_a_page_size_charges_little_past_it(jobo):
+    status, out, _ = jobo("search", "engineer", "--max-items", "250", "--json")
+    data = json.loads(out)
+    assert status == 0 and len(data["jobs"]) == 250
+    assert data["usage"]["credits_used"] == 84  # pages of 84, 84, 84: 2 jobs past 250
+    status, out, _ = jobo("search", "engineer", "--max-items", "30", "--all")
+    assert status == 0 and "credits used by these pages: 30" in out
+
+
 def test_search_all_without_a_cap_reads_every_page(jobo, client):
     total = client.jobs.search("pharmacist", page_size=1).total
     assert 10 < total < 400

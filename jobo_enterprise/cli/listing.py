@@ -35,12 +35,19 @@ def add_paging(parser: argparse.ArgumentParser) -> None:
                    help="jobs per page, 1-100 (default 10, or 100 with --all)")
     g.add_argument("--all", action="store_true", help="follow the pages to the last one")
     g.add_argument("--max-items", "--max_items", dest="max_items", type=int, default=None,
-                   metavar="N", help="stop after N jobs (implies --all)")
+                   metavar="N", help="stop after N jobs (implies --all; without --page-size, pages are "
+                        "sized so that few jobs past N are fetched)")
 
 
 def page_size(args: argparse.Namespace) -> int:
+    """The --page-size given; else 10 for one page, 100 for --all. With --max-items N
+    from the first page, the fewest pages that hold N, evenly filled, so that at most
+    a few jobs past N are fetched (and charged)."""
     if args.page_size is not None:
         return args.page_size
+    if args.max_items is not None and args.page == 1 and args.max_items > 0:
+        pages = -(-args.max_items // 100)
+        return -(-args.max_items // pages)
     return 100 if (args.all or args.max_items is not None) else 10
 
 
