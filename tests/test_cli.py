@@ -326,10 +326,15 @@ def test_tls_verification_failure_is_permanent(sandbox, tmp_path):
     assert "TLS" in out.stderr
 
 
-def test_usage_and_configuration_errors_exit_2(jobo, sandbox, monkeypatch, capsys):
+def test_usage_and_configuration_errors_exit_2(jobo, sandbox, monkeypatch, capsys, tmp_path):
     assert jobo("search", "x", "--page-size", "500")[0] == 2
     assert jobo("search", "--no-such-option")[0] == 2
     assert jobo("search", "x", "--ca-bundle", "/nonexistent/ca.pem")[0] == 2
+    for content in ("", "not a certificate\n"):
+        bundle = tmp_path / "bad.pem"
+        bundle.write_text(content)
+        status, _, err = jobo("search", "x", "--ca-bundle", str(bundle))
+        assert status == 2 and "CA bundle" in err and "usable" in err, err
     assert jobo("search", "x", "--max-items", "-1")[0] == 2
     monkeypatch.delenv("JOBO_API_KEY")
     assert main(["search", "x", "--base-url", sandbox.base_url]) == 2

@@ -87,7 +87,23 @@ def client(args: argparse.Namespace, **options: Any) -> Iterator[Any]:
         return
     with JoboClient(environment=args.environment, base_url=args.base_url,
                     ca_bundle=args.ca_bundle, **options) as c:
+        check_ca_bundle(c.ca_bundle, c.ca_source)
         yield c
+
+
+def check_ca_bundle(path: Optional[str], source: str) -> None:
+    """A CA bundle that holds no certificate is a configuration error (exit 2), told
+    before any request, rather than a TLS failure on the first one."""
+    if path is None:  # the system trust store
+        return
+    import ssl
+
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        source = "--ca-bundle" if source == "ca_bundle argument" else source
+        raise UsageError(f"the CA bundle {path!r} (from {source}) holds no usable "
+                         f"PEM certificate ({getattr(exc, 'reason', None) or exc})") from None
 
 
 def wants_progress(args: argparse.Namespace) -> bool:
