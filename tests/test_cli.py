@@ -502,3 +502,19 @@ def test_the_readme_command_line_examples_run(sandbox, monkeypatch, capsys, tmp_
         assert status == 0, (argv, err)
         assert out or err, argv
     assert (tmp_path / "remote.jsonl").stat().st_size > 0
+
+
+def test_retry_time_names_the_day_when_it_is_not_today_and_hours_when_long():
+    from jobo_enterprise.cli.errors import message, retry_when
+    from jobo_enterprise.exceptions import JoboRateLimitError
+
+    now = datetime(2025, 5, 1, 12, 0, 0, tzinfo=timezone.utc).timestamp()
+    soon = JoboRateLimitError(retry_at=datetime.fromtimestamp(now + 95, timezone.utc))
+    assert retry_when(soon, now=now).endswith("(in 1 min 35 s)")
+    assert re.fullmatch(r"\d\d:\d\d:\d\d \S* ?\(in 1 min 35 s\)", retry_when(soon, now=now))
+    later = JoboRateLimitError(retry_at=datetime.fromtimestamp(now + 2 * 86400 + 3900,
+                                                               timezone.utc))
+    text = retry_when(later, now=now)
+    assert re.match(r"2025-05-0[34] \d\d:\d\d:\d\d", text) and text.endswith("(in 49 h 05 min)")
+    unknown = JoboRateLimitError("Rate limit exceeded. Retry after 1796031731")
+    assert message(unknown) == "HTTP 429 Too Many Requests: rate limit exceeded; retry later"
