@@ -101,7 +101,7 @@ def truncate(text: Optional[str], width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "\u2026"
 
 
-def table(rows: List[Sequence[str]], headers: Sequence[str],
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str],
           caps: Optional[Sequence[int]] = None) -> str:
     """Aligned columns that fit the terminal; long cells are cut with an ellipsis."""
     total_width = shutil.get_terminal_size((120, 24)).columns
