@@ -257,7 +257,7 @@ elif case == "suspended":
     kept = client.jobs.iter(page_size=1)
     next(kept)
 elif case == "feed":
-    for job in client.feed.iter_jobs():
+    for job in client.feed.iter_jobs(prefetch=True):
         print("ready", flush=True)
         time.sleep(0.2)
 print(json.dumps({"main_done": time.monotonic()}), flush=True)
