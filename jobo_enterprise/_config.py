@@ -162,19 +162,18 @@ def _checked(path: str, origin: str) -> str:
     except OSError as exc:
         raise JoboConfigurationError(
             f"the CA bundle {path!r} ({origin}) is not readable: {exc.strerror}") from None
+    problem = None
     if not data.strip():
-        raise JoboConfigurationError(f"the CA bundle {path!r} ({origin}) is empty")
-    if len(data) > MAX_CA_BUNDLE_BYTES:
-        raise JoboConfigurationError(
-            f"the CA bundle {path!r} ({origin}) is larger than {MAX_CA_BUNDLE_BYTES} bytes")
-    if b"-----BEGIN " not in data:
-        raise JoboConfigurationError(
-            f"the CA bundle {path!r} ({origin}) is not PEM (no -----BEGIN line); "
-            "convert a DER file with `openssl x509 -inform der -in ca.der -out ca.pem`")
-    if not any(_is_der_certificate(m.group(1)) for m in _PEM_CERT.finditer(data)):
-        raise JoboConfigurationError(
-            f"the CA bundle {path!r} ({origin}) holds no certificate "
-            "(a PEM file with -----BEGIN CERTIFICATE----- blocks is needed)")
+        problem = "it is empty"
+    elif len(data) > MAX_CA_BUNDLE_BYTES:
+        problem = f"it is larger than {MAX_CA_BUNDLE_BYTES} bytes"
+    elif b"-----BEGIN " not in data:
+        problem = ("it is not PEM (no -----BEGIN line); convert a DER file with "
+                   "`openssl x509 -inform der -in ca.der -out ca.pem`")
+    elif not any(_is_der_certificate(m.group(1)) for m in _PEM_CERT.finditer(data)):
+        problem = "it holds no certificate (PEM -----BEGIN CERTIFICATE----- blocks are needed)"
+    if problem is not None:
+        raise JoboConfigurationError(f"the CA bundle {path!r} ({origin}) is not usable: {problem}")
     return path
 
 
