@@ -169,6 +169,8 @@ int jobo_response_mask(jobo_response *r, size_t body_limit);
  * in *outlen. NULL when out of memory. */
 char *jobo_mask_key(const char *s, size_t n, const char *key, size_t klen, const char *mask,
                     size_t *outlen);
+/* The value of one hex digit (either case), or -1. */
+int jobo_hex_digit(unsigned char c);
 /* A malloc'd UTF-8 copy with control characters escaped, invalid bytes as
  * \xNN, cut after max_chars characters (marked with an ellipsis). */
 char *jobo_escape_text(const char *s, size_t n, size_t max_chars, size_t *outlen);

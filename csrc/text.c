@@ -16,8 +16,8 @@
 
 #include <string.h>
 
-static int
-hexval(unsigned char c)
+int
+jobo_hex_digit(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -33,7 +33,7 @@ hexbyte(const char *s, int n)
 {
     int v = 0, i, d;
     for (i = 0; i < n; i++) {
-        if ((d = hexval((unsigned char)s[i])) < 0)
+        if ((d = jobo_hex_digit((unsigned char)s[i])) < 0)
             return -1;
         v = v * 16 + d;
     }
