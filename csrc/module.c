@@ -159,6 +159,29 @@ decode_json(PyObject *module, PyObject *arg)
     return result;
 }
 
+/* Server text as exceptions show it (errors.c's rule): control characters
+ * escaped, cut at JOBO_MAX_SERVER_TEXT characters. */
+static PyObject *
+shown_text(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    const char *s;
+    Py_ssize_t n;
+    size_t outlen;
+    char *e;
+    PyObject *result;
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "_shown_text: text must be str");
+        return NULL;
+    }
+    if ((s = PyUnicode_AsUTF8AndSize(arg, &n)) == NULL)
+        return NULL;
+    if ((e = jobo_escape_text(s, (size_t)n, JOBO_MAX_SERVER_TEXT, &outlen)) == NULL)
+        return PyErr_NoMemory();
+    result = PyUnicode_DecodeUTF8(e, (Py_ssize_t)outlen, "replace");
+    free(e);
+    return result;
+}
+
 /* The pre-scan of a body (tests, the fuzz oracle): (outcome, values, tree
  * bytes, depth), outcome 0 when it would be parsed. */
 static PyObject *
@@ -322,6 +345,9 @@ static PyMethodDef jobo_methods[] = {
     {"_after_fork_in_child", after_fork_in_child, METH_NOARGS,
      "_after_fork_in_child()\n\nForget the transfers the parent had in flight (registered with\n"
      "os.register_at_fork)."},
+    {"_shown_text", shown_text, METH_O,
+     "_shown_text(text) -> str\n\nServer text as exceptions show it: control characters\n"
+     "escaped, cut at 500 characters."},
     {"_prescan", prescan, METH_O,
      "_prescan(data: bytes) -> (outcome, values, tree_bytes, factor, depth)\n\nThe pre-scan "
      "that bounds a parse: outcome 0 when the body would be parsed, the\nvalues counted, "

@@ -207,7 +207,11 @@ def check_response(raw: bytes, status: int, failed: int, small_cap: int, result,
     assert exc.request_id is None or isinstance(exc.request_id, str)
     for name in ("error", "detail", "code", "api_version"):
         v = getattr(exc, name)
-        assert v is None or (isinstance(v, str) and v), f"{name} = {v!r}"
+        # detail is "" where the official package has "" (an error without body text)
+        assert v is None or (isinstance(v, str) and (v or name == "detail")), f"{name} = {v!r}"
+        if isinstance(v, str):
+            assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in v), \
+                f"{name} holds a control character: {v!r}"
     if isinstance(exc, E.JoboRateLimitError):
         ra = exc.retry_after
         assert ra is None or (isinstance(ra, float) and math.isfinite(ra) and ra >= 0), \

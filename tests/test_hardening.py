@@ -420,3 +420,18 @@ def test_the_readme_example_of_an_echoed_key_runs(sandbox, capsys):
     out = capsys.readouterr().out
     assert "HTTP 401 Unauthorized: The key jbe_\u2026TAIL is revoked" in out
     assert "abc.def" not in out
+
+
+def test_a_detail_taken_from_the_error_or_a_text_body_is_escaped_too():
+    # no "detail" in the body: detail comes from "error", or from a text body
+    for body, ctype in ((json.dumps({"error": "bad\r\n\x1b[31m"}).encode(), "application/json"),
+                        (b"gateway\r\nX-Injected: 1\x1b[2J" + b"y" * 3000, "text/plain")):
+        with RawServer(lambda r, b=body, c=ctype: http_response(418, {"Content-Type": c}, b)) \
+                as server:
+            client = JoboClient(SHAPES[0], base_url=server.base_url, ca_bundle=server.ca_cert)
+            with pytest.raises(JoboError) as info:
+                client.jobs.search("x")
+        detail = info.value.detail
+        assert detail and not any(c in detail for c in "\r\n\x1b"), repr(detail)
+        assert detail.startswith(("bad\\r\\n\\x1b[31m", "gateway\\r\\nX-Injected")) \
+            and len(detail) < 520  # 500 characters (escapes take a few more)
