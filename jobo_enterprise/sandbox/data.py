@@ -217,7 +217,9 @@ class Dataset:
             else:
                 doc = job.doc
                 drop = {f for i, f in enumerate(HEAVY_FIELDS) if not mask & (1 << i)}
-                data = dumps({k: v for k, v in doc.items() if k not in drop})
+                # description, which the official models require, is sent as "" (API.md)
+                data = dumps({k: ("" if k in drop else v) for k, v in doc.items()
+                              if k not in drop or k == "description"})
                 if self.cache_docs:
                     self._json[key] = data
         return data
