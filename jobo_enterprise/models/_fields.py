@@ -850,7 +850,13 @@ def _validate_object(model: Type["Model"], raw: Any, loc: Tuple[Union[str, int],
     out: Dict[str, Any] = {}
     for key, value in raw.items():
         f = declared.get(key)
-        out[key] = f.validate(value, loc + (key,), errors) if f is not None else value
+        if f is not None:
+            out[key] = f.validate(value, loc + (key,), errors)
+        elif model._omit_none:  # a request model: a name it does not know is a typo
+            errors.append((loc + (key,), "extra_forbidden", "Extra inputs are not permitted"
+                           + _did_you_mean(str(key), declared), value))
+        else:
+            out[key] = value
     for name in model._required:
         if name not in raw:
             errors.append((loc + (name,), "missing", "Field required", raw))

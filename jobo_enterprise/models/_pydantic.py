@@ -203,7 +203,8 @@ def _object_schema(cls: Any, defs: Optional[Dict[str, Any]], ref_prefix: str) ->
     required: List[str] = []
     for name, f in cls._fields.items():
         schema = _type_schema(hints[name], defs, ref_prefix)
-        if "$ref" not in schema:
+        # pydantic titles every field but a (nullable) reference to a model
+        if "$ref" not in schema and not any("$ref" in a for a in schema.get("anyOf", ())):
             schema["title"] = _title(name)
         ge, le = getattr(f, "ge", None), getattr(f, "le", None)
         if ge is not None:

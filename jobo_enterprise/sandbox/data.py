@@ -486,7 +486,7 @@ def _make_companies(rng: random.Random, n: int) -> List[CompanyRecord]:
             "id": cid, "name": name, "website": website, "logo_url": doc["logo_url"],
             "linkedin_url": doc["linkedin_url"], "summary": summary, "description": description,
             "headquarters_location": hq.display_name, "country_code": cc,
-            "founding_year": founded, "company_size": size, "industries": industries,
+            "founding_year": str(founded), "company_size": size, "industries": industries,
             "categories": categories,
             "technology_list": sorted(rng.sample(V.TECHNOLOGY, rng.randint(3, 9))),
             "funding_rounds": rounds, "leadership": leadership,
