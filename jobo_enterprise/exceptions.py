@@ -250,12 +250,23 @@ class JoboRateLimitError(JoboAPIError):
     def __init__(
         self,
         message: str = "Rate limit exceeded",
-        *args: Any,
+        status_code: Optional[int] = None,
+        detail: Optional[str] = None,
+        response_body: Any = None,
+        code: Optional[str] = None,
+        api_version: Optional[str] = None,
+        *,
         retry_after: Optional[float] = None,
         retry_at: Optional[datetime] = None,
-        **kwargs: Any,
+        error: Optional[str] = None,
+        request_id: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
+        usage: Any = None,
+        retries_taken: int = 0,
     ) -> None:
-        super().__init__(message, *args, **kwargs)
+        super().__init__(message, status_code, detail, response_body, code, api_version,
+                         error=error, request_id=request_id, headers=headers, usage=usage,
+                         retries_taken=retries_taken)
         self.retry_after = retry_after
         self.retry_at = retry_at
 

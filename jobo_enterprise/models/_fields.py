@@ -1221,6 +1221,9 @@ class Model(_core.Record):
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
+Model.__signature__ = inspect.Signature()  # type: ignore[attr-defined]  # no fields
+
+
 class _UsageAttr:
     """``usage`` of a result: set by ``_from_response``, else ``None``."""
 
