@@ -32,8 +32,17 @@ from .. import _core
 from .._time import format_datetime, parse_datetime
 from ..exceptions import JoboResponseError, ModelValidationError
 
+from .._usage import Usage
+
 if TYPE_CHECKING:
-    from .._usage import Usage
+    from typing_extensions import dataclass_transform
+else:
+    try:
+        from typing import dataclass_transform
+    except ImportError:  # Python < 3.11: only type checkers read it
+
+        def dataclass_transform(**kwargs: Any) -> Any:
+            return lambda cls: cls
 
 M = TypeVar("M", bound="Model")
 
@@ -863,6 +872,11 @@ def _validate_object(model: Type["Model"], raw: Any, loc: Tuple[Union[str, int],
     return out
 
 
+@dataclass_transform(
+    kw_only_default=True,
+    field_specifiers=(_str, _bool, _int, _float, _uuid, _datetime, _model, _models, _strs,
+                      _uuids, _model_map),
+)
 class Model(_core.Record):
     """Base of all models: a lazy, typed view over one JSON object.
 
@@ -917,8 +931,8 @@ class Model(_core.Record):
     #: pydantic-compatible view of the declared fields (name → field, each
     #: with ``annotation``, ``default``, ``default_factory`` and ``is_required()``).
     model_fields: ClassVar[Dict[str, Any]] = {}
-
-    _cache: Optional[Dict[str, Any]]
+    #: The keyword arguments of the constructor (derived from the fields).
+    __signature__: ClassVar[inspect.Signature]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -940,7 +954,7 @@ class Model(_core.Record):
         cls._fields = fields
         cls._required = tuple(n for n, f in fields.items() if f.is_required())
         cls.model_fields = dict(fields)
-        cls.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        cls.__signature__ = inspect.Signature(
             [
                 inspect.Parameter(
                     n, inspect.Parameter.KEYWORD_ONLY, annotation=f.annotation,
@@ -1197,7 +1211,7 @@ class Model(_core.Record):
             return NotImplemented
         return self.__dict__ == other.__dict__
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def __reduce__(self) -> Tuple[Any, ...]:
         usage = self._cache.get("usage") if self._cache else None
@@ -1221,22 +1235,7 @@ class Model(_core.Record):
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
-Model.__signature__ = inspect.Signature()  # type: ignore[attr-defined]  # no fields
-
-
-class _UsageAttr:
-    """``usage`` of a result: set by ``_from_response``, else ``None``."""
-
-    __slots__ = ()
-
-    def __get__(self, inst: Any, owner: Any = None) -> Any:
-        if inst is None:
-            return self
-        cache = inst._cache
-        return cache.get("usage") if cache else None
-
-    def __set__(self, inst: Any, value: Any) -> None:
-        raise AttributeError("usage is read-only")
+Model.__signature__ = inspect.Signature()  # no fields
 
 
 class _Response(Model):
@@ -1249,7 +1248,11 @@ class _Response(Model):
 
     __slots__ = ()
 
-    usage: Optional["Usage"] = _UsageAttr()  # type: ignore[assignment]
+    @property
+    def usage(self) -> Optional[Usage]:
+        """The credit and rate-limit figures of the response (read-only)."""
+        cache = self._cache
+        return cache.get("usage") if cache else None
 
     @classmethod
     def _from_response(cls: Type[M], data: Any, usage: Optional["Usage"] = None) -> M:
