@@ -135,7 +135,7 @@ class JoboError(Exception):
         self.api_version = api_version
         self.error = error
         self.request_id = request_id
-        self.headers = headers if headers is not None else {}
+        self.headers: Dict[str, str] = headers if headers is not None else {}
         self.usage = usage
         self.retries_taken = retries_taken
 

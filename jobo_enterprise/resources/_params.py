@@ -100,9 +100,9 @@ class Param:
     __slots__ = ("name", "annotation", "encode")
 
     def __init__(self, name: str, annotation: str, encode: Encoder = as_is) -> None:
-        self.name = name
-        self.annotation = annotation
-        self.encode = encode
+        self.name: str = name
+        self.annotation: str = annotation
+        self.encode: Encoder = encode
 
     def __repr__(self) -> str:
         return f"Param({self.name}: {self.annotation})"
@@ -114,9 +114,9 @@ class Params:
     __slots__ = ("name", "params", "names")
 
     def __init__(self, name: str, *params: Param) -> None:
-        self.name = name
-        self.params = params
-        self.names = tuple(p.name for p in params)
+        self.name: str = name
+        self.params: tuple[Param, ...] = params
+        self.names: tuple[str, ...] = tuple(p.name for p in params)
 
     def given(self, scope: Mapping[str, Any]) -> Dict[str, Any]:
         """The filters a call was given (not None), from its ``locals()``."""

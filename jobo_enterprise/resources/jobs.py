@@ -11,7 +11,7 @@ from ._base import Call, Resource, build_query, check_int, jobs_of, json_body, p
 from ._params import ADVANCED_FILTERS, SEARCH_QUERY, IncExc, Range, StrOrList, When
 
 # argument names of the advanced search body, in wire order
-ADVANCED_FIELDS = ADVANCED_FILTERS.names
+ADVANCED_FIELDS: tuple[str, ...] = ADVANCED_FILTERS.names
 
 
 # paging prefetch: the adaptive default (``prefetch=None``) keeps PREFETCH_START pages

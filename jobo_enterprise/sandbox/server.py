@@ -9,11 +9,11 @@ import ssl
 import tempfile
 import threading
 import time
-from typing import Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from . import certs
 from .app import App
-from .data import CACHE_DOCS_MAX, generate
+from .data import CACHE_DOCS_MAX, Dataset, generate
 from .http11 import HTTPSServer, RedirectServer
 
 __all__ = ["Sandbox"]
@@ -91,7 +91,7 @@ class Sandbox:
         if self._https is not None:
             return self
         t0 = time.perf_counter()
-        self.dataset = generate(self.seed, self.jobs, self.companies, self.anchor)
+        self.dataset: Dataset = generate(self.seed, self.jobs, self.companies, self.anchor)
         self.app = App(self.dataset, seed=self.seed, latency_ms=self.latency_ms,
                        path_prefix=self.path_prefix, verbose=self.verbose,
                        cursor_ttl=self.cursor_ttl, legacy_feed_limit=self.legacy_feed_limit)
@@ -111,10 +111,12 @@ class Sandbox:
             hosts.insert(0, self.host)
         ca = certs.make_ca()
         leaf = certs.issue_cert(ca, hosts)
-        self.ca_cert = os.path.join(self.state_dir, "ca.pem")
+        self.ca_cert: str = os.path.join(self.state_dir, "ca.pem")
         with open(self.ca_cert, "wb") as fh:
             fh.write(ca.cert_pem)
-        self.server_cert, self.server_key = certs.write_pem_files(leaf, self.state_dir, "server")
+        pem: Tuple[str, str] = certs.write_pem_files(leaf, self.state_dir, "server")
+        self.server_cert: str = pem[0]
+        self.server_key: str = pem[1]
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(self.server_cert, self.server_key)
@@ -123,7 +125,7 @@ class Sandbox:
             self._https = HTTPSServer((self.host, self.port), self.app, ctx)
             self._https.start()
             port = self._https.server_address[1]
-            self.base_url = _origin("https", self.host, port) + self.app.path_prefix
+            self.base_url: str = _origin("https", self.host, port) + self.app.path_prefix
             if self.http_port is not None:
                 self._http = RedirectServer((self.host, self.http_port), self.app,
                                             _origin("https", self.host, port))
@@ -133,7 +135,7 @@ class Sandbox:
             self.stop()
             raise
         self.keys = dict(self.app.accounts.default_keys)
-        self.startup_seconds = time.perf_counter() - t0
+        self.startup_seconds: float = time.perf_counter() - t0
         return self
 
     def stop(self) -> None:
@@ -153,7 +155,7 @@ class Sandbox:
     def __enter__(self) -> "Sandbox":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.stop()
 
     # -- helpers for tests -----------------------------------------------------------
@@ -161,7 +163,7 @@ class Sandbox:
     def running(self) -> bool:
         return self._https is not None
 
-    def info(self) -> dict:
+    def info(self) -> Dict[str, Any]:
         """The startup description printed by ``python -m jobo_enterprise.sandbox``."""
         return {"base_url": self.base_url, "http_url": self.http_url,
                 "ca_cert": self.ca_cert, "keys": dict(self.keys)}
@@ -169,7 +171,7 @@ class Sandbox:
     def info_json(self) -> str:
         return json.dumps(self.info())
 
-    def stats(self) -> dict:
+    def stats(self) -> Dict[str, Any]:
         """Counters (see ``GET /__stats``) without making a request."""
         return self.app.stats()
 
