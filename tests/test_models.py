@@ -937,8 +937,17 @@ def test_from_dict_accepts_mappings_and_rejects_other_values():
 # ── Usage ────────────────────────────────────────────────────────────
 
 
-def test_usage_from_core_tuple():
-    usage = Usage._from_core((25, 9975, None, 100, 99, 1700000000, None, "req-42", 1699999999))
+NAMES = ("credits_used", "credits_remaining", "credits_required", "rate_limit_limit",
+         "rate_limit_remaining", "rate_limit_reset_epoch", "retry_after", "request_id",
+         "date_epoch")
+
+
+def from_core(*values):
+    return Usage._from_core(**dict(zip(NAMES, values)))
+
+
+def test_usage_from_the_c_cores_named_figures():
+    usage = from_core(25, 9975, None, 100, 99, 1700000000, None, "req-42", 1699999999)
     assert usage.credits_used == 25 and usage.credits_remaining == 9975
     assert usage.credits_required is None
     assert usage.rate_limit_limit == 100 and usage.rate_limit_remaining == 99
@@ -947,12 +956,13 @@ def test_usage_from_core_tuple():
     assert usage.retry_after is None
     assert usage.request_id == "req-42"
     assert usage.date == datetime(2023, 11, 14, 22, 13, 19, tzinfo=UTC)
-    throttled = Usage._from_core((None, None, 7, 100, 0, 1700000060.5, 30, None, None))
+    throttled = from_core(None, None, 7, 100, 0, 1700000060.5, 30, None, None)
     assert throttled.retry_after == 30.0 and type(throttled.retry_after) is float
     assert throttled.credits_required == 7
     assert throttled.rate_limit_reset == datetime(2023, 11, 14, 22, 14, 20, 500000, tzinfo=UTC)
-    assert Usage._from_core((None,) * 9) == Usage()
-    assert Usage._from_core(None) is None
+    assert from_core(*(None,) * 9) == Usage()
+    with pytest.raises(TypeError):
+        Usage._from_core((None,) * 9)  # by name only: no positional tuple to misorder
 
 
 def test_usage_is_an_immutable_record():
@@ -972,7 +982,7 @@ def test_usage_is_an_immutable_record():
 
 
 def test_usage_to_dict():
-    usage = Usage._from_core((1, 2, None, 100, 99, 1700000000, 1.5, "rid", None))
+    usage = from_core(1, 2, None, 100, 99, 1700000000, 1.5, "rid", None)
     assert usage.to_dict() == {
         "credits_used": 1,
         "credits_remaining": 2,
