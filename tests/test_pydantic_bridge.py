@@ -122,3 +122,22 @@ def test_the_package_never_imports_pydantic():
             "print('pydantic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_readme_models_example_runs(client):
+    import os
+    import re
+
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "README.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.index("### Models")
+    blocks = re.findall(r"```python\n(.*?)```", text[start:text.index("\n### ", start + 5)],
+                        flags=re.S)
+    assert len(blocks) == 1
+    namespace = {"client": client}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    with TestClient(namespace["app"]) as http:
+        got = http.get("/jobs").json()
+    assert len(got) == 3 and set(got[0]) == set(Job.model_fields)
+    assert namespace["schema"]["title"] == "Job"

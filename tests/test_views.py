@@ -294,7 +294,16 @@ def test_reading_materialising_and_cycles_do_not_leak():
         page.jobs[0].title, page.jobs[9].company.id  # noqa: B018
         pickle.dumps(page.jobs[1])
 
-    for fn in (read_all, cycles, partial):
+    bad = json.dumps({"jobs": [{"id": "garbage", "created_at": "yesterday", "company": "x",
+                                "locations": [1], "benefits": [2]}] * 20}).encode()
+
+    def refused():  # every typed field raises: the error paths keep nothing
+        for job in FeedPage.from_json(bad).jobs:
+            for name in ("id", "created_at", "company", "locations", "benefits", "title"):
+                with pytest.raises(JoboResponseError):
+                    getattr(job, name)
+
+    for fn in (read_all, cycles, partial, refused):
         assert _growth(fn) < 64 * 1024, fn.__name__
 
 
