@@ -1074,3 +1074,60 @@ def test_usage_module_is_a_leaf_the_c_core_imports_without_the_models():
     )
     assert internal == ["_time"]
     assert models.Usage is _usage.Usage
+
+
+# ── the pydantic-style API ───────────────────────────────────────────
+
+
+def test_model_validate_checks_every_field_at_every_depth():
+    doc = full_job()
+    doc["company"] = dict(doc["company"], id="not-a-uuid")
+    doc["locations"] = [{"latitude": "north"}, "Paris"]
+    doc["benefits"] = ["ok", 3]
+    doc["created_at"] = "garbage"
+    doc["is_h1b_sponsor"] = "yes"
+    del doc["title"]
+    with pytest.raises(ModelValidationError) as info:
+        Job.model_validate(doc)
+    found = {(e["loc"], e["type"]) for e in info.value.errors()}
+    assert found == {
+        (("company", "id"), "uuid_parsing"), (("locations", 0, "latitude"), "float_type"),
+        (("locations", 1), "model_type"), (("benefits", 1), "string_type"),
+        (("created_at",), "datetime_parsing"), (("is_h1b_sponsor",), "bool_type"),
+        (("title",), "missing"),
+    }
+    assert isinstance(info.value, ValueError) and "7 validation errors for Job" in str(info.value)
+    assert pickle.loads(pickle.dumps(info.value)).errors() == info.value.errors()
+    with pytest.raises(ModelValidationError, match="Input should not be None"):
+        SearchResult.model_validate({"jobs": None})
+
+
+def test_model_validate_takes_python_values_and_stores_their_json_form():
+    job = Job.model_validate(minimal_job(id=UUID(JOB_ID), created_at=datetime(2024, 5, 1, tzinfo=UTC),
+                                         company=JobCompany(id=COMPANY_ID, name="Acme")))
+    assert job.to_dict()["id"] == JOB_ID and job.to_dict()["created_at"] == "2024-05-01T00:00:00Z"
+    assert job.to_dict()["company"] == {"id": COMPANY_ID, "name": "Acme"}
+    assert Job.model_validate(job) is job
+    with pytest.raises(ModelValidationError) as info:
+        Job.model_validate_json('{"title": ')
+    assert info.value.errors()[0]["type"] == "json_invalid"
+    with pytest.raises(ModelValidationError, match="valid dictionary"):
+        Job.model_validate([1, 2])
+
+
+def test_model_fields_construct_copy_and_fields_set():
+    fields = Job.model_fields
+    assert fields["id"].is_required() and fields["id"].annotation == "UUID"
+    assert not fields["summary"].is_required() and fields["summary"].default is None
+    assert fields["locations"].default_factory is list
+    raw = Job.model_construct(title=5)  # no checks at all
+    assert raw.to_dict() == {"title": 5}
+    job = Job.from_dict(minimal_job())
+    assert job.model_fields_set == set(minimal_job())
+    clone = job.model_copy(update={"summary": "S"})
+    assert clone.summary == "S" and job.summary is None and clone.model_fields_set >= {"summary"}
+    with pytest.raises(TypeError, match="did you mean 'summary'"):
+        job.model_copy(update={"sumary": "S"})
+    schema = Job.model_json_schema()
+    assert schema["properties"]["company"] == {"$ref": "#/$defs/JobCompany"}
+    assert "JobCompany" in schema["$defs"] and "id" in schema["required"]
