@@ -1113,11 +1113,11 @@ plain_traverse(PlainFieldObject *self, visitproc visit, void *arg)
     return 0;
 }
 
+/* Only missing (a bound method of the Python field) can be part of a cycle;
+ * name and default stay, so a descriptor cleared by the collector still reads. */
 static int
 plain_clear(PlainFieldObject *self)
 {
-    Py_CLEAR(self->name);
-    Py_CLEAR(self->default_);
     Py_CLEAR(self->missing);
     return 0;
 }
@@ -1128,6 +1128,8 @@ plain_dealloc(PlainFieldObject *self)
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
     plain_clear(self);
+    Py_CLEAR(self->name);
+    Py_CLEAR(self->default_);
     tp->tp_free((PyObject *)self);
     Py_DECREF(tp);
 }
