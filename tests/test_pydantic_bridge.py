@@ -105,6 +105,10 @@ def test_fastapi_routes_with_job_response_models(jobs):
     def list_jobs():
         return jobs
 
+    @app.get("/builtin", response_model=list[Job])
+    def builtin_list():
+        return jobs[:2]
+
     @app.get("/job")
     def one_job() -> Job:
         return jobs[0]
@@ -121,6 +125,7 @@ def test_fastapi_routes_with_job_response_models(jobs):
         listed = http.get("/jobs")
         assert listed.status_code == 200
         assert listed.json() == [j.model_dump(mode="json") for j in jobs]
+        assert http.get("/builtin").json() == [j.model_dump(mode="json") for j in jobs[:2]]
         one = http.get("/job")
         assert one.status_code == 200 and one.json() == jobs[0].model_dump(mode="json")
         assert http.get("/page").json()["jobs"][1]["id"] == str(jobs[1].id)
