@@ -20,6 +20,7 @@ from typing import Any, Iterator, List, Optional, Sequence
 
 from ._version import __version__
 from .exceptions import JoboError
+from .mirror import cli as mirror_cli
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -50,6 +51,7 @@ def _build_parser() -> argparse.ArgumentParser:
     diag = sub.add_parser("diagnostics", help="print the CA file, libcurl, TLS backend and features")
     diag.add_argument("--ca-bundle")
     diag.add_argument("--json", action="store_true")
+    mirror_cli.add_parser(sub)  # jobo mirror sync|status (jobo_enterprise/mirror/cli.py)
     return parser
 
 
@@ -199,6 +201,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return 2
     try:
+        if args.command == "mirror":
+            return mirror_cli.run(args)
         if args.command == "diagnostics":
             return _cmd_diagnostics(args)
         return _cmd_search(args)

@@ -227,10 +227,14 @@ class Mirror:
             return MirrorStatus(storage.location, storage.name, -1, None, None, None, None,
                                 None, True)
         storage.open()
-        state = storage.read_state()
+        try:
+            state = storage.read_state()
+            jobs = storage.count()
+        finally:
+            storage.close()
         run = json.loads(state["run"]) if state.get("run") else None
         return MirrorStatus(
-            database=storage.location, backend=storage.name, jobs=storage.count(),
+            database=storage.location, backend=storage.name, jobs=jobs,
             filters=json.loads(state["filters"]) if "filters" in state else None,
             watermark=_parse_time(state.get("watermark")),
             last_sync=_parse_time(state.get("last_sync")),
@@ -288,7 +292,10 @@ class Mirror:
         asked = None if all(v is None for v in given.values()) else canonical_filters(given)
         with self.storage.lock(wait):
             self.storage.open()
-            return _Run(self, asked, reset, progress, progress_file).run()
+            try:
+                return _Run(self, asked, reset, progress, progress_file).run()
+            finally:
+                self.storage.close()  # DuckDB: let other processes open the file between syncs
 
 
 class _Run:

@@ -41,7 +41,9 @@ class Sandbox:
     stays valid, default 3600), ``legacy_feed_limit`` (jobs a ``stable_scan=false``
     feed may page through, default 10,000), ``prerender`` (build every job's JSON at
     start: a slower start, then full-speed feeds from the first scan), ``drop_expired``
-    (feeds leave out jobs whose expiry time has passed, see :mod:`.timeline`).
+    (feeds leave out jobs whose expiry time has passed, see :mod:`.timeline`),
+    ``expiry_ref`` (the time hidden expiry times are drawn around, default now: e.g. 8
+    days ago for data where no job expires while a test runs).
 
     The sandbox changes over time on request (:mod:`.timeline`): :meth:`advance_clock`,
     :meth:`update_jobs`, :meth:`expire_jobs`, :meth:`add_jobs` (also ``POST
@@ -64,7 +66,8 @@ class Sandbox:
                  path_prefix: str = "", companies: Optional[int] = None,
                  anchor: Optional[int] = None, verbose: bool = False,
                  cursor_ttl: float = 3600, legacy_feed_limit: int = 10_000,
-                 prerender: bool = False, drop_expired: bool = False):
+                 prerender: bool = False, drop_expired: bool = False,
+                 expiry_ref: Optional[int] = None):
         self.seed = seed
         self.jobs = jobs
         self.host = host
@@ -80,6 +83,7 @@ class Sandbox:
         self.legacy_feed_limit = legacy_feed_limit
         self.prerender = prerender
         self.drop_expired = drop_expired
+        self.expiry_ref = expiry_ref
         self._own_state_dir = False
         self._https: Optional[HTTPSServer] = None
         self._http: Optional[RedirectServer] = None
@@ -98,7 +102,8 @@ class Sandbox:
         if self._https is not None:
             return self
         t0 = time.perf_counter()
-        self.dataset = generate(self.seed, self.jobs, self.companies, self.anchor)
+        self.dataset = generate(self.seed, self.jobs, self.companies, self.anchor,
+                                self.expiry_ref)
         self.app = App(self.dataset, seed=self.seed, latency_ms=self.latency_ms,
                        path_prefix=self.path_prefix, verbose=self.verbose,
                        cursor_ttl=self.cursor_ttl, legacy_feed_limit=self.legacy_feed_limit)
@@ -214,9 +219,9 @@ class Sandbox:
         """Update ``count`` served jobs (or ``ids``) now; see :meth:`.Timeline.update_jobs`."""
         return self.app.timeline.update_jobs(count, ids, work_model)
 
-    def expire_jobs(self, count: int = 0, ids=None) -> list:
-        """Expire ``count`` served jobs (or ``ids``) now; their ids."""
-        return self.app.timeline.expire_jobs(count, ids)
+    def expire_jobs(self, count: int = 0, ids=None, at: Optional[float] = None) -> list:
+        """Expire ``count`` served jobs (or ``ids``) now (or ``at`` that time); their ids."""
+        return self.app.timeline.expire_jobs(count, ids, at)
 
     def add_jobs(self, count: int) -> list:
         """Add ``count`` new jobs, created and updated now; their ids."""

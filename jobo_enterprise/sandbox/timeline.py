@@ -9,6 +9,7 @@ and changes the dataset between (or during) scans::
         updated = sb.update_jobs(5)               # 5 jobs change; updated_at = now
         moved = sb.update_jobs(ids=[updated[0]], work_model="onsite")
         gone = sb.expire_jobs(3)                  # expires_at = now: listed as expired
+        later = sb.expire_jobs(2, at=sb.now() + 86400)   # expires in a day (clock time)
         new = sb.add_jobs(4)                      # created_at = updated_at = now
 
 The clock is the real time plus an offset that only grows (:meth:`Timeline.advance`).
@@ -32,7 +33,7 @@ seeded random generator (the same seed and calls pick the same jobs), or take ``
 Admin route (for a sandbox in another process; no key, not counted, never reachable
 under an API key's routes): ``POST /__timeline`` with a JSON object, applied in this
 order: ``{"advance": seconds, "update": n, "update_ids": [...], "work_model": "onsite",
-"expire": n, "expire_ids": [...], "add": n}``; it answers ``{"now", "updated",
+"expire": n, "expire_ids": [...], "expire_at": epoch, "add": n}``; it answers ``{"now", "updated",
 "expired", "added"}``. ``GET /__timeline`` answers ``{"now", "offset", "jobs",
 "served"}`` (ISO-8601 ``now``, offset in seconds, job counts).
 """
@@ -141,14 +142,16 @@ class Timeline:
             self._refresh()
             return [j.id for j in jobs]
 
-    def expire_jobs(self, count: int = 0, ids: Optional[Iterable[str]] = None) -> List[str]:
-        """Expire ``count`` served jobs (or those of ``ids``) now: ``GET
-        /api/jobs/expired`` lists them from now on. The ids expired."""
+    def expire_jobs(self, count: int = 0, ids: Optional[Iterable[str]] = None,
+                    at: Optional[float] = None) -> List[str]:
+        """Expire ``count`` served jobs (or those of ``ids``) now, or ``at`` another time
+        (epoch seconds: a later one is reached by :meth:`advance` or by waiting): ``GET
+        /api/jobs/expired`` lists them once that time has come. The ids."""
         with self._lock:
-            now = int(self.now())
+            when = int(self.now() if at is None else at)
             jobs = self._pick(count, ids)
             for job in jobs:
-                job.expires_at = now
+                job.expires_at = when
             self._refresh()
             return [j.id for j in jobs]
 
@@ -209,7 +212,7 @@ class Timeline:
         if not isinstance(spec, dict):
             raise ApiError(400, "The body must be a JSON object.")
         unknown = sorted(set(spec) - {"advance", "update", "update_ids", "work_model",
-                                      "expire", "expire_ids", "add"})
+                                      "expire", "expire_ids", "expire_at", "add"})
         if unknown:
             raise ApiError(400, f"Unknown field(s): {', '.join(unknown)}")
         out: Dict[str, Any] = {"updated": [], "expired": [], "added": []}
@@ -222,7 +225,8 @@ class Timeline:
             out["updated"] = self.update_jobs(spec.get("update") or 0, spec.get("update_ids"),
                                               spec.get("work_model"))
         if spec.get("expire") or spec.get("expire_ids"):
-            out["expired"] = self.expire_jobs(spec.get("expire") or 0, spec.get("expire_ids"))
+            out["expired"] = self.expire_jobs(spec.get("expire") or 0, spec.get("expire_ids"),
+                                              spec.get("expire_at"))
         if spec.get("add"):
             out["added"] = self.add_jobs(spec["add"])
         out["now"] = iso(int(self.now()))
