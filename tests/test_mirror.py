@@ -409,3 +409,55 @@ def test_a_second_sync_of_the_same_database_refuses_or_waits(sb, connect, tmp_pa
     assert waited.mode == "incremental" and waited.inserted == 0
     assert not Mirror(None, path).status().busy
     _assert_mirror_equals(path, _served(sb))
+
+
+# ----------------------------------------------------------------------------- Parquet
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_parquet_export_is_a_first_load_that_syncs_on_incrementally(sb, connect, tmp_path,
+                                                                      backend):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from jobo_enterprise.frames import job_record
+
+    client = connect()
+    exported_at = datetime.fromtimestamp(int(sb.now()), timezone.utc)
+    records = [job_record(j) for j in client.feed.iter_jobs(work_models=["remote"])]
+    export = tmp_path / "export"
+    export.mkdir()  # a directory of parts, as a partitioned writer leaves it
+    half = len(records) // 2
+    pq.write_table(pa.Table.from_pylist(records[:half]), str(export / "part.0.parquet"))
+    pq.write_table(pa.Table.from_pylist(records[half:]), str(export / "part.1.parquet"))
+
+    reference = _path(tmp_path, backend, "reference")
+    Mirror(client, reference).sync(work_models=["remote"])
+    path = _path(tmp_path, backend)
+    mirror = Mirror(client, path)
+    loaded = mirror.load_parquet(export, work_models="remote", exported_at=exported_at)
+    assert loaded.inserted == loaded.jobs == len(records) and loaded.watermark == exported_at
+    strip = lambda rows: {k: dict(v, raw_json=None) for k, v in rows.items()}  # noqa: E731
+    assert strip(_read(path)) == strip(_read(reference))
+    status = mirror.status()
+    assert status.filters == {"work_models": ["remote"]} and status.in_progress is None
+    with pytest.raises(MirrorError, match="reset=True"):
+        mirror.load_parquet(export, work_models="remote")
+
+    sb.advance_clock(3600)
+    changed = sb.update_jobs(ids=list(_read(path))[:3])
+    sb.expire_jobs(ids=[list(_read(path))[3]])
+    summary = mirror.sync()
+    assert summary.mode == "incremental" and summary.updated == 3 and summary.deleted == 1
+    rows = _read(path)
+    remote = _served(sb, lambda d: d["workplace_type"] == "Remote")
+    assert sorted(rows) == sorted(remote)
+    assert all(json.loads(rows[i]["raw_json"]) == remote[i] for i in changed)
+
+
+def test_load_parquet_names_missing_columns(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["a"], "title": ["t"]}), str(tmp_path / "bad.parquet"))
+    with pytest.raises(MirrorError, match="normalized_title"):
+        Mirror(None, str(tmp_path / "m.sqlite")).load_parquet(tmp_path / "bad.parquet")

@@ -17,6 +17,7 @@ for the sync to end).
 from __future__ import annotations
 
 import os
+from datetime import timezone
 from typing import Any
 
 from ..frames import LOCATION_FIELDS
@@ -37,7 +38,7 @@ class DuckDBStorage(SQLStorage):
     name = "duckdb"
     TYPES = {"string": "VARCHAR", "float": "DOUBLE", "bool": "BOOLEAN",
              "datetime": "TIMESTAMP", "list<string>": "VARCHAR[]",
-             "list<location>": _LOCATION + "[]", "json": "VARCHAR NOT NULL",
+             "list<location>": _LOCATION + "[]", "json": "VARCHAR",
              "int": "BIGINT NOT NULL"}
 
     def __init__(self, path: "str | os.PathLike[str]", read_only: bool = False) -> None:
@@ -60,6 +61,6 @@ class DuckDBStorage(SQLStorage):
         super().open()
 
     def to_db(self, kind: str, value: Any) -> Any:
-        if kind == "datetime" and value is not None:
-            return value.replace(tzinfo=None)  # job_record gives UTC
+        if kind == "datetime" and value is not None and value.tzinfo is not None:
+            return value.astimezone(timezone.utc).replace(tzinfo=None)  # stored as UTC
         return value

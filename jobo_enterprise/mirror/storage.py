@@ -28,7 +28,8 @@ Tables (created by ``open``):
 
 - ``jobs``: the columns of :data:`jobo_enterprise.frames.JOB_COLUMNS`, in that order
   (``id`` is the primary key), then ``raw_json`` (the job exactly as the API sent it,
-  ``Job.to_dict()`` as JSON with sorted keys) and ``load_id`` (the full load that last
+  ``Job.to_dict()`` as JSON with sorted keys; null for a row loaded from a Parquet
+  export until the feed sends that job again) and ``load_id`` (the full load that last
   saw the job; used to remove jobs a full resync no longer finds).
 - ``mirror_state``: ``name``/``value`` text pairs (filters, watermark, last sync, the
   run in progress).
@@ -268,7 +269,9 @@ def iso_utc(value: Optional[datetime]) -> Optional[str]:
     """An aware datetime as ISO-8601 UTC text (``...Z``)."""
     if value is None:
         return None
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.isoformat() + "Z"
 
 
 class SQLiteStorage(SQLStorage):
@@ -279,7 +282,7 @@ class SQLiteStorage(SQLStorage):
 
     name = "sqlite"
     TYPES = {"string": "TEXT", "float": "REAL", "bool": "INTEGER", "datetime": "TEXT",
-             "list<string>": "TEXT", "list<location>": "TEXT", "json": "TEXT NOT NULL",
+             "list<string>": "TEXT", "list<location>": "TEXT", "json": "TEXT",
              "int": "INTEGER NOT NULL"}
 
     def __init__(self, path: "str | os.PathLike[str]", timeout: float = 30.0) -> None:
