@@ -461,3 +461,13 @@ def test_load_parquet_names_missing_columns(tmp_path):
     pq.write_table(pa.table({"id": ["a"], "title": ["t"]}), str(tmp_path / "bad.parquet"))
     with pytest.raises(MirrorError, match="normalized_title"):
         Mirror(None, str(tmp_path / "m.sqlite")).load_parquet(tmp_path / "bad.parquet")
+
+
+def test_the_readme_mirror_example_runs(capsys):
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.index("## Keeping a mirror of the feed")
+    block = text[text.index("```python\n", start) + 10:text.index("```\n", start + 40)]
+    exec(compile(block, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "full sync" in out and "\nincremental " in out and "last result  incremental" in out
