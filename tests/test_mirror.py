@@ -169,7 +169,7 @@ def test_a_mirror_older_than_the_expired_window_reloads_in_full_and_says_so(
     path = _path(tmp_path, "sqlite")
     mirror = Mirror(connect(), path, batch_size=100)
     mirror.sync()
-    sb.advance_clock(EXPIRED_WINDOW.total_seconds() - 3600)  # still inside the window
+    sb.advance_clock(EXPIRED_WINDOW.total_seconds() - 3 * 3600)  # inside the window
     assert mirror.sync().mode == "incremental"
     expired_early = sb.expire_jobs(3)   # more than 7 days before the next sync: never listed
     sb.advance_clock(8 * DAY)
@@ -243,6 +243,17 @@ def test_progress_bar_counts_jobs_and_credits(sb, connect, tmp_path):
     text = out.getvalue()
     assert f"{summary.inserted}/{summary.inserted}" in text
     assert f"credits {int(summary.credits):,}" in text
+
+
+def test_bad_filter_values_are_a_clear_error_and_touch_nothing(connect, tmp_path):
+    from jobo_enterprise import JoboValidationError
+
+    path = _path(tmp_path, "sqlite")
+    with pytest.raises(JoboValidationError, match="Parameter 'sources'"):
+        Mirror(connect(), path).sync(sources=[42])
+    with pytest.raises(JoboValidationError, match="Parameter 'posted_after'"):
+        Mirror(connect(), path).sync(posted_after="last tuesday")
+    assert not os.path.exists(path)
 
 
 def test_status_of_a_missing_database_is_a_clear_error(tmp_path):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Optional, Union
 
 from .._time import format_datetime
-from ..exceptions import JoboCursorRestartRequiredError
+from ..exceptions import JoboCursorRestartRequiredError, JoboValidationError
 from ..frames import JOB_COLUMNS, job_record
 from .errors import MirrorError, MirrorFiltersError
 from .storage import SQLiteStorage, Storage, iso_utc
@@ -22,8 +22,11 @@ log = logging.getLogger("jobo_enterprise.mirror")
 
 #: how far back ``GET /api/jobs/expired`` reaches: older mirrors resync in full
 EXPIRED_WINDOW = timedelta(days=7)
-# kept clear of the window's edge (clock skew between the probe and the request)
-_EDGE = timedelta(minutes=5)
+# kept clear of the window's edge: an incremental sync must finish its scan and ask for
+# the expired ids within this time (and clock skew between requests is absorbed)
+_EDGE = timedelta(hours=1)
+# how far inside the window a full load asks for expired ids, once its scan is done
+_FULL_EDGE = timedelta(minutes=2)
 # consecutive 409s without a page in between before a sync gives up
 _MAX_RESTARTS = 5
 
@@ -65,27 +68,38 @@ def canonical_filters(filters: Dict[str, Any]) -> Dict[str, Any]:
         value = filters.get(name)
         if value is None:
             continue
-        if name == "posted_after":
-            if isinstance(value, str):
-                value = _parse_time(value) if "T" in value else datetime.fromisoformat(value)
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=timezone.utc)
-            out[name] = format_datetime(value)
-        elif name == "locations":
-            items = [value] if isinstance(value, dict) or hasattr(value, "to_dict") else value
-            entries = []
-            for item in items:
-                d = item.to_dict() if hasattr(item, "to_dict") else dict(item)
-                entries.append({k: d[k] for k in ("country", "region", "city") if d.get(k)})
-            if entries:
-                out[name] = sorted(entries, key=lambda e: json.dumps(e, sort_keys=True))
-        else:
-            if isinstance(value, str):
-                value = value.split(",")
-            values = sorted({str(getattr(v, "value", v)).strip().lower() for v in value} - {""})
-            if values:
-                out[name] = values
+        try:
+            _canonical_filter(out, name, value)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise JoboValidationError(f"Parameter '{name}' has an invalid value {value!r}: "
+                                      f"{exc}") from None
     return out
+
+
+def _canonical_filter(out: Dict[str, Any], name: str, value: Any) -> None:
+    """Put the canonical form of one filter value into ``out``."""
+    if name == "posted_after":
+        if isinstance(value, str):
+            value = _parse_time(value) if "T" in value else datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        out[name] = format_datetime(value)
+    elif name == "locations":
+        items = [value] if isinstance(value, dict) or hasattr(value, "to_dict") else value
+        entries = []
+        for item in items:
+            d = item.to_dict() if hasattr(item, "to_dict") else dict(item)
+            entries.append({k: d[k] for k in ("country", "region", "city") if d.get(k)})
+        if entries:
+            out[name] = sorted(entries, key=lambda e: json.dumps(e, sort_keys=True))
+    else:
+        if isinstance(value, str):
+            value = value.split(",")
+        if not all(isinstance(getattr(v, "value", v), str) for v in value):
+            raise TypeError("expected strings")
+        values = sorted({getattr(v, "value", v).strip().lower() for v in value} - {""})
+        if values:
+            out[name] = values
 
 
 @dataclass
@@ -139,7 +153,12 @@ class SyncSummary:
 
 @dataclass
 class MirrorStatus:
-    """The state of a mirror database (:meth:`Mirror.status`, ``jobo mirror status``)."""
+    """The state of a mirror database (:meth:`Mirror.status`, ``jobo mirror status``):
+    ``jobs`` (-1 when a running sync holds a DuckDB file, which then cannot be read),
+    ``filters`` (None before the first sync), ``watermark``, ``last_sync`` (the server's
+    time when the last complete sync began), ``last_summary`` (its
+    :meth:`SyncSummary.to_dict`), ``in_progress`` (the interrupted or running sync:
+    kind, start, pages, cursor) and ``busy`` (a sync holds the lock now)."""
 
     database: str
     backend: str
@@ -158,6 +177,9 @@ class MirrorStatus:
         return out
 
     def __str__(self) -> str:
+        if self.jobs < 0:  # DuckDB: the running sync holds the file
+            return (f"database     {self.database} ({self.backend})\n"
+                    "busy         a sync is running now and holds the file; ask again later")
         lines = [f"database     {self.database} ({self.backend})",
                  f"jobs         {self.jobs:,}",
                  "filters      " + (json.dumps(self.filters) if self.filters else
@@ -469,11 +491,11 @@ class _Run:
                     _parse_time(state["watermark"]) - self.m.overlap)
             if kind == "full":
                 load += 1
-                since = now - EXPIRED_WINDOW + _EDGE
+                since = None  # the whole window, asked for when the scan is done
             else:
                 since = last - self.m.overlap
             run = {"kind": kind, "from": start_from, "start": iso_utc(now),
-                   "since": iso_utc(since), "load": load, "cursor": None, "position": None,
+                   "since": since and iso_utc(since), "load": load, "cursor": None, "position": None,
                    "pages": 0, "reason": reason}
             with st.transaction():
                 st.write_state({"filters": json.dumps(filters, sort_keys=True),
@@ -554,8 +576,11 @@ class _Run:
 
     def _finish(self, run: Dict[str, Any], summary: SyncSummary) -> None:
         st = self.st
+        since = run["since"]
+        if since is None:  # a full load: every expiry the endpoint still knows of
+            since = iso_utc(self._server_now() - EXPIRED_WINDOW + _FULL_EDGE)
         expired = [str(i) for i in self.m.client.feed.iter_expired_job_ids(
-            expired_since=run["since"], batch_size=10000)]
+            expired_since=since, batch_size=10000)]
         with st.transaction():
             summary.expired = st.delete(expired)
             summary.swept = st.sweep(run["load"]) if run["kind"] == "full" else 0
