@@ -400,8 +400,9 @@ def test_a_stale_cursor_mid_scan_restarts_from_the_last_committed_page(sb, conne
 
 # ----------------------------------------------------------------------------- two at once
 
-def test_a_second_sync_of_the_same_database_refuses_or_waits(sb, connect, tmp_path):
-    path = _path(tmp_path, "sqlite")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_second_sync_of_the_same_database_refuses_or_waits(sb, connect, tmp_path, backend):
+    path = _path(tmp_path, backend)
     slow = Mirror(connect(base_url=sb.fault_url("delay=30")), path, batch_size=20)
     worker = threading.Thread(target=slow.sync)
     worker.start()
@@ -411,7 +412,8 @@ def test_a_second_sync_of_the_same_database_refuses_or_waits(sb, connect, tmp_pa
             time.sleep(0.01)
         with pytest.raises(MirrorBusyError, match=f"pid {os.getpid()}"):
             Mirror(connect(), path).sync()
-        assert Mirror(None, path).status().busy
+        status = Mirror(None, path).status()
+        assert status.busy and "a sync is running now" in str(status)
         cli = _run_jobo("sync", "--db", path, sb=sb)
         assert cli.returncode == 75 and "another sync" in cli.stderr
         waited = Mirror(connect(), path).sync(wait=30)  # queues behind the running one

@@ -154,7 +154,7 @@ class SyncSummary:
 @dataclass
 class MirrorStatus:
     """The state of a mirror database (:meth:`Mirror.status`, ``jobo mirror status``):
-    ``jobs`` (-1 when a running sync holds a DuckDB file, which then cannot be read),
+    ``jobs`` (-1 when a running sync holds a DuckDB file, which cannot be read then),
     ``filters`` (None before the first sync), ``watermark``, ``last_sync`` (the server's
     time when the last complete sync began), ``last_summary`` (its
     :meth:`SyncSummary.to_dict`), ``in_progress`` (the interrupted or running sync:
@@ -243,10 +243,11 @@ class Mirror:
         """The state of the database (works while a sync runs, for SQLite)."""
         storage = self.storage
         busy = storage.busy()
-        if not os.path.exists(storage.location) and storage.name in ("sqlite", "duckdb"):
+        missing = storage.name in ("sqlite", "duckdb") and not os.path.exists(storage.location)
+        if missing and not busy:
             raise MirrorError(f"no mirror at {storage.location}: run a sync first")
-        if busy and storage.name == "duckdb":
-            # DuckDB lets no other process open the file while a sync writes to it
+        if busy and (missing or storage.name == "duckdb"):
+            # DuckDB lets no other connection open the file while a sync writes to it
             return MirrorStatus(storage.location, storage.name, -1, None, None, None, None,
                                 None, True)
         storage.open()
