@@ -294,8 +294,12 @@ def test_cli_sync_and_status(sb, tmp_path):
     assert "last result  full:" in status.stdout
     refused = _run_jobo("sync", "--db", path, "--work-models", "onsite", sb=sb)
     assert refused.returncode == 1 and "--reset" in refused.stderr
-    text = _run_jobo("sync", "--db", path, sb=sb)
+    text = _run_jobo("sync", "--db", path, "--progress", sb=sb)
     assert text.returncode == 0 and "incremental sync" in text.stdout
+    assert "mirror jobs.sqlite" in text.stderr and "jobs/s" in text.stderr  # the bar
+    as_json = json.loads(_run_jobo("status", "--db", path, "--json", sb=sb).stdout)
+    assert as_json["filters"] == {"work_models": ["remote"]} and as_json["busy"] is False
+    assert as_json["last_summary"]["mode"] == "incremental"
 
 
 # ----------------------------------------------------------------------------- crash safety

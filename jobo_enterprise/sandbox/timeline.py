@@ -56,11 +56,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Timeline", "install"]
 
 _DAY = 86400
-# JobRecord slots a new job copies from the job it is modelled on
-_COPIED = ("company", "family", "title", "norm", "title_lc", "source", "work_model",
-           "employment_type", "experience_level", "skills", "skill_parts", "industries",
-           "location_keys", "places", "loc_docs", "first_city", "comp", "salary_min_usd",
-           "salary_max_usd")
+# JobRecord slots a new job sets itself; it copies every other one from the job it is
+# modelled on (company, family, title, locations, pay, filter keys, ...)
+_OWN = frozenset({"idx", "id", "_doc", "_ds", "text_lc", "posted_at", "created_at",
+                  "updated_at", "valid_through", "expires_at", "body_seed"})
+_COPIED = tuple(name for name in JobRecord.__slots__ if name not in _OWN)
 
 
 class Timeline:
