@@ -242,7 +242,8 @@ def test_progress_bar_counts_jobs_and_credits(sb, connect, tmp_path):
         progress=True, progress_file=out)
     text = out.getvalue()
     assert f"{summary.inserted}/{summary.inserted}" in text
-    assert f"credits {int(summary.credits):,}" in text
+    assert f"credits {int(summary.credits):,}, inserted {summary.inserted:,}, updated 0, " \
+        f"deleted 0, watermark {summary.to_dict()['watermark']}" in text
 
 
 def test_bad_filter_values_are_a_clear_error_and_touch_nothing(connect, tmp_path):

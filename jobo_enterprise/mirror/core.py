@@ -535,7 +535,8 @@ class _Run:
             self._store(page, run, summary)
             if self.bar is not None:
                 used = page.usage.credits_used if page.usage is not None else None
-                self.bar.update(len(page.jobs), used)
+                self.bar.update(len(page.jobs), used,
+                                f"inserted {summary.inserted:,}, updated {summary.updated:,}")
             if not run["cursor"]:
                 return
 
@@ -592,4 +593,8 @@ class _Run:
             st.write_state({"run": None, "watermark": run["start"], "last_sync": run["start"],
                             "load_id": str(run["load"]),
                             "last_summary": json.dumps(summary.to_dict())})
+        if self.bar is not None:
+            self.bar.update(0, None, f"inserted {summary.inserted:,}, updated "
+                                     f"{summary.updated:,}, deleted {summary.deleted:,}, "
+                                     f"watermark {run['start']}")
 
