@@ -185,7 +185,8 @@ class MirrorStatus:
                  "filters      " + (json.dumps(self.filters) if self.filters else
                                     "none (the whole feed)" if self.filters is not None
                                     else "not set yet"),
-                 f"watermark    {iso_utc(self.watermark) or 'none: the next sync loads everything'}",
+                 "watermark    " + (iso_utc(self.watermark)
+                                      or "none: the next sync loads everything"),
                  f"last sync    {iso_utc(self.last_sync) or 'never completed'}"]
         if self.last_summary:
             s = self.last_summary
@@ -496,7 +497,8 @@ class _Run:
             else:
                 since = last - self.m.overlap
             run = {"kind": kind, "from": start_from, "start": iso_utc(now),
-                   "since": since and iso_utc(since), "load": load, "cursor": None, "position": None,
+                   "since": since and iso_utc(since), "load": load, "cursor": None,
+                   "position": None,
                    "pages": 0, "reason": reason}
             with st.transaction():
                 st.write_state({"filters": json.dumps(filters, sort_keys=True),

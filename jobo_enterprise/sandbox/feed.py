@@ -272,7 +272,8 @@ class FeedEngine:
         with self._lock:
             expiring = sorted((j for j in self.dataset.jobs if j.expires_at is not None),
                               key=lambda j: (j.expires_at, j.id))
-            self.expired_jobs, self.expired_keys = expiring, [(j.expires_at, j.id) for j in expiring]
+            self.expired_jobs = expiring
+            self.expired_keys = [(j.expires_at, j.id) for j in expiring]
             self._orders.clear()
             self._cache.clear()
 
@@ -331,6 +332,7 @@ def register(app: "App") -> None:
         end = start + len(chosen)
         has_more = end < len(scan.jobs)
         served = app.timeline.served(chosen, now_ms / 1000)  # see .timeline: drop_expired
+        total = len(app.timeline.served(scan.jobs, now_ms / 1000)) if first else None
         next_cursor = None
         if has_more:
             last = chosen[-1]
@@ -341,7 +343,7 @@ def register(app: "App") -> None:
         body = b"".join((
             b'{"jobs":[', b",".join(job_json(j) for j in served), b'],"next_cursor":',
             dumps(next_cursor), b',"has_more":', b"true" if has_more else b"false",
-            b',"estimated_total":', str(len(app.timeline.served(scan.jobs, now_ms / 1000))).encode() if first else b"null",
+            b',"estimated_total":', str(total).encode() if first else b"null",
             b"}"))
         return Response(200, body, cost=FEED_COST_PER_JOB * len(served))
 
