@@ -312,33 +312,31 @@ def _reference(sb, connect, tmp_path, backend="sqlite"):
     return _read(path), summary.pages
 
 
-def _pages_done(path):
-    if not os.path.exists(path):
-        return -1
-    try:
-        run = Mirror(None, path).status().in_progress
-    except (MirrorError, sqlite3.OperationalError):  # the tables are being created
-        return -1
-    return run["pages"] if run else -1
+KILLS = {"sqlite": (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGINT, signal.SIGKILL),
+         "duckdb": (signal.SIGKILL, signal.SIGINT)}
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_killed_and_interrupted_syncs_end_identical_to_an_uninterrupted_one(sb, connect,
-                                                                           tmp_path):
-    expected, pages = _reference(sb, connect, tmp_path)  # pages of 20 jobs
-    path = _path(tmp_path, "sqlite")
-    slow = sb.fault_url("delay=40")  # about 40 ms a request
+                                                                           tmp_path, backend):
+    expected, pages = _reference(sb, connect, tmp_path, backend)  # pages of 20 jobs
+    path = _path(tmp_path, backend)
     rng = random.Random(19)
     done = 0
-    for sig in (signal.SIGKILL, signal.SIGINT, signal.SIGKILL, signal.SIGINT, signal.SIGKILL):
+    for n, sig in enumerate(KILLS[backend]):
+        token = f"kill-{backend}-{n}"
+        slow = sb.fault_url(f"delay=40,id={token}")  # about 40 ms a request, counted
         cmd, env = _jobo("sync", "--db", path, "--batch-size", "20", "--no-progress", sb=sb)
         child = subprocess.Popen(cmd + ["--base-url", slow, "--ca-bundle", sb.ca_cert], env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # a random moment inside the scan: after 1 or 2 more committed pages, plus up
-        # to one request's time (in a transfer, or between a page and its commit)
-        target = done + rng.randint(1, 2)
+        # a random moment inside the scan: once this child asked for page k + 1 (a
+        # probe, then one request a page: k pages are committed), plus up to one
+        # request's time (in the transfer, or between the page and its commit)
+        k = rng.randint(1, 2)
+        target = done + k
         deadline = time.monotonic() + 30
-        while _pages_done(path) < target and time.monotonic() < deadline:
-            time.sleep(0.003)
+        while sb.fault_requests(token) < k + 2 and time.monotonic() < deadline:
+            time.sleep(0.002)
         time.sleep(rng.uniform(0, 0.045))
         child.send_signal(sig)
         out, err = child.communicate(timeout=30)
