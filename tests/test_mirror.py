@@ -354,8 +354,8 @@ def test_killed_and_interrupted_syncs_end_identical_to_an_uninterrupted_one(sb, 
     assert _read(path) == expected
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_a_network_failure_mid_scan_then_a_rerun_ends_identical(sb, connect, tmp_path, backend):
+def test_a_network_failure_mid_scan_then_a_rerun_ends_identical(sb, connect, tmp_path):
+    backend = "sqlite"  # DuckDB's crash and resume: the kill test
     expected, _ = _reference(sb, connect, tmp_path, backend)
     path = _path(tmp_path, backend)
     # the probe and four pages pass, then every connection is reset
