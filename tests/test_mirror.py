@@ -487,3 +487,96 @@ def test_the_readme_mirror_example_runs(capsys):
     exec(compile(block, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "full sync" in out and "\nincremental " in out and "last result  incremental" in out
+
+
+# ----------------------------------------------------------------------------- the interface
+
+class _DictStorage:
+    """Another backend written against the documented Storage interface alone: a dict
+    in memory, transactions by snapshot, the lock a threading lock."""
+
+    name = "dict"
+    location = "memory"
+
+    def __init__(self):
+        import contextlib
+        import copy
+
+        self._contextlib, self._copy = contextlib, copy
+        self.jobs, self.state, self._mutex = {}, {}, threading.Lock()
+
+    def open(self):
+        pass
+
+    def close(self):
+        pass
+
+    def busy(self):
+        return self._mutex.locked()
+
+    def lock(self, wait=False):
+        @self._contextlib.contextmanager
+        def held():
+            if not self._mutex.acquire(blocking=bool(wait)):
+                raise MirrorBusyError("busy")
+            try:
+                yield
+            finally:
+                self._mutex.release()
+        return held()
+
+    def transaction(self):
+        @self._contextlib.contextmanager
+        def tx():
+            saved = self._copy.deepcopy((self.jobs, self.state))
+            try:
+                yield
+            except BaseException:
+                self.jobs, self.state = saved
+                raise
+        return tx()
+
+    def read_state(self):
+        return dict(self.state)
+
+    def write_state(self, values):
+        for k, v in values.items():
+            self.state.pop(k, None) if v is None else self.state.__setitem__(k, v)
+
+    def existing(self, ids):
+        return {i: self.jobs[i]["raw_json"] for i in ids if i in self.jobs}
+
+    def replace(self, rows):
+        self.jobs.update((r["id"], dict(r)) for r in rows)
+
+    def delete(self, ids):
+        return sum(self.jobs.pop(i, None) is not None for i in ids)
+
+    def sweep(self, load_id):
+        old = [i for i, r in self.jobs.items() if r["load_id"] < load_id]
+        return self.delete(old)
+
+    def clear(self):
+        self.jobs.clear()
+        self.state.clear()
+
+    def count(self):
+        return len(self.jobs)
+
+
+def test_a_backend_written_against_the_storage_interface_alone_works(sb, connect):
+    from jobo_enterprise.mirror import Storage
+
+    storage = type("DictStorage", (_DictStorage, Storage), {})()
+    mirror = Mirror(connect(), storage, batch_size=100)
+    assert mirror.sync().mode == "full"
+    sb.advance_clock(3600)
+    ids = sorted(storage.jobs)
+    sb.update_jobs(ids=ids[:5])
+    sb.expire_jobs(ids=ids[5:7])
+    sb.add_jobs(3)
+    summary = mirror.sync()
+    assert (summary.inserted, summary.updated, summary.deleted) == (3, 5, 2)
+    served = _served(sb)
+    assert {i: json.loads(r["raw_json"]) for i, r in storage.jobs.items()} == served
+    assert mirror.status().jobs == len(served)
