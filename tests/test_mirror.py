@@ -257,6 +257,20 @@ def test_bad_filter_values_are_a_clear_error_and_touch_nothing(connect, tmp_path
     assert not os.path.exists(path)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_file_that_is_not_a_database_or_a_missing_folder_is_a_clear_error(connect, tmp_path,
+                                                                           backend):
+    path = _path(tmp_path, backend)
+    with open(path, "w") as fh:
+        fh.write("not a database, " * 1000)
+    with pytest.raises(MirrorError, match=f"cannot open {path} as a {backend} mirror"):
+        Mirror(connect(), path).sync()
+    with open(path) as fh:
+        assert fh.read().startswith("not a database")  # left as it was
+    with pytest.raises(MirrorError, match="cannot create the lock file"):
+        Mirror(connect(), str(tmp_path / "no" / "such" / "jobs.sqlite")).sync()
+
+
 def test_status_of_a_missing_database_is_a_clear_error(tmp_path):
     with pytest.raises(MirrorError, match="no mirror at"):
         Mirror(None, str(tmp_path / "nope.sqlite")).status()

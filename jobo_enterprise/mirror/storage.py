@@ -11,6 +11,7 @@ and ``%s`` placeholders, and a :meth:`Storage.lock` on ``pg_advisory_lock``):
                           out; the default takes an exclusive ``flock`` on
                           ``<database>.lock`` (released by the system when the process
                           dies, even by SIGKILL)
+``busy()``                whether a sync holds that lock now (for ``status``)
 ``transaction()``         a context manager: everything inside commits together or not
                           at all
 ``read_state()``          the sync-state table as ``{name: text}``
@@ -54,7 +55,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
 
 from ..frames import JOB_COLUMNS
-from .errors import MirrorBusyError
+from .errors import MirrorBusyError, MirrorError
 
 __all__ = ["Storage", "SQLStorage", "SQLiteStorage", "COLUMNS", "file_lock"]
 
@@ -70,7 +71,10 @@ def file_lock(path: str, what: str, wait: Any = False) -> Iterator[None]:
     ``wait``: False (refuse at once when another holder has it), True (wait as long as
     it takes) or a number of seconds. A refusal raises :class:`MirrorBusyError` naming
     the holder (its pid and start time, written into the file)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise MirrorError(f"cannot create the lock file {path}: {exc.strerror}") from None
     try:
         deadline = None if wait is True else time.monotonic() + (float(wait) if wait else 0.0)
         while True:
@@ -190,6 +194,16 @@ class SQLStorage(Storage):
     def open(self) -> None:
         if self.conn is not None:
             return
+        try:
+            self._create()
+        except ImportError:
+            raise
+        except Exception as exc:  # the driver's own error types
+            self.close()
+            raise MirrorError(f"cannot open {self.location} as a {self.name} mirror: "
+                              f"{exc}") from exc
+
+    def _create(self) -> None:
         self.conn = self.connect()
         cols = ", ".join(f"{name} {self.TYPES[kind]}" + (" PRIMARY KEY" if name == "id" else "")
                          for name, kind in COLUMNS)
