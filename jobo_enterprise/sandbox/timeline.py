@@ -22,20 +22,22 @@ meets it again at its end); an expired job gets ``expires_at`` = now, so
 ``GET /api/jobs/expired`` lists it from now on, for 7 days of the clock.
 
 ``drop_expired`` (``Sandbox(drop_expired=True)``, ``--drop-expired``): feeds leave out
-every job whose ``expires_at`` has passed on the sandbox's clock, the way a mirror is
-meant to see the service (by default, as the rest of the sandbox documents, expiry only
-lists a job as expired and it stays in search and feeds). :meth:`Timeline.served_jobs`
-is then exactly what a complete unfiltered feed scan returns now.
+every job whose ``expires_at`` has passed on the sandbox's clock, so that a complete
+feed scan is exactly what an up-to-date mirror holds (by default, as the rest of the
+sandbox documents, expiry only lists a job as expired and it stays in search and
+feeds). Search and ``GET /api/jobs/{id}`` are not affected. :meth:`Timeline.served_jobs`
+is what a complete unfiltered feed scan returns now.
 
-Changes pick their jobs from those the feed still serves, with the timeline's own
-seeded random generator (the same seed and calls pick the same jobs), or take ``ids``.
+Changes pick their jobs from those not expired yet, with the timeline's own seeded
+random generator (the same seed and calls pick the same jobs), or take ``ids``.
 
-Admin route (for a sandbox in another process; no key, not counted, never reachable
-under an API key's routes): ``POST /__timeline`` with a JSON object, applied in this
-order: ``{"advance": seconds, "update": n, "update_ids": [...], "work_model": "onsite",
-"expire": n, "expire_ids": [...], "expire_at": epoch, "add": n}``; it answers ``{"now", "updated",
-"expired", "added"}``. ``GET /__timeline`` answers ``{"now", "offset", "jobs",
-"served"}`` (ISO-8601 ``now``, offset in seconds, job counts).
+Admin route (for a sandbox in another process; no key, not counted, outside ``/api/``
+like the other test hooks, so no API route changes): ``POST /__timeline`` with a JSON
+object, applied in this order: ``{"advance": seconds, "update": n, "update_ids": [...],
+"work_model": "onsite", "expire": n, "expire_ids": [...], "expire_at": epoch, "add":
+n}``; it answers ``{"now", "updated", "expired", "added"}``. ``GET /__timeline``
+answers ``{"now", "offset", "jobs", "served"}`` (ISO-8601 ``now``, offset in seconds,
+job counts).
 """
 
 from __future__ import annotations
