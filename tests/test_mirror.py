@@ -230,6 +230,10 @@ def test_filters_are_remembered_and_other_filters_refuse_unless_reset(sb, connec
     assert summary.mode == "full" and summary.reason == "reset was asked for"
     assert mirror.status().filters == {"work_models": ["onsite"]}
     _assert_mirror_equals(path, _served(sb, lambda d: d["workplace_type"] == "Onsite"))
+    # reset with no filters: the same ones again; an empty list: none at all
+    assert mirror.sync(reset=True).filters == {"work_models": ["onsite"]}
+    assert mirror.sync(reset=True, work_models=[]).filters == {}
+    _assert_mirror_equals(path, _served(sb))
 
 
 # ----------------------------------------------------------------------------- observable

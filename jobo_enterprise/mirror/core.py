@@ -320,7 +320,8 @@ class Mirror:
 
         The database remembers its filters: with none given, a sync uses them; other
         filters raise :class:`MirrorFiltersError` unless ``reset=True``, which empties
-        the database first. A job that stops matching the filters is not returned by
+        the database first and loads it again (with the remembered filters when none
+        are given; an empty list, e.g. ``sources=[]``, asks for no filter at all). A job that stops matching the filters is not returned by
         the filtered scan any more, so it stays (as last seen) until it expires.
 
         Each page of jobs commits in one transaction with the progress that covers it:
@@ -458,10 +459,12 @@ class _Run:
         stored = json.loads(state["filters"]) if "filters" in state else None
         reason = None
         if self.reset:
+            # no filters given: rebuild with the remembered ones
+            filters = self.asked if self.asked is not None else (stored or {})
             with st.transaction():
                 st.clear()
+                st.write_state({"filters": json.dumps(filters, sort_keys=True)})
             state, reason = {}, "reset was asked for"
-            filters = self.asked or {}
         elif stored is None:
             filters = self.asked or {}
         else:
@@ -498,8 +501,7 @@ class _Run:
                 since = last - self.m.overlap
             run = {"kind": kind, "from": start_from, "start": iso_utc(now),
                    "since": since and iso_utc(since), "load": load, "cursor": None,
-                   "position": None,
-                   "pages": 0, "reason": reason}
+                   "position": None, "pages": 0, "reason": reason}
             with st.transaction():
                 st.write_state({"filters": json.dumps(filters, sort_keys=True),
                                 "run": json.dumps(run)})
