@@ -12,7 +12,7 @@ from typing import Any, Dict, Optional, Union
 
 from .._time import format_datetime
 from ..exceptions import JoboCursorRestartRequiredError, JoboValidationError
-from ..frames import JOB_COLUMNS, job_record
+from ..frames import job_record
 from .errors import MirrorError, MirrorFiltersError
 from .storage import SQLiteStorage, Storage, iso_utc
 
@@ -30,7 +30,6 @@ _FULL_EDGE = timedelta(minutes=2)
 # consecutive 409s without a page in between before a sync gives up
 _MAX_RESTARTS = 5
 
-JOB_KINDS = dict(JOB_COLUMNS)
 FILTER_NAMES = ("locations", "sources", "work_models", "employment_types",
                 "experience_levels", "posted_after")
 
@@ -288,6 +287,8 @@ class Mirror:
         if unknown:
             raise TypeError(f"load_parquet() got unexpected keyword argument(s): "
                             f"{', '.join(unknown)}")
+        from .parquet import load_parquet
+
         return load_parquet(self, path, exported_at, reset, wait, asked)
 
     def close(self) -> None:
@@ -346,81 +347,6 @@ class Mirror:
                 return _Run(self, asked, reset, progress, progress_file).run()
             finally:
                 self.storage.close()  # DuckDB: let other processes open the file between syncs
-
-
-PARQUET_HINT = ("loading Parquet needs pyarrow: pip install 'jobo-enterprise-native[parquet]' "
-                "(or pip install pyarrow)")
-
-
-def _python_value(value: Any) -> Any:
-    """A value read from Parquet as job_record gives it (datetimes aware UTC)."""
-    if hasattr(value, "to_pydatetime"):  # a pandas Timestamp (nanosecond columns)
-        value = value.to_pydatetime()
-    if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value
-
-
-def load_parquet(mirror: "Mirror", path: Any, exported_at: Any, reset: bool, wait: Any,
-                 filters: Dict[str, Any]) -> SyncSummary:
-    try:
-        import pyarrow.dataset as pads
-    except ImportError as exc:
-        raise ImportError(PARQUET_HINT) from exc
-    from ..frames import column_names
-
-    t0 = time.monotonic()
-    names = column_names()
-    source = pads.dataset(os.fspath(path), format="parquet")  # a file or a directory of parts
-    missing = [n for n in names if n not in source.schema.names]
-    if missing:
-        raise MirrorError(f"{path} lacks the column(s) {', '.join(missing)} of the job schema "
-                          "(jobo_enterprise.frames.JOB_COLUMNS)")
-    st = mirror.storage
-    with st.lock(wait):
-        st.open()
-        try:
-            state = st.read_state()
-            if not reset and ("filters" in state or st.count()):
-                raise MirrorError(
-                    f"{st.location} already holds a mirror; a Parquet export is a first "
-                    "load: pass reset=True (--reset) to replace what it holds")
-            summary = SyncSummary(database=st.location, mode="full", filters=filters,
-                                  reason="loaded from a Parquet export")
-            newest: Optional[datetime] = None
-            with st.transaction():  # all or nothing
-                st.clear()
-                for batch in source.to_batches(columns=names, batch_size=10_000):
-                    rows = []
-                    for record in batch.to_pylist():
-                        row = {n: _python_value(record[n]) for n in names}
-                        for n, kind in JOB_KINDS.items():
-                            if kind.startswith("list") and row[n] is None:
-                                row[n] = []
-                        row["raw_json"] = None  # until the feed sends the job again
-                        row["load_id"] = 1
-                        rows.append(row)
-                        stamp = row["updated_at"]
-                        if stamp is not None and (newest is None or stamp > newest):
-                            newest = stamp
-                    st.replace(rows)
-                    summary.inserted += len(rows)
-                if exported_at is None:
-                    mark = newest or datetime.now(timezone.utc)
-                else:
-                    mark = _parse_time(exported_at) if isinstance(exported_at, str) \
-                        else exported_at
-                    if mark.tzinfo is None:
-                        mark = mark.replace(tzinfo=timezone.utc)
-                summary.watermark = mark
-                summary.jobs = st.count()
-                summary.elapsed = time.monotonic() - t0
-                st.write_state({"filters": json.dumps(filters, sort_keys=True), "run": None,
-                                "watermark": iso_utc(mark), "last_sync": iso_utc(mark),
-                                "load_id": "1", "last_summary": json.dumps(summary.to_dict())})
-            return summary
-        finally:
-            st.close()
 
 
 class _Run:
