@@ -10,9 +10,18 @@ from ..models import ExpiredJobIdsResponse, FeedPage, Job
 from ._base import Call, Resource, build_query, check_int, jobs_of, json_body
 from ._params import FEED_FILTERS, MANAGED_FEED_FILTERS, Locations, Params, StrOrList, When
 
+#: seconds allowed for one feed or expired-ids call (the API asks for at least 120)
+DEFAULT_FEED_TIMEOUT = 120.0
+
 FEED_PATH = "/api/jobs/feed"
 MANAGED_FEED_PATH = "/api/jobs/feed/managed"
 EXPIRED_PATH = "/api/jobs/expired"
+
+
+def _flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise JoboValidationError(f"Parameter '{name}' must be True or False, got {value!r}.")
+    return value
 
 
 def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[str, Any],
@@ -120,8 +129,13 @@ class FeedResource(Resource):
         stable_scan: Optional[bool] = None,
         # </params>
     ) -> Iterator[FeedPage]:
-        """Every batch of the feed, following cursors (see :meth:`iter_jobs`)."""
-        return self._feed_pages(FEED_PATH, FEED_FILTERS.given(locals()), batch_size, prefetch)
+        """Every batch of the feed, following cursors (see :meth:`iter_jobs`).
+
+        Unlike the official names, this one prefetches by default: the next
+        batch is fetched while you work on the current one (so a stop costs at
+        most one batch you did not get); ``prefetch=False`` turns that off."""
+        return self._feed_pages(FEED_PATH, FEED_FILTERS.given(locals()), batch_size,
+                                _flag("prefetch", prefetch))
 
     def _feed_pages(self, path: str, filters: Dict[str, Any], batch_size: int, prefetch: bool,
                     params: Params = FEED_FILTERS) -> Iterator[FeedPage]:
@@ -135,7 +149,7 @@ class FeedResource(Resource):
     def iter_jobs(
         self,
         *,
-        prefetch: bool = True,
+        prefetch: bool = False,
         batch_size: int = 1000,
         # <params: FEED_FILTERS>
         locations: Locations = None,
@@ -150,15 +164,18 @@ class FeedResource(Resource):
     ) -> Iterator[Job]:
         """Every job of the feed, following cursors until ``has_more`` is false.
 
-        Takes the filters of :meth:`get_jobs` (not ``cursor``). The next batch
-        is fetched while you consume the current one (``prefetch=False`` to
-        turn that off); at most two batches are held at a time.
+        Takes the filters of :meth:`get_jobs` (not ``cursor``). As in the
+        official package, a batch is requested only when the loop reaches it,
+        so a loop pays for the batches it got. ``prefetch=True`` fetches the
+        next batch while you work on the current one (a stop then costs at most
+        one batch more; at most two batches are held at a time).
 
         >>> for job in client.feed.iter_jobs(sources=["greenhouse"], batch_size=1000):
         ...     store(job)
         """
         filters = FEED_FILTERS.given(locals())
-        return jobs_of(self._feed_pages(FEED_PATH, filters, batch_size, prefetch))
+        return jobs_of(self._feed_pages(FEED_PATH, filters, batch_size,
+                                        _flag("prefetch", prefetch)))
 
     def get_managed_jobs(
         self,
@@ -182,7 +199,7 @@ class FeedResource(Resource):
     def iter_managed_jobs(
         self,
         *,
-        prefetch: bool = True,
+        prefetch: bool = False,
         batch_size: int = 1000,
         # <params: MANAGED_FEED_FILTERS>
         sources: StrOrList = None,
@@ -191,9 +208,11 @@ class FeedResource(Resource):
         updated_after: When = None,
         # </params>
     ) -> Iterator[Job]:
-        """Every job of the managed feed, following cursors."""
+        """Every job of the managed feed, following cursors; a batch is requested
+        only when the loop reaches it unless ``prefetch=True`` (see
+        :meth:`iter_jobs`)."""
         pages = self._feed_pages(MANAGED_FEED_PATH, MANAGED_FEED_FILTERS.given(locals()),
-                                 batch_size, prefetch, MANAGED_FEED_FILTERS)
+                                 batch_size, _flag("prefetch", prefetch), MANAGED_FEED_FILTERS)
         return jobs_of(pages)
 
     def get_expired_job_ids(
@@ -217,13 +236,15 @@ class FeedResource(Resource):
         return self._run(call, timeout)
 
     def iter_expired_job_ids(
-        self, expired_since: When = None, batch_size: int = 1000
+        self, expired_since: When = None, batch_size: int = 1000, *, prefetch: bool = False
     ) -> Iterator[UUID]:
-        """Every expired job id since ``expired_since``, following cursors."""
+        """Every expired job id since ``expired_since``, following cursors. A
+        batch is requested only when the loop reaches it, unless
+        ``prefetch=True`` (the next batch is fetched while you work on this one)."""
         check_int("batch_size", batch_size, 1, 10000)
         pages = follow_cursors(
             lambda cursor: self.get_expired_job_ids(
                 expired_since=None if cursor else expired_since, cursor=cursor,
                 batch_size=batch_size),
-            False)
+            _flag("prefetch", prefetch))
         return (job_id for page in pages for job_id in page.job_ids)
