@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 import traceback
-from typing import Any, Callable, Dict, List, Optional, Pattern, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Pattern, Tuple
 from urllib.parse import unquote
 
 from .accounts import PLANS, Account, Accounts
@@ -44,6 +44,9 @@ from .data import Dataset
 from .routing import Router
 from .search import SearchEngine
 from .wire import ApiError, Request, Response
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 
 __all__ = ["App", "Wrapper"]
 
@@ -93,7 +96,7 @@ class App:
         from . import endpoints, faults, timeline  # routes, the fault prefix, the clock
         endpoints.register(self)
         faults.install(self)
-        self.timeline = timeline.install(self, seed)
+        self.timeline: Timeline = timeline.install(self, seed)
 
     def expire_cursors(self) -> None:
         """Make every feed cursor issued so far stale (409 on its next use)."""

@@ -273,7 +273,7 @@ class FeedEngine:
             expiring = sorted((j for j in self.dataset.jobs if j.expires_at is not None),
                               key=lambda j: (j.expires_at, j.id))
             self.expired_jobs = expiring
-            self.expired_keys = [(j.expires_at, j.id) for j in expiring]
+            self.expired_keys: List[Tuple[int, str]] = [(j.expires_at, j.id) for j in expiring]
             self._orders.clear()
             self._cache.clear()
 

@@ -9,11 +9,14 @@ import ssl
 import tempfile
 import threading
 import time
-from typing import Any, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
 
 from . import certs
 from .app import App
-from .data import CACHE_DOCS_MAX, Dataset, generate
+from .data import CACHE_DOCS_MAX, Dataset, JobRecord, generate
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 from .http11 import HTTPSServer, RedirectServer
 
 __all__ = ["Sandbox"]
@@ -205,7 +208,7 @@ class Sandbox:
 
     # -- a sandbox that changes (see .timeline) --------------------------------------------
     @property
-    def timeline(self):
+    def timeline(self) -> Timeline:
         """The :class:`~.timeline.Timeline` (clock and changes) of the running sandbox."""
         return self.app.timeline
 
@@ -217,19 +220,21 @@ class Sandbox:
         """Move the sandbox's clock forward by ``seconds``; the new time."""
         return self.app.timeline.advance(seconds)
 
-    def update_jobs(self, count: int = 0, ids=None, work_model: Optional[str] = None) -> list:
+    def update_jobs(self, count: int = 0, ids: Optional[Iterable[str]] = None,
+                    work_model: Optional[str] = None) -> List[str]:
         """Update ``count`` served jobs (or ``ids``) now; see :meth:`.Timeline.update_jobs`."""
         return self.app.timeline.update_jobs(count, ids, work_model)
 
-    def expire_jobs(self, count: int = 0, ids=None, at: Optional[float] = None) -> list:
+    def expire_jobs(self, count: int = 0, ids: Optional[Iterable[str]] = None,
+                    at: Optional[float] = None) -> List[str]:
         """Expire ``count`` served jobs (or ``ids``) now (or ``at`` that time); their ids."""
         return self.app.timeline.expire_jobs(count, ids, at)
 
-    def add_jobs(self, count: int) -> list:
+    def add_jobs(self, count: int) -> List[str]:
         """Add ``count`` new jobs, created and updated now; their ids."""
         return self.app.timeline.add_jobs(count)
 
-    def served_jobs(self) -> list:
+    def served_jobs(self) -> List[JobRecord]:
         """The jobs (dataset records, ``.id``, ``.doc``) an unfiltered feed returns now."""
         return self.app.timeline.served_jobs()
 
