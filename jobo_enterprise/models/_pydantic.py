@@ -31,10 +31,9 @@ def _json_datetime(value: datetime) -> str:
     return text
 
 
-def _sub(spec: Any, key: Union[str, int]) -> Tuple[bool, Any]:
-    """(selected, nested spec) of *key* in an include/exclude spec."""
-    if spec is None:
-        return True, None
+def _lookup(spec: Any, key: Union[str, int]) -> Tuple[bool, Any]:
+    """How an include/exclude spec names *key*: (named, nested spec). The nested
+    spec is None when the key is named as a whole (a set member, ``True``, ``...``)."""
     if isinstance(spec, (set, frozenset, list, tuple)):
         return key in spec, None
     if isinstance(spec, dict):
@@ -46,21 +45,18 @@ def _sub(spec: Any, key: Union[str, int]) -> Tuple[bool, Any]:
     raise TypeError(f"include/exclude must be a set or a dict, got {type(spec).__name__}")
 
 
-def _excluded(spec: Any, key: Union[str, int]) -> Tuple[bool, Any]:
-    """(dropped whole, nested exclude spec) of *key*."""
-    if spec is None:
-        return False, None
-    if isinstance(spec, (set, frozenset, list, tuple)):
-        return key in spec, None
-    if isinstance(spec, dict):
-        for k in (key, "__all__"):
-            if k in spec:
-                inner = spec[k]
-                if inner is True or inner is Ellipsis:
-                    return True, None
-                return False, inner
-        return False, None
-    raise TypeError(f"include/exclude must be a set or a dict, got {type(spec).__name__}")
+def _sub(include: Any, exclude: Any, key: Union[str, int]) -> Tuple[bool, Any, Any]:
+    """(kept, nested include, nested exclude) of *key*."""
+    inc = exc = None
+    if include is not None:
+        named, inc = _lookup(include, key)
+        if not named:
+            return False, None, None
+    if exclude is not None:
+        named, exc = _lookup(exclude, key)
+        if named and exc is None:
+            return False, None, None
+    return True, inc, exc
 
 
 class _Dumper:
@@ -79,11 +75,8 @@ class _Dumper:
         present = obj.__dict__ if self.unset else None
         out: Dict[str, Any] = {}
         for name, f in fields.items():
-            keep, inc = _sub(include, name)
-            if not keep:
-                continue
-            drop, exc = _excluded(exclude, name)
-            if drop or (present is not None and name not in present):
+            keep, inc, exc = _sub(include, exclude, name)
+            if not keep or (present is not None and name not in present):
                 continue
             value = getattr(obj, name)
             if self.none and value is None:
@@ -105,17 +98,15 @@ class _Dumper:
         if isinstance(value, list):
             out = []
             for i, v in enumerate(value):
-                keep, inc = _sub(include, i)
-                drop, exc = _excluded(exclude, i)
-                if keep and not drop:
+                keep, inc, exc = _sub(include, exclude, i)
+                if keep:
                     out.append(self.value(v, inc, exc))
             return out
         if isinstance(value, dict):
             out_d = {}
             for k, v in value.items():
-                keep, inc = _sub(include, k)
-                drop, exc = _excluded(exclude, k)
-                if keep and not drop:
+                keep, inc, exc = _sub(include, exclude, k)
+                if keep:
                     out_d[k] = self.value(v, inc, exc)
             return out_d
         if self.json:
