@@ -1,6 +1,6 @@
 """Type checkers see every keyword: mypy --strict and pyright flag each deliberate
-mistake of tests/typing/mistakes.py (``querys=``, ``sorces=``, ...) and nothing in
-tests/typing/correct.py, and pyright's --verifytypes finds the public interface
+mistake of tests/typecheck/mistakes.py (``querys=``, ``sorces=``, ...) and nothing in
+tests/typecheck/correct.py, and pyright's --verifytypes finds the public interface
 fully typed."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "typing")
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "typecheck")
 ROOT = os.path.dirname(os.path.dirname(HERE))
 BIN = os.path.dirname(sys.executable)
 
