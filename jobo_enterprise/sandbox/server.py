@@ -9,11 +9,14 @@ import ssl
 import tempfile
 import threading
 import time
-from typing import Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
 
 from . import certs
 from .app import App
-from .data import CACHE_DOCS_MAX, generate
+from .data import CACHE_DOCS_MAX, Dataset, JobRecord, generate
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 from .http11 import HTTPSServer, RedirectServer
 
 __all__ = ["Sandbox"]
@@ -40,7 +43,15 @@ class Sandbox:
     ``verbose`` (log each request to stderr), ``cursor_ttl`` (seconds a feed cursor
     stays valid, default 3600), ``legacy_feed_limit`` (jobs a ``stable_scan=false``
     feed may page through, default 10,000), ``prerender`` (build every job's JSON at
-    start: a slower start, then full-speed feeds from the first scan).
+    start: a slower start, then full-speed feeds from the first scan), ``drop_expired``
+    (feeds leave out jobs whose expiry time has passed, see :mod:`.timeline`),
+    ``expiry_ref`` (the time hidden expiry times are drawn around, default now: e.g. 8
+    days ago for data where no job expires while a test runs).
+
+    The sandbox changes over time on request (:mod:`.timeline`): :meth:`advance_clock`,
+    :meth:`update_jobs`, :meth:`expire_jobs`, :meth:`add_jobs` (also ``POST
+    /__timeline``); :meth:`now` is its clock and :meth:`served_jobs` what a complete
+    unfiltered feed scan returns now.
 
     The full-text search index is built in the background after start (a text query
     that arrives first waits for it). Datasets of more than 20,000 jobs build job
@@ -58,7 +69,8 @@ class Sandbox:
                  path_prefix: str = "", companies: Optional[int] = None,
                  anchor: Optional[int] = None, verbose: bool = False,
                  cursor_ttl: float = 3600, legacy_feed_limit: int = 10_000,
-                 prerender: bool = False):
+                 prerender: bool = False, drop_expired: bool = False,
+                 expiry_ref: Optional[int] = None):
         self.seed = seed
         self.jobs = jobs
         self.host = host
@@ -73,6 +85,8 @@ class Sandbox:
         self.cursor_ttl = cursor_ttl
         self.legacy_feed_limit = legacy_feed_limit
         self.prerender = prerender
+        self.drop_expired = drop_expired
+        self.expiry_ref = expiry_ref
         self._own_state_dir = False
         self._https: Optional[HTTPSServer] = None
         self._http: Optional[RedirectServer] = None
@@ -91,10 +105,12 @@ class Sandbox:
         if self._https is not None:
             return self
         t0 = time.perf_counter()
-        self.dataset = generate(self.seed, self.jobs, self.companies, self.anchor)
+        self.dataset: Dataset = generate(self.seed, self.jobs, self.companies, self.anchor,
+                                self.expiry_ref)
         self.app = App(self.dataset, seed=self.seed, latency_ms=self.latency_ms,
                        path_prefix=self.path_prefix, verbose=self.verbose,
                        cursor_ttl=self.cursor_ttl, legacy_feed_limit=self.legacy_feed_limit)
+        self.app.timeline.drop_expired = self.drop_expired
         if self.prerender:
             self.dataset.prerender()
         if len(self.dataset.jobs) <= CACHE_DOCS_MAX:
@@ -111,10 +127,12 @@ class Sandbox:
             hosts.insert(0, self.host)
         ca = certs.make_ca()
         leaf = certs.issue_cert(ca, hosts)
-        self.ca_cert = os.path.join(self.state_dir, "ca.pem")
+        self.ca_cert: str = os.path.join(self.state_dir, "ca.pem")
         with open(self.ca_cert, "wb") as fh:
             fh.write(ca.cert_pem)
-        self.server_cert, self.server_key = certs.write_pem_files(leaf, self.state_dir, "server")
+        pem: Tuple[str, str] = certs.write_pem_files(leaf, self.state_dir, "server")
+        self.server_cert: str = pem[0]
+        self.server_key: str = pem[1]
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(self.server_cert, self.server_key)
@@ -123,7 +141,7 @@ class Sandbox:
             self._https = HTTPSServer((self.host, self.port), self.app, ctx)
             self._https.start()
             port = self._https.server_address[1]
-            self.base_url = _origin("https", self.host, port) + self.app.path_prefix
+            self.base_url: str = _origin("https", self.host, port) + self.app.path_prefix
             if self.http_port is not None:
                 self._http = RedirectServer((self.host, self.http_port), self.app,
                                             _origin("https", self.host, port))
@@ -133,7 +151,7 @@ class Sandbox:
             self.stop()
             raise
         self.keys = dict(self.app.accounts.default_keys)
-        self.startup_seconds = time.perf_counter() - t0
+        self.startup_seconds: float = time.perf_counter() - t0
         return self
 
     def stop(self) -> None:
@@ -153,7 +171,7 @@ class Sandbox:
     def __enter__(self) -> "Sandbox":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.stop()
 
     # -- helpers for tests -----------------------------------------------------------
@@ -161,7 +179,7 @@ class Sandbox:
     def running(self) -> bool:
         return self._https is not None
 
-    def info(self) -> dict:
+    def info(self) -> Dict[str, Any]:
         """The startup description printed by ``python -m jobo_enterprise.sandbox``."""
         return {"base_url": self.base_url, "http_url": self.http_url,
                 "ca_cert": self.ca_cert, "keys": dict(self.keys)}
@@ -169,7 +187,7 @@ class Sandbox:
     def info_json(self) -> str:
         return json.dumps(self.info())
 
-    def stats(self) -> dict:
+    def stats(self) -> Dict[str, Any]:
         """Counters (see ``GET /__stats``) without making a request."""
         return self.app.stats()
 
@@ -187,6 +205,38 @@ class Sandbox:
         """Make every feed cursor issued so far stale: its next use answers 409
         ``feed_cursor_restart_required`` (also ``POST /__cursors/expire``)."""
         self.app.expire_cursors()
+
+    # -- a sandbox that changes (see .timeline) --------------------------------------------
+    @property
+    def timeline(self) -> Timeline:
+        """The :class:`~.timeline.Timeline` (clock and changes) of the running sandbox."""
+        return self.app.timeline
+
+    def now(self) -> float:
+        """The sandbox's clock (epoch seconds): real time plus every advance."""
+        return self.app.timeline.now()
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the sandbox's clock forward by ``seconds``; the new time."""
+        return self.app.timeline.advance(seconds)
+
+    def update_jobs(self, count: int = 0, ids: Optional[Iterable[str]] = None,
+                    work_model: Optional[str] = None) -> List[str]:
+        """Update ``count`` served jobs (or ``ids``) now; see :meth:`.Timeline.update_jobs`."""
+        return self.app.timeline.update_jobs(count, ids, work_model)
+
+    def expire_jobs(self, count: int = 0, ids: Optional[Iterable[str]] = None,
+                    at: Optional[float] = None) -> List[str]:
+        """Expire ``count`` served jobs (or ``ids``) now (or ``at`` that time); their ids."""
+        return self.app.timeline.expire_jobs(count, ids, at)
+
+    def add_jobs(self, count: int) -> List[str]:
+        """Add ``count`` new jobs, created and updated now; their ids."""
+        return self.app.timeline.add_jobs(count)
+
+    def served_jobs(self) -> List[JobRecord]:
+        """The jobs (dataset records, ``.id``, ``.doc``) an unfiltered feed returns now."""
+        return self.app.timeline.served_jobs()
 
     def fault_url(self, spec: str) -> str:
         """The base URL that serves the API through the fault ``spec`` (see
