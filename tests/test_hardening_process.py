@@ -72,7 +72,15 @@ def attempt(**kw):
         return "tls error"
     except JoboError as exc:
         return type(exc).__name__
-out = {"system default": attempt()}
+def libcurl_default():
+    # no CA file at all: libcurl's built-in bundle and directory
+    from jobo_enterprise import _core
+    t = _core.Transport(url, "jbe_test_TrustStoreKey0123456789ab", "ua", ca_bundle=None)
+    try:
+        return t.request("GET", "/api/jobs")[0]["total"]
+    except JoboTLSError:
+        return "tls error"
+out = {"system default": libcurl_default()}
 out["ca_bundle=private CA"] = attempt(ca_bundle=cfg["private"])
 out["ca_bundle=system CA"] = attempt(ca_bundle=cfg["system_ca"])
 for var in ("JOBO_CA_BUNDLE", "SSL_CERT_FILE"):
