@@ -35,6 +35,10 @@ item                 effect
                      jobs and a ``"padding"`` string
 ``redirect=<url>``   302 (or the 3xx ``status=`` given) with ``Location: <url>``
 ``id=<token>``       count this spec under ``token`` (separate counters for the same spec)
+``match=<text>``     fault only the requests whose body or query contains ``<text>``
+                     (percent-encoded: ``match=%5B%22workday%22%5D`` is ``["workday"]``);
+                     the others are served normally, and ``times`` counts matching
+                     requests only
 ==================== =======================================================================
 
 Counters are kept per ``id`` token, or per spec string when there is none, and count
@@ -95,7 +99,7 @@ class FaultSpec:
 
     __slots__ = ("raw", "key", "status", "html", "retry_after", "retry_after_date", "times",
                  "delay_ms", "drip_ms", "truncate", "reset", "malformed", "empty",
-                 "huge_bytes", "redirect", "id")
+                 "huge_bytes", "redirect", "id", "match")
 
     def __init__(self, raw: str):
         self.raw = raw
@@ -109,6 +113,7 @@ class FaultSpec:
         self.huge_bytes: Optional[int] = None
         self.redirect: Optional[str] = None
         self.id: Optional[str] = None
+        self.match: Optional[str] = None
         for item in raw.split(","):
             if item:
                 self._item(item)
@@ -158,6 +163,8 @@ class FaultSpec:
             self.redirect = value
         elif name == "id":
             self.id = value
+        elif name == "match":
+            self.match = value
         else:
             raise self._bad(f"unknown item '{name}'")
         if self.redirect is not None and self.status is not None \
@@ -324,6 +331,11 @@ def install(app: "App") -> None:
         spec = FaultSpec(match.group("spec"))
         n = counters.hit(spec.key)
         req.context["fault_spec"] = spec.key
+        if spec.match is not None:
+            if spec.match.encode("utf-8") not in req.body \
+                    and spec.match not in unquote(req.raw_target, errors="replace"):
+                return inner(req)
+            n = counters.hit(spec.key + "\0match")
         if spec.times is not None and n > spec.times:
             return inner(req)
         now = req.now
