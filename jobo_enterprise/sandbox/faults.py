@@ -333,7 +333,8 @@ def install(app: "App") -> None:
         req.context["fault_spec"] = spec.key
         if spec.match is not None:
             if spec.match.encode("utf-8") not in req.body \
-                    and spec.match not in unquote(req.raw_target, errors="replace"):
+                    and spec.match not in unquote(req.raw_target.partition("?")[2],
+                                                  errors="replace"):
                 return inner(req)
             n = counters.hit(spec.key + "\0match")
         if spec.times is not None and n > spec.times:

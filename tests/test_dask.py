@@ -1,0 +1,310 @@
+"""The feed on Dask: partitions per source, keys on the workers, retried partitions,
+and a real two-process cluster against a 20,000-job sandbox in its own process."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import pickle
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from jobo_enterprise import (JoboClient, JoboConfigurationError, JoboRateLimitError,
+                             JoboServerError, JoboValidationError)
+from jobo_enterprise.dask import (FeedCoverageError, arrow_schema, jobs_frame, pandas_dtypes,
+                                  read_feed)
+from jobo_enterprise.frames import column_names, job_record
+from jobo_enterprise.sandbox.data import SOURCES
+
+distributed = pytest.importorskip("distributed")
+
+
+# ------------------------------------------------------------------ helpers
+
+def counting_key(key_file: str, log_file: str) -> str:
+    """A key provider for the workers: reads the key from a file and logs each call
+    (one per partition attempt)."""
+    with open(log_file, "a", encoding="ascii") as fh:
+        fh.write(f"{os.getpid()}\n")
+    with open(key_file, encoding="ascii") as fh:
+        return fh.read()
+
+
+def _attempts(log_file: str) -> int:
+    if not os.path.exists(log_file):
+        return 0
+    with open(log_file, encoding="ascii") as fh:
+        return len(fh.read().split())
+
+
+class Remote:
+    """A sandbox served by ``python -m jobo_enterprise.sandbox`` in its own process."""
+
+    def __init__(self, info: dict):
+        self.base_url = info["base_url"]
+        self.ca_cert = info["ca_cert"]
+        self.keys = info["keys"]
+        self._ctx = ssl.create_default_context(cafile=self.ca_cert)
+
+    def _call(self, method: str, path: str) -> dict:
+        req = urllib.request.Request(self.base_url + path, method=method,
+                                     data=b"" if method == "POST" else None)
+        with urllib.request.urlopen(req, context=self._ctx, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    def expire_cursors(self) -> None:
+        self._call("POST", "/__cursors/expire")
+
+    def fault_requests(self, token: str) -> int:
+        return self._call("GET", f"/__fault/stats/{token}")["requests"]
+
+    def fault_url(self, spec: str) -> str:
+        return f"{self.base_url}/__fault/{spec}"
+
+    def client(self, base_url=None, **kw) -> JoboClient:
+        return JoboClient(self.keys["full"], base_url=base_url or self.base_url,
+                          ca_bundle=self.ca_cert, **kw)
+
+
+@pytest.fixture(scope="module")
+def remote():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jobo_enterprise.sandbox", "--jobs", "20000", "--seed", "3",
+         "--http-port", "-1"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line, "the sandbox process did not start"
+        yield Remote(json.loads(line))
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+@pytest.fixture(scope="module")
+def cluster(remote):
+    """Two worker processes, one thread each; JOBO_API_KEY in the workers' environment
+    only."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None,
+                                  env={"JOBO_API_KEY": remote.keys["full"]}) as lc, \
+            distributed.Client(lc) as dc:
+        yield dc
+
+
+@pytest.fixture
+def key_files(tmp_path, remote):
+    key_file = tmp_path / "key"
+    key_file.write_text(remote.keys["full"] + "\n", encoding="ascii")
+    log_file = tmp_path / "attempts"
+    return functools.partial(counting_key, str(key_file), str(log_file)), str(log_file)
+
+
+def _ids(client: JoboClient, **filters) -> list:
+    return [str(j.id) for j in client.feed.iter_jobs(**filters)]
+
+
+# ------------------------------------------------------------------ the cluster
+
+def test_two_worker_processes_read_the_whole_feed_into_parquet(remote, cluster, tmp_path):
+    client = remote.client()
+    single = _ids(client)
+    assert len(single) == 20_000
+
+    ddf = read_feed(client=client, sources=list(SOURCES))   # key: the workers' JOBO_API_KEY
+    assert ddf.npartitions == len(SOURCES)
+    assert list(ddf.columns) == column_names()
+    assert dict(ddf.dtypes) == pandas_dtypes()
+
+    out = tmp_path / "jobs"
+    with distributed.get_task_stream(cluster) as stream:
+        ddf.to_parquet(str(out), write_index=False, compute_kwargs={"retries": 2})
+    assert len({task["worker"] for task in stream.data}) == 2   # both processes worked
+
+    schema = pq.read_schema(next(out.glob("*.parquet")))
+    assert schema.remove_metadata().equals(arrow_schema())
+    back = pd.read_parquet(str(out), dtype_backend="pyarrow")
+    assert list(back.columns) == column_names()
+    assert dict(back.dtypes) == pandas_dtypes()
+    assert len(back) == len(single) and back["id"].is_unique      # no duplicate
+    assert set(back["id"]) == set(single)                          # no gap
+
+    # the values are the job's, column for column
+    some = back.set_index("id").loc[single[123]]
+    expected = job_record(client.jobs.get(single[123]))
+    assert some["title"] == expected["title"]
+    assert some["source"] == expected["source"]
+    assert some["created_at"].to_pydatetime() == expected["created_at"]
+    assert [loc["city"] for loc in some["locations"]] == \
+        [loc["city"] for loc in expected["locations"]]
+    client.close()
+
+
+def test_workers_take_the_key_from_the_provider_and_retry_a_5xx(remote, cluster, key_files):
+    provider, log = key_files
+    sources = ["workday", "ashby", "gem"]
+    # the first 3 requests of the workday scan answer 503: the client retries once,
+    # gives up, and Dask runs the partition again
+    flaky = remote.client(remote.fault_url("status=503,times=3,match=%5B%22workday%22%5D,"
+                                           "id=dask503"), max_retries=1)
+    ddf = read_feed(client=flaky, sources=sources, api_key=provider)
+    got = ddf.compute(retries=2)
+    expected = _ids(remote.client(), sources=sources)
+    assert got["id"].is_unique and sorted(got["id"]) == sorted(expected)
+    assert _attempts(log) == len(sources) + 1          # one partition ran twice
+
+
+def test_a_partition_that_keeps_failing_raises_the_typed_error(remote, cluster, key_files):
+    provider, log = key_files
+    flaky = remote.client(remote.fault_url("status=503,match=%5B%22gem%22%5D,id=dask503b"),
+                          max_retries=0)
+    ddf = read_feed(client=flaky, sources=["gem", "dover"], api_key=provider)
+    with pytest.raises(JoboServerError) as info:
+        ddf.compute(retries=1)
+    assert info.value.status_code == 503
+    assert remote.keys["full"] not in str(info.value)
+
+
+def test_a_429_after_the_clients_retries_is_retried_by_dask(remote, cluster, key_files):
+    provider, log = key_files
+    limited = remote.client(remote.fault_url("status=429,times=2,match=%5B%22dover%22%5D,"
+                                             "id=dask429"), max_retries=0)
+    ddf = read_feed(client=limited, sources=["dover", "comeet"], api_key=provider,
+                    batch_size=999)
+    with pytest.raises(JoboRateLimitError):      # without task retries it surfaces
+        ddf.compute()
+    # a new graph (the failed one's keys stay erred while the scheduler holds them)
+    ddf = read_feed(client=limited, sources=["dover", "comeet"], api_key=provider)
+    got = ddf.compute(retries=3)
+    expected = _ids(remote.client(), sources=["dover", "comeet"])
+    assert got["id"].is_unique and sorted(got["id"]) == sorted(expected)
+
+
+def test_a_409_mid_scan_restarts_that_partition_from_the_beginning(remote, cluster, key_files):
+    provider, log = key_files
+    sources = ["greenhouse", "workday"]
+    # continuations are slowed, so that the scans are still running when the cursors expire
+    slow = remote.client(remote.fault_url("delay=40,match=%22cursor%22,id=dask409"))
+    ddf = read_feed(client=slow, sources=sources, api_key=provider, batch_size=100)
+    future = cluster.compute(ddf, retries=2)
+    deadline = time.monotonic() + 60
+    while remote.fault_requests("dask409") < 4:
+        assert time.monotonic() < deadline, "the scans did not start"
+        time.sleep(0.02)
+    remote.expire_cursors()           # every cursor in hand is now stale: 409 on next use
+    got = future.result(timeout=120)
+    expected = _ids(remote.client(), sources=sources)
+    assert got["id"].is_unique and sorted(got["id"]) == sorted(expected)
+    assert _attempts(log) > len(sources)               # at least one scan started again
+
+
+# ------------------------------------------------------------------ the plan
+
+def test_an_incomplete_facet_list_raises_instead_of_dropping_jobs(make_client):
+    client = make_client()
+    with pytest.raises(FeedCoverageError) as info:
+        read_feed(client=client)          # 24 sources, the facet list stops at 20
+    err = info.value
+    assert err.total == client.jobs.search(page_size=1).total
+    assert err.covered < err.total and len(err.sources) == 20
+    assert "incomplete" in str(err) and "sources=" in str(err)
+
+
+def test_facet_sources_that_add_up_become_the_partitions(make_client, sandbox):
+    client = make_client()
+    filters = dict(work_models=["remote"], experience_levels=["intern"])
+    facets = client.jobs.search_advanced(include_facets=["sources"], page_size=1,
+                                         **filters).facets["sources"]
+    assert len(facets) < 20                       # the premise: a complete facet list
+    key = sandbox.keys["full"]
+    ddf = read_feed(client=client, api_key=lambda: key, **filters)
+    assert ddf.npartitions == len(facets)
+    got = ddf.compute(scheduler="sync")
+    assert sorted(got["id"]) == sorted(_ids(client, **filters))
+    assert set(got["source"]) == {f.key for f in facets}
+    # each partition holds one source, the largest first
+    first = ddf.partitions[0].compute(scheduler="sync")
+    assert set(first["source"]) == {facets[0].key}
+
+
+def test_given_sources_are_the_filter_and_the_partitions(make_client, sandbox):
+    client = make_client()
+    key = sandbox.keys["full"]
+    ddf = read_feed(client=client, sources=["greenhouse", " Greenhouse", "lever_co"],
+                    locations=[{"country": "US"}], api_key=lambda: key, batch_size=250)
+    assert ddf.npartitions == 2
+    got = ddf.compute(scheduler="threads")
+    expected = _ids(client, sources=["greenhouse", "lever_co"],
+                    locations=[{"country": "US"}])
+    assert len(expected) > 0 and sorted(got["id"]) == sorted(expected)
+
+
+def test_no_matching_job_is_an_empty_frame_with_the_columns(make_client, sandbox):
+    client = make_client()
+    key = sandbox.keys["full"]
+    got = read_feed(client=client, sources=["no_such_ats"], api_key=lambda: key) \
+        .compute(scheduler="sync")
+    assert len(got) == 0 and dict(got.dtypes) == pandas_dtypes()
+    empty = jobs_frame([])
+    assert list(empty.columns) == column_names()
+
+
+def test_bad_arguments_are_refused_before_any_request(make_client, sandbox):
+    client = make_client()
+    with pytest.raises(JoboValidationError, match="partition_by"):
+        read_feed(client=client, sources=["ashby"], partition_by="company")
+    with pytest.raises(JoboValidationError, match="batch_size"):
+        read_feed(client=client, sources=["ashby"], batch_size=5000)
+    with pytest.raises(JoboConfigurationError, match="callable") as info:
+        read_feed(client=client, sources=["ashby"], api_key=sandbox.keys["full"])
+    assert sandbox.keys["full"] not in str(info.value)
+    with pytest.raises(JoboValidationError, match="locations"):
+        read_feed(client=client, sources=["ashby"], locations=[{}])
+
+
+# ------------------------------------------------------------------ pickling
+
+def test_a_pickled_client_holds_its_configuration_and_no_key(make_client, sandbox,
+                                                             monkeypatch):
+    key = sandbox.keys["full"]
+    client = make_client(timeout=12.5, max_retries=4, max_wait=7.0)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        data = pickle.dumps(client, protocol=protocol)
+        assert key.encode() not in data
+        assert key[9:].encode() not in data and key[-8:].encode() not in data
+    import cloudpickle
+
+    assert key.encode() not in cloudpickle.dumps(client)
+
+    monkeypatch.setenv("JOBO_API_KEY", key)
+    copy = pickle.loads(pickle.dumps(client))
+    assert (copy.base_url, copy.timeout, copy.max_retries, copy.max_wait, copy.ca_bundle) \
+        == (client.base_url, 12.5, 4, 7.0, sandbox.ca_cert)
+    assert copy.jobs.search("nurse", page_size=1).total == \
+        client.jobs.search("nurse", page_size=1).total
+    copy.close()
+
+
+def test_unpickling_without_a_key_in_the_environment_says_how(make_client):
+    data = pickle.dumps(make_client())
+    with pytest.raises(JoboConfigurationError, match="JOBO_API_KEY"):
+        pickle.loads(data)
+
+
+def test_the_task_graph_holds_no_key(make_client, sandbox, tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text(sandbox.keys["full"], encoding="ascii")
+    import cloudpickle
+
+    provider = functools.partial(counting_key, str(key_file), str(tmp_path / "log"))
+    ddf = read_feed(client=make_client(), sources=["ashby", "gem"], api_key=provider)
+    graph = cloudpickle.dumps(dict(ddf.__dask_graph__()))
+    assert sandbox.keys["full"].encode() not in graph
