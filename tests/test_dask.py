@@ -38,6 +38,10 @@ def counting_key(key_file: str, log_file: str) -> str:
         return fh.read()
 
 
+def set_env(name: str, value: str) -> None:
+    os.environ[name] = value
+
+
 def _attempts(log_file: str) -> int:
     if not os.path.exists(log_file):
         return 0
@@ -75,29 +79,36 @@ class Remote:
 
 
 @pytest.fixture(scope="module")
-def remote():
+def _served():
+    """The sandbox process and a cluster of two worker
+    processes, one thread each, started side by side; JOBO_API_KEY is set in the
+    workers' environment only."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "jobo_enterprise.sandbox", "--jobs", "20000", "--seed", "3",
          "--http-port", "-1"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        line = proc.stdout.readline()
-        assert line, "the sandbox process did not start"
-        yield Remote(json.loads(line))
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                      dashboard_address=None) as lc, \
+                distributed.Client(lc) as dc:
+            line = proc.stdout.readline()
+            assert line, "the sandbox process did not start"
+            remote = Remote(json.loads(line))
+            dc.run(set_env, "JOBO_API_KEY", remote.keys["full"])
+            yield remote, dc
     finally:
         proc.terminate()
         proc.wait(20)
 
 
-@pytest.fixture(scope="module")
-def cluster(remote):
-    """Two worker processes, one thread each; JOBO_API_KEY in the workers' environment
-    only."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None,
-                                  env={"JOBO_API_KEY": remote.keys["full"]}) as lc, \
-            distributed.Client(lc) as dc:
-        yield dc
+@pytest.fixture
+def remote(_served):
+    return _served[0]
+
+
+@pytest.fixture
+def cluster(_served):
+    return _served[1]
 
 
 @pytest.fixture
