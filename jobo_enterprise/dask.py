@@ -100,6 +100,9 @@ class FeedCoverageError(JoboError):
         self.covered = covered
         self.sources = sources
 
+    def _extra_state(self) -> Dict[str, Any]:
+        return {"total": self.total, "covered": self.covered, "sources": self.sources}
+
 
 # -------------------------------------------------------------------- the plan
 

@@ -227,6 +227,9 @@ def test_an_incomplete_facet_list_raises_instead_of_dropping_jobs(make_client):
     assert err.total == client.jobs.search(page_size=1).total
     assert err.covered < err.total and len(err.sources) == 20
     assert "incomplete" in str(err) and "sources=" in str(err)
+    copy = pickle.loads(pickle.dumps(err))
+    assert (copy.total, copy.covered, copy.sources, str(copy)) == \
+        (err.total, err.covered, err.sources, str(err))
 
 
 def test_facet_sources_that_add_up_become_the_partitions(make_client, sandbox):
@@ -353,6 +356,7 @@ def test_the_readme_spark_recipe_runs(sandbox, tmp_path, monkeypatch):
     assert len(block) == 1
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("JOBO_API_KEY", sandbox.keys["full"])
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)     # executors: this environment
     client = JoboClient(base_url=sandbox.base_url, ca_bundle=sandbox.ca_cert)
     namespace = {"client": client}
     try:
