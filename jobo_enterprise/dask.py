@@ -34,6 +34,7 @@ keep their types through Parquet; :func:`arrow_schema` is the matching Arrow sch
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 try:
@@ -45,10 +46,12 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
         f"jobo_enterprise.dask needs {exc.name!r}: pip install 'jobo-enterprise[dask]'",
         name=exc.name) from exc
 
+from ._time import parse_datetime
 from .client import JoboClient, _from_settings
 from .exceptions import JoboConfigurationError, JoboError, JoboValidationError
 from .frames import JOB_COLUMNS, LOCATION_FIELDS, job_record
 from .models import LocationFilter
+from .resources.feed import FEED_PATH, _locations, feed_call
 
 __all__ = ["read_feed", "FeedCoverageError", "arrow_schema", "pandas_dtypes", "jobs_frame"]
 
@@ -126,16 +129,24 @@ def _str_list(name: str, value: Union[str, Sequence[str], None]) -> Optional[Lis
     return out or None
 
 
-def _location_text(entry: Any) -> str:
+def _location_text(loc: LocationFilter) -> str:
     """A feed location filter as the search's location string. The search matches
     each part against any part of a job location, a superset of the feed's match, so
     the coverage check over it is stricter, never weaker."""
-    loc = entry if isinstance(entry, LocationFilter) else LocationFilter(**entry)
     parts = [p for p in (loc.city, loc.region, loc.country) if p]
     if not parts:
         raise JoboValidationError("Parameter 'locations' has an entry with no city, "
                                   "region or country.")
     return ", ".join(parts)
+
+
+def _when(name: str, value: Any) -> datetime:
+    """A date-time filter, checked here rather than by a 400 on every worker."""
+    parsed = parse_datetime(value) if isinstance(value, (str, datetime, date)) else None
+    if not isinstance(parsed, datetime):
+        raise JoboValidationError(
+            f"Parameter '{name}' must be a datetime or an ISO-8601 date-time, got {value!r}.")
+    return parsed
 
 
 def _key_provider(api_key: Any) -> Optional[Callable[[], str]]:
@@ -256,9 +267,6 @@ def read_feed(
         raise JoboValidationError(
             f"partition_by={partition_by!r} is not supported; partitions are by "
             "'source' (every job has exactly one, so partitions are disjoint)")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) \
-            or not 1 <= batch_size <= 1000:
-        raise JoboValidationError("Parameter 'batch_size' must be between 1 and 1000.")
     provider = _key_provider(api_key)
     filters: Dict[str, Any] = {}
     for name, value in (("work_models", work_models), ("employment_types", employment_types),
@@ -267,23 +275,21 @@ def read_feed(
         if listed is not None:
             filters[name] = listed
     if locations is not None:
-        if isinstance(locations, (LocationFilter, dict)):
-            locations = [locations]
-        filters["locations"] = [e if isinstance(e, LocationFilter) else LocationFilter(**e)
-                                for e in locations]
+        filters["locations"] = _locations(locations)
         for entry in filters["locations"]:
             _location_text(entry)
-    if posted_after is not None:
-        filters["posted_after"] = posted_after
-    if updated_after is not None:
-        filters["updated_after"] = updated_after
+    for name, when in (("posted_after", posted_after), ("updated_after", updated_after)):
+        if when is not None:
+            filters[name] = _when(name, when)
+    chosen = _str_list("sources", sources)
+    # every filter checked here, as the first request of a scan would send it
+    feed_call(FEED_PATH, None, batch_size, dict(filters, sources=chosen))
     own = client is None
     if own:
         client = JoboClient(provider() if provider is not None else None)
     elif not isinstance(client, JoboClient):
         raise JoboConfigurationError("read_feed(client=) must be a JoboClient")
     try:
-        chosen = _str_list("sources", sources)
         if chosen is None:
             chosen = _facet_sources(client, filters)
         settings = dict(client._settings)

@@ -282,6 +282,12 @@ def test_bad_arguments_are_refused_before_any_request(make_client, sandbox):
     assert sandbox.keys["full"] not in str(info.value)
     with pytest.raises(JoboValidationError, match="locations"):
         read_feed(client=client, sources=["ashby"], locations=[{}])
+    with pytest.raises(JoboValidationError, match="locations"):
+        read_feed(client=client, sources=["ashby"], locations=[{"planet": "Mars"}])
+    with pytest.raises(JoboValidationError, match="posted_after"):
+        read_feed(client=client, sources=["ashby"], posted_after="last tuesday")
+    with pytest.raises(JoboValidationError, match="work_models"):
+        read_feed(client=client, sources=["ashby"], work_models=[3])
 
 
 # ------------------------------------------------------------------ pickling
