@@ -412,7 +412,7 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
               f"{_m(e.get('cluster_start_s'), '{:.2f}') if lib != 'plain' else '–'} |")
         same = all(len(v) == 1 for v in i_.get("ids", {}).values()) and \
             len({v[0] for v in i_.get("ids", {}).values() if v}) == 1
-        b(f"\nThe same {', '.join(str(j) for j in i_.get('jobs', {}).get('dask_2', []))} "
+        b(f"\nThe same {', '.join(f'{j:,}' for j in i_.get('jobs', {}).get('dask_2', []))} "
           f"ids in every run and configuration: {'yes' if same else 'NO'}.\n")
         r = (i_.get("speedup_2_vs_1") or {}).get("median")
         t.add("i", "Dask read_feed: wall time of 1 worker ÷ 2 workers", r, None, _x(r))

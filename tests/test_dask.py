@@ -186,12 +186,15 @@ def test_a_partition_that_keeps_failing_raises_the_typed_error(remote, cluster, 
 
 def test_a_429_after_the_clients_retries_is_retried_by_dask(remote, cluster, key_files):
     provider, log = key_files
-    limited = remote.client(remote.fault_url("status=429,times=2,match=%5B%22dover%22%5D,"
-                                             "id=dask429"), max_retries=0)
+    # 429 (Retry-After: 1) for the first 3 requests of the dover scan; the client
+    # retries once, then gives up
+    limited = remote.client(remote.fault_url("status=429,times=3,match=%5B%22dover%22%5D,"
+                                             "id=dask429"), max_retries=1)
     ddf = read_feed(client=limited, sources=["dover", "comeet"], api_key=provider,
                     batch_size=999)
-    with pytest.raises(JoboRateLimitError):      # without task retries it surfaces
+    with pytest.raises(JoboRateLimitError) as info:   # without task retries it surfaces
         ddf.compute()
+    assert info.value.retries_taken == 1
     # a new graph (the failed one's keys stay erred while the scheduler holds them)
     ddf = read_feed(client=limited, sources=["dover", "comeet"], api_key=provider)
     got = ddf.compute(retries=3)
