@@ -480,7 +480,8 @@ def task_dask_feed(spec):
                 "ids_sha256": ids_digest(sorted(frame["id"]))}
     c0 = time.perf_counter()
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as lc, distributed.Client(lc) as dc:
+                                  host="127.0.0.1", dashboard_address="127.0.0.1:0") as lc, \
+            distributed.Client(lc):
         cluster_s = time.perf_counter() - c0
         key = spec["key"]
         w0 = time.perf_counter()

@@ -89,7 +89,8 @@ def _served():
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as lc, \
+                                      host="127.0.0.1",     # every server on loopback
+                                      dashboard_address="127.0.0.1:0") as lc, \
                 distributed.Client(lc) as dc:
             line = proc.stdout.readline()
             assert line, "the sandbox process did not start"
