@@ -7,11 +7,9 @@ import functools
 import json
 import os
 import pickle
-import ssl
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -24,7 +22,13 @@ from jobo_enterprise.dask import (FeedCoverageError, arrow_schema, jobs_frame, p
 from jobo_enterprise.frames import column_names, job_record
 from jobo_enterprise.sandbox.data import SOURCES
 
+from keys import CANARY
+
 distributed = pytest.importorskip("distributed")
+
+#: the tests on their own sandbox process use its keys, never the canary, so the
+#: canary run (test_canary.py, the whole suite again) leaves them out
+own_sandbox = pytest.mark.skipif(bool(CANARY), reason="its own sandbox's keys, not the canary")
 
 
 # ------------------------------------------------------------------ helpers
@@ -38,8 +42,11 @@ def counting_key(key_file: str, log_file: str) -> str:
         return fh.read()
 
 
-def set_env(name: str, value: str) -> None:
-    os.environ[name] = value
+def set_env(name: str, value) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def _attempts(log_file: str) -> int:
@@ -56,68 +63,62 @@ class Remote:
         self.base_url = info["base_url"]
         self.ca_cert = info["ca_cert"]
         self.keys = info["keys"]
-        self._ctx = ssl.create_default_context(cafile=self.ca_cert)
 
-    def _call(self, method: str, path: str) -> dict:
-        req = urllib.request.Request(self.base_url + path, method=method,
-                                     data=b"" if method == "POST" else None)
-        with urllib.request.urlopen(req, context=self._ctx, timeout=10) as resp:
-            return json.loads(resp.read())
-
-    def expire_cursors(self) -> None:
-        self._call("POST", "/__cursors/expire")
-
-    def fault_requests(self, token: str) -> int:
-        return self._call("GET", f"/__fault/stats/{token}")["requests"]
-
-    def fault_url(self, spec: str) -> str:
-        return f"{self.base_url}/__fault/{spec}"
-
-    def client(self, base_url=None, **kw) -> JoboClient:
-        return JoboClient(self.keys["full"], base_url=base_url or self.base_url,
-                          ca_bundle=self.ca_cert, **kw)
+    def client(self, **kw) -> JoboClient:
+        return JoboClient(self.keys["full"], base_url=self.base_url, ca_bundle=self.ca_cert,
+                          **kw)
 
 
 @pytest.fixture(scope="module")
-def _served():
-    """The sandbox process and a cluster of two worker
-    processes, one thread each, started side by side; JOBO_API_KEY is set in the
-    workers' environment only."""
+def remote():
+    """A sandbox of 20,000 jobs in a process of its own."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "jobo_enterprise.sandbox", "--jobs", "20000", "--seed", "3",
          "--http-port", "-1"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      host="127.0.0.1",     # every server on loopback
-                                      dashboard_address="127.0.0.1:0") as lc, \
-                distributed.Client(lc) as dc:
-            line = proc.stdout.readline()
-            assert line, "the sandbox process did not start"
-            remote = Remote(json.loads(line))
-            dc.run(set_env, "JOBO_API_KEY", remote.keys["full"])
-            yield remote, dc
+        line = proc.stdout.readline()
+        assert line, "the sandbox process did not start"
+        yield Remote(json.loads(line))
     finally:
         proc.terminate()
         proc.wait(20)
 
 
-@pytest.fixture
-def remote(_served):
-    return _served[0]
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes, one thread each, every server on loopback."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address="127.0.0.1:0") as lc, \
+            distributed.Client(lc) as dc:
+        yield dc
 
 
 @pytest.fixture
-def cluster(_served):
-    return _served[1]
-
-
-@pytest.fixture
-def key_files(tmp_path, remote):
+def key_files(tmp_path, sandbox):
+    """A key provider for the workers (the session sandbox's key, read from a file) and
+    the log of its calls."""
     key_file = tmp_path / "key"
-    key_file.write_text(remote.keys["full"] + "\n", encoding="ascii")
+    key_file.write_text(sandbox.keys["full"] + "\n", encoding="ascii")
     log_file = tmp_path / "attempts"
     return functools.partial(counting_key, str(key_file), str(log_file)), str(log_file)
+
+
+@pytest.fixture
+def through(sandbox):
+    """through(spec, **options) -> a keyless-looking client whose calls go through the
+    sandbox's fault ``spec`` (the key is the session sandbox's)."""
+    made = []
+
+    def make(spec: str, **kw) -> JoboClient:
+        c = JoboClient(sandbox.keys["full"], base_url=sandbox.fault_url(spec),
+                       ca_bundle=sandbox.ca_cert, **kw)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        c.close()
 
 
 def _ids(client: JoboClient, **filters) -> list:
@@ -126,11 +127,13 @@ def _ids(client: JoboClient, **filters) -> list:
 
 # ------------------------------------------------------------------ the cluster
 
+@own_sandbox
 def test_two_worker_processes_read_the_whole_feed_into_parquet(remote, cluster, tmp_path):
     client = remote.client()
     single = _ids(client)
     assert len(single) == 20_000
 
+    cluster.run(set_env, "JOBO_API_KEY", remote.keys["full"])   # the workers' environment
     ddf = read_feed(client=client, sources=list(SOURCES))   # key: the workers' JOBO_API_KEY
     assert ddf.npartitions == len(SOURCES)
     assert list(ddf.columns) == column_names()
@@ -157,40 +160,42 @@ def test_two_worker_processes_read_the_whole_feed_into_parquet(remote, cluster, 
     assert some["created_at"].to_pydatetime() == expected["created_at"]
     assert [loc["city"] for loc in some["locations"]] == \
         [loc["city"] for loc in expected["locations"]]
+    cluster.run(set_env, "JOBO_API_KEY", None)
     client.close()
 
 
-def test_workers_take_the_key_from_the_provider_and_retry_a_5xx(remote, cluster, key_files):
+def test_workers_take_the_key_from_the_provider_and_retry_a_5xx(sandbox, cluster, key_files,
+                                                              through, make_client):
     provider, log = key_files
     sources = ["workday", "ashby", "gem"]
     # the first 3 requests of the workday scan answer 503: the client retries once,
     # gives up, and Dask runs the partition again
-    flaky = remote.client(remote.fault_url("status=503,times=3,match=%5B%22workday%22%5D,"
-                                           "id=dask503"), max_retries=1)
+    flaky = through("status=503,times=3,match=%5B%22workday%22%5D,id=dask503", max_retries=1)
     ddf = read_feed(client=flaky, sources=sources, api_key=provider)
     got = ddf.compute(retries=2)
-    expected = _ids(remote.client(), sources=sources)
+    expected = _ids(make_client(), sources=sources)
     assert got["id"].is_unique and sorted(got["id"]) == sorted(expected)
     assert _attempts(log) == len(sources) + 1          # one partition ran twice
 
 
-def test_a_partition_that_keeps_failing_raises_the_typed_error(remote, cluster, key_files):
+def test_a_partition_that_keeps_failing_raises_the_typed_error(sandbox, cluster, key_files,
+                                                               through):
     provider, log = key_files
-    flaky = remote.client(remote.fault_url("status=503,match=%5B%22gem%22%5D,id=dask503b"),
-                          max_retries=0)
+    flaky = through("status=503,match=%5B%22gem%22%5D,id=dask503b", max_retries=0)
     ddf = read_feed(client=flaky, sources=["gem", "dover"], api_key=provider)
     with pytest.raises(JoboServerError) as info:
         ddf.compute(retries=1)
     assert info.value.status_code == 503
-    assert remote.keys["full"] not in str(info.value)
+    assert sandbox.keys["full"] not in str(info.value)
+    assert _attempts(log) >= 3                          # gem twice, dover once
 
 
-def test_a_429_after_the_clients_retries_is_retried_by_dask(remote, cluster, key_files):
+def test_a_429_after_the_clients_retries_is_retried_by_dask(cluster, key_files, through,
+                                                            make_client):
     provider, log = key_files
     # 429 (Retry-After: 1) for the first 3 requests of the dover scan; the client
     # retries once, then gives up
-    limited = remote.client(remote.fault_url("status=429,times=3,match=%5B%22dover%22%5D,"
-                                             "id=dask429"), max_retries=1)
+    limited = through("status=429,times=3,match=%5B%22dover%22%5D,id=dask429", max_retries=1)
     ddf = read_feed(client=limited, sources=["dover", "comeet"], api_key=provider,
                     batch_size=999)
     with pytest.raises(JoboRateLimitError) as info:   # without task retries it surfaces
@@ -199,24 +204,25 @@ def test_a_429_after_the_clients_retries_is_retried_by_dask(remote, cluster, key
     # a new graph (the failed one's keys stay erred while the scheduler holds them)
     ddf = read_feed(client=limited, sources=["dover", "comeet"], api_key=provider)
     got = ddf.compute(retries=3)
-    expected = _ids(remote.client(), sources=["dover", "comeet"])
+    expected = _ids(make_client(), sources=["dover", "comeet"])
     assert got["id"].is_unique and sorted(got["id"]) == sorted(expected)
 
 
-def test_a_409_mid_scan_restarts_that_partition_from_the_beginning(remote, cluster, key_files):
+def test_a_409_mid_scan_restarts_that_partition_from_the_beginning(sandbox, cluster, key_files,
+                                                                   through, make_client):
     provider, log = key_files
     sources = ["greenhouse", "workday"]
     # continuations are slowed, so that the scans are still running when the cursors expire
-    slow = remote.client(remote.fault_url("delay=40,match=%22cursor%22,id=dask409"))
-    ddf = read_feed(client=slow, sources=sources, api_key=provider, batch_size=100)
+    slow = through("delay=60,match=%22cursor%22,id=dask409")
+    ddf = read_feed(client=slow, sources=sources, api_key=provider, batch_size=50)
     future = cluster.compute(ddf, retries=2)
     deadline = time.monotonic() + 60
-    while remote.fault_requests("dask409") < 4:
+    while sandbox.fault_requests("dask409") < 4:
         assert time.monotonic() < deadline, "the scans did not start"
-        time.sleep(0.02)
-    remote.expire_cursors()           # every cursor in hand is now stale: 409 on next use
+        time.sleep(0.01)
+    sandbox.expire_cursors()          # every cursor in hand is now stale: 409 on next use
     got = future.result(timeout=120)
-    expected = _ids(remote.client(), sources=sources)
+    expected = _ids(make_client(), sources=sources)
     assert got["id"].is_unique and sorted(got["id"]) == sorted(expected)
     assert _attempts(log) > len(sources)               # at least one scan started again
 
@@ -347,6 +353,7 @@ def _readme_blocks() -> list:
     return re.findall(r"```python\n(.*?)```", text[start:end], flags=re.S)
 
 
+@own_sandbox
 def test_the_readme_dask_example_runs(capsys):
     dask_block = [b for b in _readme_blocks() if "read_feed" in b]
     assert len(dask_block) == 1
