@@ -258,6 +258,12 @@ class JoboClient:
         also takes a key-provider callable for its workers."""
         return (_from_settings, (type(self), dict(self._settings)))
 
+    def __copy__(self) -> "JoboClient":
+        return self  # a client is shared, not copied (copy.deepcopy of a config too)
+
+    def __deepcopy__(self, memo: Any) -> "JoboClient":
+        return self
+
     def __repr__(self) -> str:
         if self._transport is None:
             return f"<{type(self).__name__} (not configured)>"

@@ -351,6 +351,13 @@ def test_a_pickled_client_holds_its_configuration_and_no_key(make_client, sandbo
     copy.close()
 
 
+def test_copies_of_a_client_are_the_client_itself(make_client):
+    import copy
+
+    client = make_client()
+    assert copy.copy(client) is client and copy.deepcopy({"c": client})["c"] is client
+
+
 def test_unpickling_without_a_key_in_the_environment_says_how(make_client):
     data = pickle.dumps(make_client())
     with pytest.raises(JoboConfigurationError, match="JOBO_API_KEY"):
