@@ -10,12 +10,14 @@ import pickle
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 
 import pytest
 
 from jobo_enterprise import (JoboClient, JoboConfigurationError, JoboRateLimitError,
                              JoboServerError, JoboValidationError)
 from jobo_enterprise.frames import column_names, job_record
+from jobo_enterprise.mirror import Mirror
 from jobo_enterprise.sandbox.data import SOURCES
 
 from keys import CANARY
@@ -152,6 +154,7 @@ def test_two_worker_processes_read_the_whole_feed_into_parquet(remote, cluster, 
     assert dict(ddf.dtypes) == jd.pandas_dtypes()
 
     out = tmp_path / "jobs"
+    started = datetime.now(timezone.utc)
     with distributed.get_task_stream(cluster) as stream:
         ddf.to_parquet(str(out), write_index=False, compute_kwargs={"retries": 2})
     assert len({task["worker"] for task in stream.data}) == 2   # both processes worked
@@ -173,6 +176,14 @@ def test_two_worker_processes_read_the_whole_feed_into_parquet(remote, cluster, 
     assert [loc["city"] for loc in some["locations"]] == \
         [loc["city"] for loc in expected["locations"]]
     cluster.run(set_env, "JOBO_API_KEY", None)
+
+    # the export is a mirror's first load; its next sync goes on incrementally
+    with Mirror(client, str(tmp_path / "mirror.sqlite")) as mirror:
+        loaded = mirror.load_parquet(str(out), exported_at=started)
+        assert loaded.jobs == 20_000
+        synced = mirror.sync()
+        assert synced.mode == "incremental" and synced.inserted == 0
+        assert mirror.status().jobs == 20_000 - synced.expired   # jobs expired meanwhile
     client.close()
 
 
@@ -398,6 +409,7 @@ def test_the_readme_dask_example_runs(capsys):
         os.environ.pop("JOBO_API_KEY", None)
     out = capsys.readouterr().out
     assert "5000 4898" in out and "timestamp[us, tz=UTC]" in out
+    assert "49 incremental" in out                  # the Parquet loaded into the mirror
 
 
 def test_the_readme_spark_recipe_runs(sandbox, tmp_path, monkeypatch):
