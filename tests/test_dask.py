@@ -118,23 +118,6 @@ def key_files(tmp_path, sandbox):
     return functools.partial(counting_key, str(key_file), str(log_file)), str(log_file)
 
 
-@pytest.fixture
-def through(sandbox):
-    """through(spec, **options) -> a keyless-looking client whose calls go through the
-    sandbox's fault ``spec`` (the key is the session sandbox's)."""
-    made = []
-
-    def make(spec: str, **kw) -> JoboClient:
-        c = JoboClient(sandbox.keys["full"], base_url=sandbox.fault_url(spec),
-                       ca_bundle=sandbox.ca_cert, **kw)
-        made.append(c)
-        return c
-
-    yield make
-    for c in made:
-        c.close()
-
-
 def _ids(client: JoboClient, **filters) -> list:
     return [str(j.id) for j in client.feed.iter_jobs(**filters)]
 
@@ -188,12 +171,13 @@ def test_two_worker_processes_read_the_whole_feed_into_parquet(remote, cluster, 
 
 
 def test_workers_take_the_key_from_the_provider_and_retry_a_5xx(sandbox, cluster, key_files,
-                                                              through, make_client):
+                                                              make_client):
     provider, log = key_files
     sources = ["workday", "ashby", "gem"]
     # the first 3 requests of the workday scan answer 503: the client retries once,
     # gives up, and Dask runs the partition again
-    flaky = through("status=503,times=3,match=%5B%22workday%22%5D,id=dask503", max_retries=1)
+    flaky = make_client(base_url=sandbox.fault_url(
+        "status=503,times=3,match=%5B%22workday%22%5D,id=dask503"), max_retries=1)
     ddf = jd.read_feed(client=flaky, sources=sources, api_key=provider)
     got = ddf.compute(retries=2)
     expected = _ids(make_client(), sources=sources)
@@ -202,9 +186,10 @@ def test_workers_take_the_key_from_the_provider_and_retry_a_5xx(sandbox, cluster
 
 
 def test_a_partition_that_keeps_failing_raises_the_typed_error(sandbox, cluster, key_files,
-                                                               through):
+                                                               make_client):
     provider, log = key_files
-    flaky = through("status=503,match=%5B%22gem%22%5D,id=dask503b", max_retries=0)
+    flaky = make_client(base_url=sandbox.fault_url("status=503,match=%5B%22gem%22%5D,id=dask503b"),
+                        max_retries=0)
     ddf = jd.read_feed(client=flaky, sources=["gem", "dover"], api_key=provider)
     with pytest.raises(JoboServerError) as info:
         ddf.compute(retries=1)
@@ -213,12 +198,13 @@ def test_a_partition_that_keeps_failing_raises_the_typed_error(sandbox, cluster,
     assert _attempts(log) >= 3                          # gem twice, dover once
 
 
-def test_a_429_after_the_clients_retries_is_retried_by_dask(cluster, key_files, through,
+def test_a_429_after_the_clients_retries_is_retried_by_dask(sandbox, cluster, key_files,
                                                             make_client):
     provider, log = key_files
     # 429 (Retry-After: 1) for the first 3 requests of the dover scan; the client
     # retries once, then gives up
-    limited = through("status=429,times=3,match=%5B%22dover%22%5D,id=dask429", max_retries=1)
+    limited = make_client(base_url=sandbox.fault_url(
+        "status=429,times=3,match=%5B%22dover%22%5D,id=dask429"), max_retries=1)
     ddf = jd.read_feed(client=limited, sources=["dover", "comeet"], api_key=provider,
                     batch_size=999)
     with pytest.raises(JoboRateLimitError) as info:   # without task retries it surfaces
@@ -232,11 +218,11 @@ def test_a_429_after_the_clients_retries_is_retried_by_dask(cluster, key_files, 
 
 
 def test_a_409_mid_scan_restarts_that_partition_from_the_beginning(sandbox, cluster, key_files,
-                                                                   through, make_client):
+                                                                   make_client):
     provider, log = key_files
     sources = ["greenhouse", "workday"]
     # continuations are slowed, so that the scans are still running when the cursors expire
-    slow = through("delay=60,match=%22cursor%22,id=dask409")
+    slow = make_client(base_url=sandbox.fault_url("delay=60,match=%22cursor%22,id=dask409"))
     ddf = jd.read_feed(client=slow, sources=sources, api_key=provider, batch_size=50)
     future = cluster.compute(ddf, retries=2)
     deadline = time.monotonic() + 60
