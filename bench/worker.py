@@ -467,7 +467,7 @@ def task_dask_feed(spec):
         import distributed
         from jobo_enterprise.dask import jobs_frame, read_feed
     except ModuleNotFoundError as exc:
-        raise Unavailable(f"{exc.name} is missing: pip install 'jobo-enterprise[dask]'")
+        raise Unavailable(f"{exc.name} is missing: pip install 'jobo-enterprise-native[dask]'")
     from jobo_enterprise import JoboClient
 
     client = JoboClient(spec["key"], base_url=spec["base_url"], ca_bundle=spec["ca"])

@@ -1,6 +1,6 @@
 """The full feed as a partitioned ``dask.dataframe``: when one machine is not enough.
 
-Needs the ``dask`` extra (``pip install 'jobo-enterprise[dask]'``: dask[dataframe],
+Needs the ``dask`` extra (``pip install 'jobo-enterprise-native[dask]'``: dask[dataframe],
 distributed, pandas, pyarrow).
 
 >>> from jobo_enterprise.dask import read_feed
@@ -41,10 +41,10 @@ try:
     import dask.dataframe as dd
     import pandas as pd
     import pyarrow as pa
-except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
+except ModuleNotFoundError as _missing:  # pragma: no cover - depends on the install
     raise ModuleNotFoundError(
-        f"jobo_enterprise.dask needs {exc.name!r}: pip install 'jobo-enterprise[dask]'",
-        name=exc.name) from exc
+        f"jobo_enterprise.dask needs {_missing.name!r}: "
+        "pip install 'jobo-enterprise-native[dask]'", name=_missing.name) from _missing
 
 from ._time import parse_datetime
 from .client import JoboClient, _from_settings
