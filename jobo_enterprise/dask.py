@@ -51,7 +51,8 @@ from .client import JoboClient, _from_settings
 from .exceptions import JoboConfigurationError, JoboError, JoboValidationError
 from .frames import JOB_COLUMNS, LOCATION_FIELDS, job_record
 from .models import LocationFilter
-from .resources.feed import FEED_PATH, _locations, feed_call
+from .resources._params import list_of
+from .resources.feed import FEED_PATH, feed_call
 
 __all__ = ["read_feed", "FeedCoverageError", "arrow_schema", "pandas_dtypes", "jobs_frame"]
 
@@ -275,7 +276,7 @@ def read_feed(
         if listed is not None:
             filters[name] = listed
     if locations is not None:
-        filters["locations"] = _locations(locations)
+        filters["locations"] = list_of(LocationFilter)("locations", locations)
         for entry in filters["locations"]:
             _location_text(entry)
     for name, when in (("posted_after", posted_after), ("updated_after", updated_after)):

@@ -317,7 +317,7 @@ def test_bad_arguments_are_refused_before_any_request(make_client, sandbox):
     assert sandbox.keys["full"] not in str(info.value)
     with pytest.raises(JoboValidationError, match="locations"):
         jd.read_feed(client=client, sources=["ashby"], locations=[{}])
-    with pytest.raises(JoboValidationError, match="locations"):
+    with pytest.raises(TypeError, match="locations"):     # an unknown key, as in the feed
         jd.read_feed(client=client, sources=["ashby"], locations=[{"planet": "Mars"}])
     with pytest.raises(JoboValidationError, match="posted_after"):
         jd.read_feed(client=client, sources=["ashby"], posted_after="last tuesday")
