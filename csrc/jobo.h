@@ -8,6 +8,7 @@
  *   errors.c     HTTP status / error body / CURLcode -> typed exception
  *   decode.c     JSON text -> cJSON tree (per-parse arena) -> Python objects
  *   record.c     models as lazy views over a parsed tree; typed fields in C
+ *   columns.c    the columns of a table of jobs, read from their parsed trees
  *
  * There are no mutable C globals: everything mutable lives in the module state
  * (jobo_state) or in a Transport object.
@@ -188,6 +189,14 @@ int jobo_record_types_init(PyObject *module, jobo_state *st);
  * subclass; takes ownership of tree (freed even on failure). */
 PyObject *jobo_record_from_tree(jobo_state *st, PyTypeObject *cls, cJSON *tree);
 int jobo_is_record_class(jobo_state *st, PyObject *cls);
+/* The node a view reads (and, borrowed, the Doc that owns it), or NULL for
+ * anything that is not a view. */
+const cJSON *jobo_record_node(jobo_state *st, PyObject *obj, PyObject **doc);
+
+/* ---- columns (columns.c) ------------------------------------------------- */
+
+/* Add _core.job_columns and its COL_* kinds (exec). */
+int jobo_columns_init(PyObject *module);
 
 /* ---- transport (transport.c) --------------------------------------------- */
 

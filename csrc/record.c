@@ -1230,6 +1230,16 @@ jobo_record_from_tree(jobo_state *st, PyTypeObject *cls, cJSON *tree)
     return rec;
 }
 
+const cJSON *
+jobo_record_node(jobo_state *st, PyObject *obj, PyObject **doc)
+{
+    RecordObject *r = (RecordObject *)obj;
+    if (!PyObject_TypeCheck(obj, st->RecordType) || r->node == NULL)
+        return NULL;
+    *doc = r->doc;
+    return r->node;
+}
+
 int
 jobo_is_record_class(jobo_state *st, PyObject *cls)
 {

@@ -1,0 +1,699 @@
+/* columns.c: the columns of a table of jobs, read straight from parsed trees.
+ *
+ * DataFrames and Arrow tables (jobo_enterprise.frames) are built column by
+ * column. _core.job_columns(jobs, plan, parse_time) walks the parsed JSON of
+ * each job (a view of a response) once and appends each value to the output
+ * of its column, so no dict, model or nested view is made per job:
+ *
+ *   plan: a tuple with one entry per column, (kind, path, sub), where path is
+ *         the tuple of object keys leading from a job to the value and sub a
+ *         tuple of (key, kind) pairs for the members read from the objects of
+ *         a list (COL_NAMES, COL_FIRST, COL_STRUCTS, COL_STRUCTS_ARROW).
+ *
+ * The output is a list with one entry per column:
+ *
+ *   COL_STR        list of str / None (another JSON scalar: its str())
+ *   COL_BOOL       list of True / False / None
+ *   COL_FLOAT      (bytearray of float64, bytearray of validity bytes 0/1);
+ *                  a missing value is NaN with validity 0
+ *   COL_DATETIME   (bytearray of int64 microseconds since the epoch, UTC,
+ *                  bytearray of validity bytes); missing is INT64_MIN (NaT)
+ *   COL_STR_LIST   list of lists of str (absent: [])
+ *   COL_NAMES      list of lists: the sub key of each object of the array
+ *   COL_FIRST      list of str / None: the sub key of the array's first object
+ *   COL_STRUCTS    list of lists of dicts keyed by the sub keys
+ *   COL_STRUCTS_ARROW
+ *                  (bytearray of int32 list lengths, one output per sub key):
+ *                  the struct fields flattened over all objects of all jobs
+ *
+ * A value of an unexpected JSON type reads as missing, except date-times in
+ * another text form (or a number), which go through parse_time(value) ->
+ * int microseconds or None: the same reading as the models' parse_datetime.
+ */
+#include "jobo.h"
+
+#include <math.h>
+#include <string.h>
+
+enum {
+    COL_STR = 0,
+    COL_FLOAT,
+    COL_BOOL,
+    COL_DATETIME,
+    COL_STR_LIST,
+    COL_NAMES,
+    COL_FIRST,
+    COL_STRUCTS,
+    COL_STRUCTS_ARROW,
+};
+
+#define COL_MAX_PATH 4
+#define COL_MAX_SUB 8
+
+typedef struct {
+    int kind;
+    int slot;                       /* of path[0] in the key table */
+    int npath, nsub;
+    const char *path[COL_MAX_PATH];
+    const char *sub[COL_MAX_SUB];
+    int subkind[COL_MAX_SUB];
+    PyObject *subname[COL_MAX_SUB]; /* borrowed from the plan */
+    PyObject *out;                  /* owned: what the column returns */
+    PyObject *list;                 /* borrowed: the list to append to, if any */
+    PyObject *data, *valid;         /* borrowed bytearrays (numbers, lengths) */
+    PyObject *child[COL_MAX_SUB];   /* borrowed outputs of the struct fields */
+    PyObject *child_valid[COL_MAX_SUB];
+} column;
+
+/* ---- reading the tree ---------------------------------------------------- */
+
+/* The members of a job are found in one walk over them: each member's key is
+ * hashed into a small open-addressing table of the first keys of the plan's
+ * paths (a lookup per column would walk the member list again and again, and
+ * a page of jobs is megabytes of tree, mostly out of cache). */
+#define KEY_SLOTS 128 /* power of two, > 2 * the plan's first keys */
+
+typedef struct {
+    const char *key[KEY_SLOTS];
+    const cJSON *found[KEY_SLOTS];
+} key_table;
+
+static uint32_t
+key_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* the slot of k: where it is, else the empty slot where it goes; -1 if full */
+static int
+key_slot(const key_table *t, const char *k)
+{
+    uint32_t h = key_hash(k);
+    int n;
+    for (n = 0; n < KEY_SLOTS; n++, h++) {
+        int i = (int)(h & (KEY_SLOTS - 1));
+        if (t->key[i] == NULL || strcmp(t->key[i], k) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* found[slot] = the job's first member with that key, for every planned key */
+static void
+key_table_fill(key_table *t, const cJSON *job)
+{
+    const cJSON *c;
+    memset(t->found, 0, sizeof(t->found));
+    for (c = job->child; c != NULL; c = c->next) {
+        int i;
+        if (c->string == NULL)
+            continue;
+        i = key_slot(t, c->string);
+        if (i >= 0 && t->key[i] != NULL && t->found[i] == NULL)
+            t->found[i] = c;
+    }
+}
+
+static const cJSON *
+member(const cJSON *obj, const char *k)
+{
+    const cJSON *c;
+    if (obj == NULL || (obj->type & 0xFF) != cJSON_Object)
+        return NULL;
+    for (c = obj->child; c != NULL; c = c->next)
+        if (c->string != NULL && c->string[0] == k[0] && strcmp(c->string, k) == 0)
+            return c;
+    return NULL;
+}
+
+/* the value of col, from the job's member named col->path[0] (or NULL) */
+static const cJSON *
+follow(const cJSON *top, const column *col)
+{
+    const cJSON *node = top;
+    int i;
+    for (i = 1; i < col->npath && node != NULL; i++)
+        node = member(node, col->path[i]);
+    if (node != NULL && (node->type & 0xFF) == cJSON_NULL)
+        return NULL;
+    return node;
+}
+
+static int
+is_string(const cJSON *c)
+{
+    return c != NULL && (c->type & 0xFF) == cJSON_String && c->valuestring != NULL;
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static PyObject *
+str_value(jobo_state *st, const cJSON *c)
+{
+    PyObject *v, *s;
+    if (c == NULL || (c->type & 0xFF) == cJSON_NULL)
+        Py_RETURN_NONE;
+    if (is_string(c))
+        return jobo_str_from_utf8(c->valuestring, (Py_ssize_t)strlen(c->valuestring));
+    if ((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array)
+        Py_RETURN_NONE;
+    if ((v = jobo_decode(st, c)) == NULL)
+        return NULL;
+    s = PyObject_Str(v);
+    Py_DECREF(v);
+    return s;
+}
+
+/* 1 = a number in *out, 0 = missing */
+static int
+float_value(const cJSON *c, double *out)
+{
+    if (c == NULL)
+        return 0;
+    if ((c->type & 0xFF) == cJSON_Number) {
+        *out = c->valuedouble;
+        return 1;
+    }
+    if (is_string(c)) {
+        char *end;
+        const char *s = c->valuestring;
+        double d;
+        if (*s == '\0')
+            return 0;
+        d = strtod(s, &end);
+        while (*end == ' ')
+            end++;
+        if (*end != '\0')
+            return 0;
+        *out = d;
+        return 1;
+    }
+    return 0;
+}
+
+static PyObject *
+float_object(const cJSON *c)
+{
+    double d;
+    if (!float_value(c, &d))
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(d);
+}
+
+static int
+two(const char *s)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return -1;
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar: count
+ * years from March, so that the leap day ends a year */
+static int64_t
+days_since_epoch(int y, int m, int d)
+{
+    int64_t yy = y - (m <= 2), era, yoe, doy, doe;
+    era = (yy >= 0 ? yy : yy - 399) / 400;
+    yoe = yy - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int
+month_days(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return 29;
+    return days[m - 1];
+}
+
+/* The shapes the API sends, YYYY-MM-DDTHH:MM:SS[.f{1,6}][Z|(+|-)HH:MM], as
+ * microseconds since the epoch. 1 = done, 0 = another shape (ask Python). */
+static int
+fast_micros(const char *s, int64_t *out)
+{
+    size_t len = strlen(s), i = 19;
+    int y, mo, d, h, mi, sec, us = 0, scale = 100000, offset = 0;
+    if (len < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+        return 0;
+    if (two(s) < 0 || two(s + 2) < 0)
+        return 0;
+    y = two(s) * 100 + two(s + 2);
+    mo = two(s + 5);
+    d = two(s + 8);
+    h = two(s + 11);
+    mi = two(s + 14);
+    sec = two(s + 17);
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h < 0 || h > 23 ||
+        mi < 0 || mi > 59 || sec < 0 || sec > 59)
+        return 0;
+    if (i < len && s[i] == '.') {
+        size_t start = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 6) {
+            us += (s[i] - '0') * scale;
+            scale /= 10;
+            i++;
+        }
+        if (i == start || (i < len && s[i] >= '0' && s[i] <= '9'))
+            return 0;
+    }
+    if (i + 1 == len && s[i] == 'Z') {
+        /* UTC */
+    } else if (i + 6 == len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+        int oh = two(s + i + 1), om = two(s + i + 4);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return 0;
+        offset = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+    } else if (i != len) {
+        return 0;
+    }
+    *out = ((days_since_epoch(y, mo, d) * 24 + h) * 60 + mi - offset) * 60 + sec;
+    *out = *out * 1000000 + us;
+    return 1;
+}
+
+/* 1 = a time in *out, 0 = missing, -1 = error */
+static int
+time_value(jobo_state *st, const cJSON *c, PyObject *parse_time, int64_t *out)
+{
+    PyObject *raw, *res;
+    int rc = 0;
+    if (c == NULL)
+        return 0;
+    if (is_string(c) && fast_micros(c->valuestring, out))
+        return 1;
+    if ((c->type & 0xFF) != cJSON_String && (c->type & 0xFF) != cJSON_Number)
+        return 0;
+    if ((raw = jobo_decode(st, c)) == NULL)
+        return -1;
+    res = PyObject_CallOneArg(parse_time, raw);
+    Py_DECREF(raw);
+    if (res == NULL)
+        return -1;
+    if (res != Py_None) {
+        long long v = PyLong_AsLongLong(res);
+        if (v == -1 && PyErr_Occurred())
+            rc = -1;
+        else {
+            *out = (int64_t)v;
+            rc = 1;
+        }
+    }
+    Py_DECREF(res);
+    return rc;
+}
+
+/* ---- outputs -------------------------------------------------------------- */
+
+static int
+append_bytes(PyObject *buf, const void *p, Py_ssize_t n)
+{
+    Py_ssize_t size = PyByteArray_GET_SIZE(buf);
+    if (PyByteArray_Resize(buf, size + n) < 0)
+        return -1;
+    memcpy(PyByteArray_AS_STRING(buf) + size, p, (size_t)n);
+    return 0;
+}
+
+static int
+append_new(PyObject *list, PyObject *v)
+{
+    int rc;
+    if (v == NULL)
+        return -1;
+    rc = PyList_Append(list, v);
+    Py_DECREF(v);
+    return rc;
+}
+
+static int
+append_float(PyObject *data, PyObject *valid, const cJSON *c)
+{
+    double d = NAN;
+    char ok = (char)float_value(c, &d);
+    if (!ok)
+        d = NAN;
+    return append_bytes(data, &d, 8) < 0 || append_bytes(valid, &ok, 1) < 0 ? -1 : 0;
+}
+
+/* one value of a struct field (COL_STR -> str, COL_FLOAT -> float) */
+static PyObject *
+sub_value(jobo_state *st, const cJSON *c, int kind)
+{
+    if (c != NULL && (c->type & 0xFF) == cJSON_NULL)
+        c = NULL;
+    return kind == COL_FLOAT ? float_object(c) : str_value(st, c);
+}
+
+static PyObject *
+str_list(jobo_state *st, const cJSON *arr, const char *key)
+{
+    PyObject *list = PyList_New(0);
+    const cJSON *e;
+    if (list == NULL || arr == NULL || (arr->type & 0xFF) != cJSON_Array) {
+        if (list != NULL)
+            PyObject_GC_UnTrack(list);
+        return list;
+    }
+    for (e = arr->child; e != NULL; e = e->next) {
+        const cJSON *v = key == NULL ? e : member(e, key);
+        if (is_string(v) && append_new(list, str_value(st, v)) < 0) {
+            Py_DECREF(list);
+            return NULL;
+        }
+    }
+    /* a list of str cannot be part of a cycle: like CPython does for tuples
+     * of atomic values, keep it out of the collector's lists, which a table of
+     * 100,000 jobs would otherwise fill with some 600,000 lists to traverse */
+    PyObject_GC_UnTrack(list);
+    return list;
+}
+
+static PyObject *
+struct_list(jobo_state *st, const cJSON *arr, const column *col)
+{
+    PyObject *list = PyList_New(0);
+    const cJSON *e;
+    if (list == NULL || arr == NULL || (arr->type & 0xFF) != cJSON_Array)
+        return list;
+    for (e = arr->child; e != NULL; e = e->next) {
+        PyObject *d;
+        int i;
+        if ((e->type & 0xFF) != cJSON_Object)
+            continue;
+        if ((d = PyDict_New()) == NULL || append_new(list, d) < 0)
+            goto error;
+        for (i = 0; i < col->nsub; i++) {
+            PyObject *v = sub_value(st, member(e, col->sub[i]), col->subkind[i]);
+            int rc = v == NULL ? -1 : PyDict_SetItem(d, col->subname[i], v);
+            Py_XDECREF(v);
+            if (rc < 0)
+                goto error;
+        }
+    }
+    return list;
+error:
+    Py_DECREF(list);
+    return NULL;
+}
+
+static int
+struct_flat(jobo_state *st, const cJSON *arr, column *col)
+{
+    int32_t n = 0;
+    const cJSON *e;
+    if (arr != NULL && (arr->type & 0xFF) == cJSON_Array) {
+        for (e = arr->child; e != NULL; e = e->next) {
+            int i;
+            if ((e->type & 0xFF) != cJSON_Object)
+                continue;
+            n++;
+            for (i = 0; i < col->nsub; i++) {
+                const cJSON *v = member(e, col->sub[i]);
+                if (v != NULL && (v->type & 0xFF) == cJSON_NULL)
+                    v = NULL;
+                if (col->subkind[i] == COL_FLOAT) {
+                    if (append_float(col->child[i], col->child_valid[i], v) < 0)
+                        return -1;
+                } else if (append_new(col->child[i], str_value(st, v)) < 0) {
+                    return -1;
+                }
+            }
+        }
+    }
+    return append_bytes(col->data, &n, 4);
+}
+
+static int
+read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
+{
+    const cJSON *c = follow(top, col);
+    switch (col->kind) {
+    case COL_STR:
+        return append_new(col->list, str_value(st, c));
+    case COL_BOOL: {
+        PyObject *v = Py_None;
+        if (c != NULL && (c->type & 0xFF) == cJSON_True)
+            v = Py_True;
+        else if (c != NULL && (c->type & 0xFF) == cJSON_False)
+            v = Py_False;
+        return PyList_Append(col->list, v);
+    }
+    case COL_FLOAT:
+        return append_float(col->data, col->valid, c);
+    case COL_DATETIME: {
+        int64_t t = INT64_MIN;
+        int rc = time_value(st, c, parse_time, &t);
+        char ok = (char)(rc == 1);
+        if (rc < 0)
+            return -1;
+        if (!ok)
+            t = INT64_MIN;
+        return append_bytes(col->data, &t, 8) < 0 || append_bytes(col->valid, &ok, 1) < 0 ? -1
+                                                                                         : 0;
+    }
+    case COL_STR_LIST:
+        return append_new(col->list, str_list(st, c, NULL));
+    case COL_NAMES:
+        return append_new(col->list, str_list(st, c, col->sub[0]));
+    case COL_FIRST: {
+        const cJSON *first = NULL, *e;
+        if (c != NULL && (c->type & 0xFF) == cJSON_Array)
+            for (e = c->child; e != NULL && first == NULL; e = e->next)
+                if ((e->type & 0xFF) == cJSON_Object)
+                    first = e;
+        return append_new(col->list, sub_value(st, member(first, col->sub[0]), COL_STR));
+    }
+    case COL_STRUCTS:
+        return append_new(col->list, struct_list(st, c, col));
+    case COL_STRUCTS_ARROW:
+        return struct_flat(st, c, col);
+    default:
+        PyErr_SetString(PyExc_ValueError, "job_columns: unknown column kind");
+        return -1;
+    }
+}
+
+/* ---- the plan -------------------------------------------------------------- */
+
+static PyObject *
+number_output(PyObject **data, PyObject **valid)
+{
+    PyObject *out;
+    *data = PyByteArray_FromStringAndSize(NULL, 0);
+    *valid = PyByteArray_FromStringAndSize(NULL, 0);
+    if (*data == NULL || *valid == NULL) {
+        Py_XDECREF(*data);
+        Py_XDECREF(*valid);
+        return NULL;
+    }
+    out = PyTuple_Pack(2, *data, *valid);
+    Py_DECREF(*data);
+    Py_DECREF(*valid);
+    return out; /* *data and *valid stay alive through out */
+}
+
+static const char *
+key_text(PyObject *k)
+{
+    if (!PyUnicode_Check(k)) {
+        PyErr_SetString(PyExc_TypeError, "job_columns: keys of the plan must be str");
+        return NULL;
+    }
+    return PyUnicode_AsUTF8(k);
+}
+
+/* Reads one entry of the plan into col and makes its output. */
+static int
+column_init(PyObject *entry, column *col)
+{
+    PyObject *path, *sub;
+    Py_ssize_t i;
+    memset(col, 0, sizeof(*col));
+    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(entry, 1)) || !PyTuple_Check(PyTuple_GET_ITEM(entry, 2))) {
+        PyErr_SetString(PyExc_TypeError, "job_columns: a plan entry is (kind, path, sub)");
+        return -1;
+    }
+    col->kind = (int)PyLong_AsLong(PyTuple_GET_ITEM(entry, 0));
+    if (col->kind == -1 && PyErr_Occurred())
+        return -1;
+    path = PyTuple_GET_ITEM(entry, 1);
+    sub = PyTuple_GET_ITEM(entry, 2);
+    if (PyTuple_GET_SIZE(path) < 1 || PyTuple_GET_SIZE(path) > COL_MAX_PATH ||
+        PyTuple_GET_SIZE(sub) > COL_MAX_SUB || col->kind < COL_STR ||
+        col->kind > COL_STRUCTS_ARROW) {
+        PyErr_SetString(PyExc_ValueError, "job_columns: a plan entry is out of range");
+        return -1;
+    }
+    col->npath = (int)PyTuple_GET_SIZE(path);
+    for (i = 0; i < col->npath; i++)
+        if ((col->path[i] = key_text(PyTuple_GET_ITEM(path, i))) == NULL)
+            return -1;
+    col->nsub = (int)PyTuple_GET_SIZE(sub);
+    for (i = 0; i < col->nsub; i++) {
+        PyObject *pair = PyTuple_GET_ITEM(sub, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "job_columns: a sub entry is (key, kind)");
+            return -1;
+        }
+        col->subname[i] = PyTuple_GET_ITEM(pair, 0);
+        if ((col->sub[i] = key_text(col->subname[i])) == NULL)
+            return -1;
+        col->subkind[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(pair, 1));
+        if (col->subkind[i] == -1 && PyErr_Occurred())
+            return -1;
+    }
+    if ((col->kind == COL_NAMES || col->kind == COL_FIRST || col->kind == COL_STRUCTS ||
+         col->kind == COL_STRUCTS_ARROW) && col->nsub < 1) {
+        PyErr_SetString(PyExc_ValueError, "job_columns: this kind of column needs sub keys");
+        return -1;
+    }
+    switch (col->kind) {
+    case COL_FLOAT:
+    case COL_DATETIME:
+        col->out = number_output(&col->data, &col->valid);
+        return col->out == NULL ? -1 : 0;
+    case COL_STRUCTS_ARROW: {
+        PyObject *children = PyList_New(col->nsub);
+        if (children == NULL)
+            return -1;
+        col->data = PyByteArray_FromStringAndSize(NULL, 0);
+        col->out = col->data == NULL ? NULL : PyTuple_Pack(2, col->data, children);
+        Py_XDECREF(col->data);
+        Py_DECREF(children);
+        if (col->out == NULL)
+            return -1;
+        for (i = 0; i < col->nsub; i++) {
+            PyObject *o;
+            if (col->subkind[i] == COL_FLOAT)
+                o = number_output(&col->child[i], &col->child_valid[i]);
+            else
+                o = col->child[i] = PyList_New(0);
+            if (o == NULL)
+                return -1;
+            PyList_SET_ITEM(children, i, o);
+        }
+        return 0;
+    }
+    default:
+        col->out = col->list = PyList_New(0);
+        return col->out == NULL ? -1 : 0;
+    }
+}
+
+static PyObject *
+job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    jobo_state *st = jobo_get_state(module);
+    PyObject *jobs, *plan, *parse_time, *doc = NULL, *result = NULL;
+    column *cols = NULL;
+    key_table *keys = NULL;
+    Py_ssize_t ncols = 0, i, j, n;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "job_columns(jobs, plan, parse_time) takes 3 arguments");
+        return NULL;
+    }
+    jobs = args[0];
+    plan = args[1];
+    parse_time = args[2];
+    if (!PyList_Check(jobs) || !PyTuple_Check(plan) || !PyCallable_Check(parse_time)) {
+        PyErr_SetString(PyExc_TypeError, "job_columns(list, tuple, callable)");
+        return NULL;
+    }
+    n = PyList_GET_SIZE(jobs);
+    for (j = 0; j < n; j++)
+        if (jobo_record_node(st, PyList_GET_ITEM(jobs, j), &doc) == NULL) {
+            PyErr_Format(PyExc_TypeError, "job_columns: item %zd is not a view of a response", j);
+            return NULL;
+        }
+    ncols = PyTuple_GET_SIZE(plan);
+    if (ncols > KEY_SLOTS / 2) {
+        PyErr_SetString(PyExc_ValueError, "job_columns: too many columns");
+        return NULL;
+    }
+    cols = PyMem_Calloc((size_t)(ncols ? ncols : 1), sizeof(column));
+    keys = PyMem_Calloc(1, sizeof(key_table));
+    if (cols == NULL || keys == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (i = 0; i < ncols; i++) {
+        if (column_init(PyTuple_GET_ITEM(plan, i), &cols[i]) < 0)
+            goto done;
+        cols[i].slot = key_slot(keys, cols[i].path[0]);
+        keys->key[cols[i].slot] = cols[i].path[0];
+    }
+    /* the list can only shrink or change through Python code, which the loop
+     * runs only in parse_time: take a copy of the items */
+    jobs = PySequence_List(jobs);
+    if (jobs == NULL)
+        goto done;
+    for (j = 0; j < PyList_GET_SIZE(jobs); j++) {
+        const cJSON *node = jobo_record_node(st, PyList_GET_ITEM(jobs, j), &doc);
+        int rc = 0;
+        if (node == NULL) {
+            PyErr_SetString(PyExc_RuntimeError, "job_columns: a job stopped being a view");
+            Py_DECREF(jobs);
+            goto done;
+        }
+        /* parse_time runs Python code, which could turn the view into a
+         * dict-backed model: hold the tree for the row */
+        Py_INCREF(doc);
+        key_table_fill(keys, node);
+        for (i = 0; i < ncols && rc == 0; i++) {
+            rc = read_value(st, keys->found[cols[i].slot], &cols[i], parse_time);
+        }
+        Py_DECREF(doc);
+        if (rc < 0) {
+            Py_DECREF(jobs);
+            goto done;
+        }
+    }
+    Py_DECREF(jobs);
+    if ((result = PyList_New(ncols)) == NULL)
+        goto done;
+    for (i = 0; i < ncols; i++) {
+        PyList_SET_ITEM(result, i, cols[i].out);
+        cols[i].out = NULL;
+    }
+done:
+    for (i = 0; i < ncols; i++)
+        Py_XDECREF(cols[i].out);
+    PyMem_Free(cols);
+    PyMem_Free(keys);
+    return result;
+}
+
+static PyMethodDef jobo_columns_methods[] = {
+    {"job_columns", (PyCFunction)(void (*)(void))job_columns, METH_FASTCALL,
+     "job_columns(jobs: list, plan: tuple, parse_time) -> list\n\nThe columns of a table of\n"
+     "jobs (views of responses), read from their parsed JSON in one pass (frames.py)."},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+jobo_columns_init(PyObject *module)
+{
+    static const struct {
+        const char *name;
+        int value;
+    } kinds[] = {
+        {"COL_STR", COL_STR},           {"COL_FLOAT", COL_FLOAT},
+        {"COL_BOOL", COL_BOOL},         {"COL_DATETIME", COL_DATETIME},
+        {"COL_STR_LIST", COL_STR_LIST}, {"COL_NAMES", COL_NAMES},
+        {"COL_FIRST", COL_FIRST},       {"COL_STRUCTS", COL_STRUCTS},
+        {"COL_STRUCTS_ARROW", COL_STRUCTS_ARROW},
+    };
+    size_t i;
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (PyModule_AddIntConstant(module, kinds[i].name, kinds[i].value) < 0)
+            return -1;
+    return PyModule_AddFunctions(module, jobo_columns_methods);
+}
