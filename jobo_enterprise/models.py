@@ -78,7 +78,7 @@ from typing import (
 )
 from uuid import UUID, SafeUUID
 
-from . import _core
+from . import _core, _display, frames
 from ._time import datetime_from_epoch, format_datetime, parse_datetime
 
 __all__ = [
@@ -1221,6 +1221,7 @@ class Job(_Response):
 
     __slots__ = ()
     _repr_fields = ("id", "title", "company")
+    _repr_html_ = _display.job_html  # a card in Jupyter
 
     id: UUID = _uuid()
     title: str = _str()
@@ -1282,6 +1283,8 @@ class SearchResult(_Response):
 
     __slots__ = ()
     _repr_fields = ("total", "page", "total_pages", "jobs")
+    _repr_html_ = _display.search_html  # a table in Jupyter
+    to_pandas, to_arrow = frames.to_pandas, frames.to_arrow  # the jobs as a table
 
     jobs: List[Job] = _models(Job)
     total: int = _int(0)
@@ -1388,6 +1391,8 @@ class FeedPage(_Response):
 
     __slots__ = ()
     _repr_fields = ("jobs", "has_more", "next_cursor", "estimated_total")
+    _repr_html_ = _display.feed_html  # a table in Jupyter
+    to_pandas, to_arrow = frames.to_pandas, frames.to_arrow  # the jobs as a table
 
     jobs: List[Job] = _models(Job)
     next_cursor: Optional[str] = _str()
@@ -1698,6 +1703,7 @@ class Company(_Response):
 
     __slots__ = ()
     _repr_fields = ("id", "name", "website")
+    _repr_html_ = _display.company_html  # a card in Jupyter
 
     id: UUID = _uuid()
     name: str = _str()

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
 from uuid import UUID
 
+from .._iterators import JobIterator, PageIterator, feed_total
 from ..exceptions import JoboResponseError, JoboValidationError
-from ..models import ExpiredJobIdsResponse, FeedPage, Job, LocationFilter
-from ._base import Call, Resource, build_query, check_int, jobs_of, json_body, str_list
+from ..models import ExpiredJobIdsResponse, FeedPage, LocationFilter
+from ._base import Call, Resource, build_query, check_int, json_body, str_list
 
 StrOrList = Union[str, Sequence[str], None]
 When = Union[datetime, str, None]
@@ -153,10 +154,12 @@ class FeedResource(Resource):
                       stable_scan=stable_scan)
         return self._run(feed_call(FEED_PATH, cursor, batch_size, fields), timeout)
 
-    def iter_pages(self, *, prefetch: bool = True, **filters: Any) -> Iterator[FeedPage]:
+    def iter_pages(self, *, prefetch: bool = True, progress: bool = False,
+                   **filters: Any) -> PageIterator:
         """Every batch of the feed, following cursors (see :meth:`iter_jobs`)."""
         _check_names("iter_jobs", filters, _FEED_FILTERS)
-        return self._feed_pages(FEED_PATH, filters, prefetch)
+        return PageIterator(self._feed_pages(FEED_PATH, filters, prefetch), progress=progress,
+                            total=feed_total)
 
     def _feed_pages(self, path: str, filters: Dict[str, Any], prefetch: bool) -> Iterator[FeedPage]:
         """The first request with the filters, then cursor-only continuations."""
@@ -167,17 +170,25 @@ class FeedResource(Resource):
             lambda cursor: run(first) if cursor is None else run(feed_call(path, cursor, 1, {})),
             prefetch)
 
-    def iter_jobs(self, *, prefetch: bool = True, **filters: Any) -> Iterator[Job]:
+    def iter_jobs(self, *, prefetch: bool = True, progress: bool = False,
+                  **filters: Any) -> JobIterator:
         """Every job of the feed, following cursors until ``has_more`` is false.
 
         Takes the filters of :meth:`get_jobs` (not ``cursor``). The next batch
         is fetched while you consume the current one (``prefetch=False`` to
         turn that off); at most two batches are held at a time.
 
+        ``progress=True`` shows a progress bar of jobs out of the feed's
+        ``estimated_total`` (tqdm: the ``progress`` extra).
+        ``.to_pandas(max_items=None)`` / ``.to_arrow(max_items=None)`` read the
+        jobs left into one table with the columns of :mod:`jobo_enterprise.frames`.
+
         >>> for job in client.feed.iter_jobs(sources=["greenhouse"], batch_size=1000):
         ...     store(job)
+        >>> df = client.feed.iter_jobs(sources=["greenhouse"]).to_pandas()
         """
-        return jobs_of(self.iter_pages(prefetch=prefetch, **filters))
+        return JobIterator(self.iter_pages(prefetch=prefetch, **filters), progress=progress,
+                           total=feed_total)
 
     def get_managed_jobs(
         self,
@@ -196,11 +207,12 @@ class FeedResource(Resource):
                       updated_after=updated_after)
         return self._run(feed_call(MANAGED_FEED_PATH, cursor, batch_size, fields), timeout)
 
-    def iter_managed_jobs(self, *, prefetch: bool = True, **filters: Any) -> Iterator[Job]:
-        """Every job of the managed feed, following cursors."""
+    def iter_managed_jobs(self, *, prefetch: bool = True, progress: bool = False,
+                          **filters: Any) -> JobIterator:
+        """Every job of the managed feed, following cursors (see :meth:`iter_jobs`)."""
         _check_names("iter_managed_jobs", filters, _MANAGED_FILTERS)
         pages = self._feed_pages(MANAGED_FEED_PATH, filters, prefetch)
-        return jobs_of(pages)
+        return JobIterator(pages, progress=progress, total=feed_total)
 
     def get_expired_job_ids(
         self,

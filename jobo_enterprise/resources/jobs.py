@@ -7,13 +7,13 @@ from collections import deque
 from datetime import datetime
 from typing import Any, Deque, Dict, Iterator, Optional, Sequence, Union
 
+from .._iterators import JobIterator, PageIterator, search_total
 from ..models import InclusionExclusionFilter, Job, RangeFilter, SearchResult
 from ._base import (
     Call,
     Resource,
     build_query,
     check_int,
-    jobs_of,
     json_body,
     path_segment,
     str_list,
@@ -237,8 +237,9 @@ class JobsResource(Resource):
         max_items: Optional[int] = None,
         prefetch: Optional[int] = None,
         start_page: int = 1,
+        progress: bool = False,
         **filters: Any,
-    ) -> Iterator[SearchResult]:
+    ) -> PageIterator:
         """Every page of an advanced search, in order (POST /api/jobs/search).
 
         Takes the filters of :meth:`search_advanced` (facets are not requested
@@ -257,6 +258,10 @@ class JobsResource(Resource):
         ``prefetch=k`` (0–16) keeps a fixed window of ``k`` pages in flight
         (stopping wastes at most ``k`` pages); ``prefetch=0`` fetches one page
         at a time and never more than you consume.
+
+        ``progress=True`` shows a progress bar (tqdm, the ``progress`` extra) of
+        jobs out of the search's ``total``, with jobs per second and credits.
+        ``.to_pandas()`` / ``.to_arrow()`` read the pages left into one table.
         """
         _check_filters(filters)
         check_int("page_size", page_size, 1, 100)
@@ -266,7 +271,8 @@ class JobsResource(Resource):
         if prefetch is not None:
             check_int("prefetch", prefetch, 0, PREFETCH_MAX)
         filters.setdefault("include_facets", [])
-        return _iter_pages(self._client, filters, page_size, max_items, prefetch, start_page)
+        pages = _iter_pages(self._client, filters, page_size, max_items, prefetch, start_page)
+        return PageIterator(pages, progress=progress, total=search_total, limit=max_items)
 
     def iter(
         self,
@@ -274,8 +280,9 @@ class JobsResource(Resource):
         page_size: int = 100,
         max_items: Optional[int] = None,
         prefetch: Optional[int] = None,
+        progress: bool = False,
         **filters: Any,
-    ) -> Iterator[Job]:
+    ) -> JobIterator:
         """Every job of an advanced search, in order; see :meth:`iter_pages`.
 
         By default the next pages are fetched concurrently, 4 at first and one
@@ -284,12 +291,19 @@ class JobsResource(Resource):
         past it. ``prefetch=k`` fixes the window at ``k`` pages, ``prefetch=0``
         fetches one page at a time.
 
+        ``progress=True`` shows a progress bar of jobs out of the search's
+        ``total`` (tqdm: the ``progress`` extra). ``.to_pandas(max_items=None)``
+        and ``.to_arrow(max_items=None)`` read the jobs left (or the next
+        ``max_items``) into one table with the columns of
+        :mod:`jobo_enterprise.frames`.
+
         >>> for job in client.jobs.iter(queries=["nurse"], locations=["US"], max_items=500):
         ...     print(job.title)
+        >>> df = client.jobs.iter(queries=["nurse"]).to_pandas(max_items=1000)
         """
         pages = self.iter_pages(page_size=page_size, max_items=max_items, prefetch=prefetch,
                                 **filters)
-        return jobs_of(pages)
+        return JobIterator(pages, progress=progress, total=search_total, limit=max_items)
 
     # -- the official SDK's names ----------------------------------------------
 
@@ -297,7 +311,7 @@ class JobsResource(Resource):
         """Same as :meth:`get` (the official SDK's name)."""
         return self.get(job_id, timeout=timeout)
 
-    def iter_jobs(self, *, page_size: int = 25, **filters: Any) -> Iterator[Job]:
+    def iter_jobs(self, *, page_size: int = 25, **filters: Any) -> JobIterator:
         """Same as :meth:`iter` (the official SDK's name and default page size)."""
         return self.iter(page_size=page_size, **filters)
 
