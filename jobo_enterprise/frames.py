@@ -111,6 +111,10 @@ def _float(value: Any) -> Optional[float]:
         return None
 
 
+def _bool(value: Any) -> Optional[bool]:
+    return value if isinstance(value, bool) else None
+
+
 def _skill_names(bucket: Any) -> List[str]:
     if bucket is None:
         return []
@@ -131,6 +135,7 @@ def job_record(job: Any) -> Dict[str, Any]:
             "longitude": _float(loc.longitude),
         }
         for loc in job.locations
+        if hasattr(type(loc), "_fields")  # an object (a list item of another type is left out)
     ]
     quals = job.qualifications
     return {
@@ -163,9 +168,9 @@ def job_record(job: Any) -> Dict[str, Any]:
         "skills_preferred": _skill_names(quals.preferred) if quals is not None else [],
         "responsibilities": list(job.responsibilities),
         "benefits": list(job.benefits),
-        "is_work_auth_required": job.is_work_auth_required,
-        "is_h1b_sponsor": job.is_h1b_sponsor,
-        "is_clearance_required": job.is_clearance_required,
+        "is_work_auth_required": _bool(job.is_work_auth_required),
+        "is_h1b_sponsor": _bool(job.is_h1b_sponsor),
+        "is_clearance_required": _bool(job.is_clearance_required),
     }
 
 
