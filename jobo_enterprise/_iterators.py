@@ -37,7 +37,7 @@ class _Scan:
     """Pages of a scan, with the bar and the tables; see the module's docstring."""
 
     __slots__ = ("_pages", "_bar", "_want_bar", "_desc", "_total_of", "_limit", "_jobs",
-                 "_pos", "_done", "__weakref__")
+                 "_pos", "_done", "_fetched", "__weakref__")
 
     def __init__(self, pages: Iterator[Any], *, progress: Any = False,
                  total: Optional[TotalOf] = None, limit: Optional[int] = None,
@@ -57,6 +57,7 @@ class _Scan:
         self._jobs: Optional[List[Any]] = None  # the page whose jobs are being handed out
         self._pos = 0
         self._done = False
+        self._fetched = 0  # jobs of the pages taken from the scan so far
 
     # -- pages ------------------------------------------------------------------
 
@@ -71,6 +72,7 @@ class _Scan:
             raise
         if self._want_bar:
             self._count(page)
+        self._fetched += len(page.jobs)
         return page
 
     def _count(self, page: Any) -> None:
@@ -85,8 +87,11 @@ class _Scan:
             self._bar = Progress(total=total, desc=self._desc)
         else:
             self._bar.set_total(total)
+        jobs = len(page.jobs)
+        if self._limit is not None:  # a page cut by max_items counts the jobs used
+            jobs = max(0, min(jobs, self._limit - self._fetched))
         usage = getattr(page, "usage", None)
-        self._bar.update(len(page.jobs), usage.credits_used if usage is not None else None)
+        self._bar.update(jobs, usage.credits_used if usage is not None else None)
 
     def _finish(self) -> None:
         self._done = True
@@ -117,6 +122,11 @@ class _Scan:
             raise ValueError(f"max_items must be an int >= 0 or None, got {max_items!r}")
         builder = TableBuilder(arrow=arrow)
         left = max_items
+        if left is not None:
+            # the bar's total: the jobs handed out so far plus these
+            pending = len(self._jobs) - self._pos if self._jobs is not None else 0
+            cap = self._fetched - pending + left
+            self._limit = cap if self._limit is None else min(self._limit, cap)
         if self._jobs is not None and self._pos < len(self._jobs):
             # the rest of a page being iterated
             end = len(self._jobs) if left is None else min(len(self._jobs), self._pos + left)
