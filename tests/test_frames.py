@@ -263,3 +263,26 @@ def test_progress_without_tqdm_raises_an_import_error_before_any_request(sandbox
     assert out.returncode == 0, out.stderr
     assert "IMPORTERROR" in out.stdout and "[progress]" in out.stdout
     assert "USAGE None" in out.stdout  # no request was sent
+
+
+def test_the_readme_notebooks_section_runs(capsys):
+    from test_readme import _blocks
+
+    (code,) = _blocks("## Notebooks and DataFrames")
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "(20, 32) 20 UTC" in out and "250" in out and " True" in out
+
+
+def test_the_readme_lists_the_whole_schema():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    section = text[text.index("### The schema"):text.index("\n## ", text.index("### The schema"))]
+    rows = [line.split("|")[1].strip().strip("`") for line in section.splitlines()
+            if line.startswith("| `")]
+    assert rows == frames.column_names()
+    dtypes = frames.pandas_dtypes()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            name = line.split("|")[1].strip().strip("`")
+            assert f"`{dtypes[name]}`" in line
