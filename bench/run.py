@@ -504,6 +504,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results_json = RESULTS_JSON
     if os.path.abspath(args.output) != os.path.join(E.BENCH, "RESULTS.md"):
         results_json = os.path.splitext(args.output)[0] + ".json"  # keep the real one intact
+        os.makedirs(os.path.dirname(os.path.abspath(results_json)), exist_ok=True)
     try:
         with open(results_json) as fh:
             stored = json.load(fh)

@@ -1,16 +1,16 @@
 /* columns.c: the columns of a table of jobs, read straight from parsed trees.
  *
  * DataFrames and Arrow tables (jobo_enterprise.frames) are built column by
- * column. _core.job_columns(jobs, plan, parse_time) walks the parsed JSON of
- * each job (a view of a response) once and appends each value to the output
- * of its column, so no dict, model or nested view is made per job:
+ * column. _core.job_columns(jobs, plan, parse_time, arrow) walks the parsed
+ * JSON of each job (a view of a response) once and appends each value to the
+ * output of its column, so no dict, model or nested view is made per job:
  *
  *   plan: a tuple with one entry per column, (kind, path, sub), where path is
  *         the tuple of object keys leading from a job to the value and sub a
  *         tuple of (key, kind) pairs for the members read from the objects of
- *         a list (COL_NAMES, COL_FIRST, COL_STRUCTS, COL_STRUCTS_ARROW).
+ *         a list (COL_NAMES, COL_FIRST: one key; COL_STRUCTS: the fields).
  *
- * The output is a list with one entry per column:
+ * The output is a list with one entry per column. For a DataFrame (arrow false):
  *
  *   COL_STR        list of str / None (another JSON scalar: its str())
  *   COL_BOOL       list of True / False / None
@@ -22,13 +22,19 @@
  *   COL_NAMES      list of lists: the sub key of each object of the array
  *   COL_FIRST      list of str / None: the sub key of the array's first object
  *   COL_STRUCTS    list of lists of dicts keyed by the sub keys
- *   COL_STRUCTS_ARROW
- *                  (bytearray of int32 list lengths, one output per sub key):
- *                  the struct fields flattened over all objects of all jobs
+ *
+ * For an Arrow table (arrow true) no str is made: text goes out in Arrow's
+ * layout, a "text" being (bytearray of int32 offsets, bytearray of UTF-8
+ * data, bytearray of validity bytes). COL_STR and COL_FIRST give a text;
+ * COL_STR_LIST and COL_NAMES (bytearray of int32 list lengths, a text of all
+ * the items); COL_STRUCTS (bytearray of int32 list lengths, [one text or
+ * number pair per sub key, over all objects of all jobs]). Numbers and
+ * booleans are as above.
  *
  * A value of an unexpected JSON type reads as missing, except date-times in
  * another text form (or a number), which go through parse_time(value) ->
  * int microseconds or None: the same reading as the models' parse_datetime.
+ * Invalid UTF-8 reads with U+FFFD in place, as everywhere in the decoder.
  */
 #include "jobo.h"
 
@@ -44,14 +50,21 @@ enum {
     COL_NAMES,
     COL_FIRST,
     COL_STRUCTS,
-    COL_STRUCTS_ARROW,
 };
 
 #define COL_MAX_PATH 4
 #define COL_MAX_SUB 8
 
+/* a column of text in Arrow's layout; the bytearrays are borrowed from the
+ * column's output */
+typedef struct {
+    PyObject *offsets, *data, *valid;
+    int32_t end;                    /* the last offset */
+} textbuf;
+
 typedef struct {
     int kind;
+    int arrow;                      /* Arrow layout (no str made) */
     int slot;                       /* of path[0] in the key table */
     int npath, nsub;
     const char *path[COL_MAX_PATH];
@@ -61,8 +74,10 @@ typedef struct {
     PyObject *out;                  /* owned: what the column returns */
     PyObject *list;                 /* borrowed: the list to append to, if any */
     PyObject *data, *valid;         /* borrowed bytearrays (numbers, lengths) */
+    textbuf text;                   /* Arrow: the column's (or its items') text */
     PyObject *child[COL_MAX_SUB];   /* borrowed outputs of the struct fields */
     PyObject *child_valid[COL_MAX_SUB];
+    textbuf child_text[COL_MAX_SUB];
 } column;
 
 /* ---- reading the tree ---------------------------------------------------- */
@@ -332,6 +347,86 @@ append_new(PyObject *list, PyObject *v)
     return rc;
 }
 
+/* 1 if s[0:n] is well-formed UTF-8 (no overlong forms, no surrogates) */
+static int
+utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t len, k;
+        uint32_t cp, least;
+        if (i + 8 <= n) { /* ASCII runs, 8 bytes at a time */
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & 0x8080808080808080ULL)) {
+                i += 8;
+                continue;
+            }
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            len = 2, cp = c & 0x1F, least = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3, cp = c & 0x0F, least = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4, cp = c & 0x07, least = 0x10000;
+        } else {
+            return 0;
+        }
+        if (n - i < len)
+            return 0;
+        for (k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if (cp < least || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* Append c (NULL: missing) to a text column: its UTF-8, or for another JSON
+ * scalar the UTF-8 of its str() */
+static int
+text_append(jobo_state *st, textbuf *t, const cJSON *c)
+{
+    PyObject *tmp = NULL;
+    const char *s = NULL;
+    Py_ssize_t n = 0;
+    char ok = 1;
+    int rc = -1;
+    if (c == NULL || (c->type & 0xFF) == cJSON_NULL || (c->type & 0xFF) == cJSON_Object ||
+        (c->type & 0xFF) == cJSON_Array) {
+        ok = 0;
+    } else if (is_string(c) && utf8_valid((const unsigned char *)c->valuestring,
+                                          strlen(c->valuestring))) {
+        s = c->valuestring;
+        n = (Py_ssize_t)strlen(s);
+    } else {
+        if ((tmp = str_value(st, c)) == NULL || (s = PyUnicode_AsUTF8AndSize(tmp, &n)) == NULL)
+            goto done;
+    }
+    if (n > INT32_MAX - t->end) {
+        PyErr_SetString(PyExc_OverflowError, "job_columns: over 2 GiB of text in one column");
+        goto done;
+    }
+    if ((n > 0 && append_bytes(t->data, s, n) < 0))
+        goto done;
+    t->end += (int32_t)n;
+    if (append_bytes(t->offsets, &t->end, 4) < 0 || append_bytes(t->valid, &ok, 1) < 0)
+        goto done;
+    rc = 0;
+done:
+    Py_XDECREF(tmp);
+    return rc;
+}
+
 static int
 append_float(PyObject *data, PyObject *valid, const cJSON *c)
 {
@@ -375,11 +470,34 @@ str_list(jobo_state *st, const cJSON *arr, const char *key)
     return list;
 }
 
+/* Arrow: the items of arr (or their member key) to col->text, the count to
+ * col->data */
+static int
+text_list(jobo_state *st, const cJSON *arr, column *col, const char *key)
+{
+    int32_t count = 0;
+    const cJSON *e;
+    if (arr != NULL && (arr->type & 0xFF) == cJSON_Array)
+        for (e = arr->child; e != NULL; e = e->next) {
+            const cJSON *v = key == NULL ? e : member(e, key);
+            if (!is_string(v))
+                continue;
+            if (text_append(st, &col->text, v) < 0)
+                return -1;
+            count++;
+        }
+    return append_bytes(col->data, &count, 4);
+}
+
 static PyObject *
 struct_list(jobo_state *st, const cJSON *arr, const column *col)
 {
     PyObject *list = PyList_New(0);
     const cJSON *e;
+    /* made of dicts of str and float, which CPython keeps out of the collector:
+     * so is the list (see str_list) */
+    if (list != NULL)
+        PyObject_GC_UnTrack(list);
     if (list == NULL || arr == NULL || (arr->type & 0xFF) != cJSON_Array)
         return list;
     for (e = arr->child; e != NULL; e = e->next) {
@@ -421,7 +539,7 @@ struct_flat(jobo_state *st, const cJSON *arr, column *col)
                 if (col->subkind[i] == COL_FLOAT) {
                     if (append_float(col->child[i], col->child_valid[i], v) < 0)
                         return -1;
-                } else if (append_new(col->child[i], str_value(st, v)) < 0) {
+                } else if (text_append(st, &col->child_text[i], v) < 0) {
                     return -1;
                 }
             }
@@ -436,6 +554,8 @@ read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
     const cJSON *c = follow(top, col);
     switch (col->kind) {
     case COL_STR:
+        if (col->arrow)
+            return text_append(st, &col->text, c);
         return append_new(col->list, str_value(st, c));
     case COL_BOOL: {
         PyObject *v = Py_None;
@@ -459,8 +579,12 @@ read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
                                                                                          : 0;
     }
     case COL_STR_LIST:
+        if (col->arrow)
+            return text_list(st, c, col, NULL);
         return append_new(col->list, str_list(st, c, NULL));
     case COL_NAMES:
+        if (col->arrow)
+            return text_list(st, c, col, col->sub[0]);
         return append_new(col->list, str_list(st, c, col->sub[0]));
     case COL_FIRST: {
         const cJSON *first = NULL, *e;
@@ -468,12 +592,15 @@ read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
             for (e = c->child; e != NULL && first == NULL; e = e->next)
                 if ((e->type & 0xFF) == cJSON_Object)
                     first = e;
-        return append_new(col->list, sub_value(st, member(first, col->sub[0]), COL_STR));
+        c = member(first, col->sub[0]);
+        if (col->arrow)
+            return text_append(st, &col->text, c);
+        return append_new(col->list, sub_value(st, c, COL_STR));
     }
     case COL_STRUCTS:
+        if (col->arrow)
+            return struct_flat(st, c, col);
         return append_new(col->list, struct_list(st, c, col));
-    case COL_STRUCTS_ARROW:
-        return struct_flat(st, c, col);
     default:
         PyErr_SetString(PyExc_ValueError, "job_columns: unknown column kind");
         return -1;
@@ -499,6 +626,36 @@ number_output(PyObject **data, PyObject **valid)
     return out; /* *data and *valid stay alive through out */
 }
 
+/* (offsets, data, valid) of an empty text column; offsets start at 0 */
+static PyObject *
+text_output(textbuf *t)
+{
+    PyObject *out;
+    t->end = 0;
+    t->offsets = PyByteArray_FromStringAndSize("\0\0\0\0", 4);
+    t->data = PyByteArray_FromStringAndSize(NULL, 0);
+    t->valid = PyByteArray_FromStringAndSize(NULL, 0);
+    out = t->offsets && t->data && t->valid ? PyTuple_Pack(3, t->offsets, t->data, t->valid)
+                                            : NULL;
+    Py_XDECREF(t->offsets);
+    Py_XDECREF(t->data);
+    Py_XDECREF(t->valid);
+    return out; /* the bytearrays stay alive through out */
+}
+
+/* (bytearray of int32 lengths, inner) */
+static PyObject *
+lengths_output(column *col, PyObject *inner)
+{
+    PyObject *out = NULL;
+    if (inner != NULL && (col->data = PyByteArray_FromStringAndSize(NULL, 0)) != NULL) {
+        out = PyTuple_Pack(2, col->data, inner);
+        Py_DECREF(col->data);
+    }
+    Py_XDECREF(inner);
+    return out;
+}
+
 static const char *
 key_text(PyObject *k)
 {
@@ -511,11 +668,12 @@ key_text(PyObject *k)
 
 /* Reads one entry of the plan into col and makes its output. */
 static int
-column_init(PyObject *entry, column *col)
+column_init(PyObject *entry, column *col, int arrow)
 {
     PyObject *path, *sub;
     Py_ssize_t i;
     memset(col, 0, sizeof(*col));
+    col->arrow = arrow;
     if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3 ||
         !PyTuple_Check(PyTuple_GET_ITEM(entry, 1)) || !PyTuple_Check(PyTuple_GET_ITEM(entry, 2))) {
         PyErr_SetString(PyExc_TypeError, "job_columns: a plan entry is (kind, path, sub)");
@@ -527,8 +685,7 @@ column_init(PyObject *entry, column *col)
     path = PyTuple_GET_ITEM(entry, 1);
     sub = PyTuple_GET_ITEM(entry, 2);
     if (PyTuple_GET_SIZE(path) < 1 || PyTuple_GET_SIZE(path) > COL_MAX_PATH ||
-        PyTuple_GET_SIZE(sub) > COL_MAX_SUB || col->kind < COL_STR ||
-        col->kind > COL_STRUCTS_ARROW) {
+        PyTuple_GET_SIZE(sub) > COL_MAX_SUB || col->kind < COL_STR || col->kind > COL_STRUCTS) {
         PyErr_SetString(PyExc_ValueError, "job_columns: a plan entry is out of range");
         return -1;
     }
@@ -550,42 +707,42 @@ column_init(PyObject *entry, column *col)
         if (col->subkind[i] == -1 && PyErr_Occurred())
             return -1;
     }
-    if ((col->kind == COL_NAMES || col->kind == COL_FIRST || col->kind == COL_STRUCTS ||
-         col->kind == COL_STRUCTS_ARROW) && col->nsub < 1) {
+    if ((col->kind == COL_NAMES || col->kind == COL_FIRST || col->kind == COL_STRUCTS) &&
+        col->nsub < 1) {
         PyErr_SetString(PyExc_ValueError, "job_columns: this kind of column needs sub keys");
         return -1;
     }
-    switch (col->kind) {
-    case COL_FLOAT:
-    case COL_DATETIME:
+    if (col->kind == COL_FLOAT || col->kind == COL_DATETIME) {
         col->out = number_output(&col->data, &col->valid);
         return col->out == NULL ? -1 : 0;
-    case COL_STRUCTS_ARROW: {
+    }
+    if (arrow && (col->kind == COL_STR || col->kind == COL_FIRST)) {
+        col->out = text_output(&col->text);
+        return col->out == NULL ? -1 : 0;
+    }
+    if (arrow && (col->kind == COL_STR_LIST || col->kind == COL_NAMES)) {
+        col->out = lengths_output(col, text_output(&col->text));
+        return col->out == NULL ? -1 : 0;
+    }
+    if (arrow && col->kind == COL_STRUCTS) {
         PyObject *children = PyList_New(col->nsub);
         if (children == NULL)
             return -1;
-        col->data = PyByteArray_FromStringAndSize(NULL, 0);
-        col->out = col->data == NULL ? NULL : PyTuple_Pack(2, col->data, children);
-        Py_XDECREF(col->data);
-        Py_DECREF(children);
-        if (col->out == NULL)
-            return -1;
-        for (i = 0; i < col->nsub; i++) {
-            PyObject *o;
-            if (col->subkind[i] == COL_FLOAT)
-                o = number_output(&col->child[i], &col->child_valid[i]);
-            else
-                o = col->child[i] = PyList_New(0);
+        Py_INCREF(children); /* lengths_output takes one reference */
+        col->out = lengths_output(col, children);
+        for (i = 0; col->out != NULL && i < col->nsub; i++) {
+            PyObject *o = col->subkind[i] == COL_FLOAT
+                              ? number_output(&col->child[i], &col->child_valid[i])
+                              : text_output(&col->child_text[i]);
             if (o == NULL)
-                return -1;
+                break;
             PyList_SET_ITEM(children, i, o);
         }
-        return 0;
+        Py_DECREF(children);
+        return col->out == NULL || i < col->nsub ? -1 : 0;
     }
-    default:
-        col->out = col->list = PyList_New(0);
-        return col->out == NULL ? -1 : 0;
-    }
+    col->out = col->list = PyList_New(0);
+    return col->out == NULL ? -1 : 0;
 }
 
 static PyObject *
@@ -596,13 +753,17 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     column *cols = NULL;
     key_table *keys = NULL;
     Py_ssize_t ncols = 0, i, j, n;
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "job_columns(jobs, plan, parse_time) takes 3 arguments");
+    int arrow;
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError,
+                        "job_columns(jobs, plan, parse_time, arrow) takes 4 arguments");
         return NULL;
     }
     jobs = args[0];
     plan = args[1];
     parse_time = args[2];
+    if ((arrow = PyObject_IsTrue(args[3])) < 0)
+        return NULL;
     if (!PyList_Check(jobs) || !PyTuple_Check(plan) || !PyCallable_Check(parse_time)) {
         PyErr_SetString(PyExc_TypeError, "job_columns(list, tuple, callable)");
         return NULL;
@@ -625,7 +786,7 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
     for (i = 0; i < ncols; i++) {
-        if (column_init(PyTuple_GET_ITEM(plan, i), &cols[i]) < 0)
+        if (column_init(PyTuple_GET_ITEM(plan, i), &cols[i], arrow) < 0)
             goto done;
         cols[i].slot = key_slot(keys, cols[i].path[0]);
         keys->key[cols[i].slot] = cols[i].path[0];
@@ -673,7 +834,8 @@ done:
 
 static PyMethodDef jobo_columns_methods[] = {
     {"job_columns", (PyCFunction)(void (*)(void))job_columns, METH_FASTCALL,
-     "job_columns(jobs: list, plan: tuple, parse_time) -> list\n\nThe columns of a table of\n"
+     "job_columns(jobs: list, plan: tuple, parse_time, arrow: bool) -> list\n\nThe columns of a\n"
+     "table of "
      "jobs (views of responses), read from their parsed JSON in one pass (frames.py)."},
     {NULL, NULL, 0, NULL},
 };
@@ -681,19 +843,12 @@ static PyMethodDef jobo_columns_methods[] = {
 int
 jobo_columns_init(PyObject *module)
 {
-    static const struct {
-        const char *name;
-        int value;
-    } kinds[] = {
-        {"COL_STR", COL_STR},           {"COL_FLOAT", COL_FLOAT},
-        {"COL_BOOL", COL_BOOL},         {"COL_DATETIME", COL_DATETIME},
-        {"COL_STR_LIST", COL_STR_LIST}, {"COL_NAMES", COL_NAMES},
-        {"COL_FIRST", COL_FIRST},       {"COL_STRUCTS", COL_STRUCTS},
-        {"COL_STRUCTS_ARROW", COL_STRUCTS_ARROW},
-    };
-    size_t i;
-    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-        if (PyModule_AddIntConstant(module, kinds[i].name, kinds[i].value) < 0)
-            return -1;
+    if (PyModule_AddIntMacro(module, COL_STR) < 0 || PyModule_AddIntMacro(module, COL_FLOAT) < 0 ||
+        PyModule_AddIntMacro(module, COL_BOOL) < 0 ||
+        PyModule_AddIntMacro(module, COL_DATETIME) < 0 ||
+        PyModule_AddIntMacro(module, COL_STR_LIST) < 0 ||
+        PyModule_AddIntMacro(module, COL_NAMES) < 0 || PyModule_AddIntMacro(module, COL_FIRST) < 0 ||
+        PyModule_AddIntMacro(module, COL_STRUCTS) < 0)
+        return -1;
     return PyModule_AddFunctions(module, jobo_columns_methods);
 }

@@ -1,6 +1,6 @@
 """Type stubs of jobo_enterprise._core, the C transport over libcurl and cJSON."""
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 LIBCURL_VERSION: str
 DEFAULT_MAX_BODY: int
@@ -87,5 +87,15 @@ def version_info() -> Dict[str, Union[str, bool]]: ...
 def decode_json(data: bytes) -> Any: ...
 def parse_model(cls: Type[_R], data: Union[bytes, bytearray, memoryview]) -> _R: ...
 def detach_kept(models: List[Any]) -> None: ...
+COL_STR: int
+COL_FLOAT: int
+COL_BOOL: int
+COL_DATETIME: int
+COL_STR_LIST: int
+COL_NAMES: int
+COL_FIRST: int
+COL_STRUCTS: int
+def job_columns(jobs: List[Any], plan: Tuple[Tuple[int, Tuple[str, ...], Tuple[Tuple[str, int], ...]], ...],
+                parse_time: Callable[[Any], Optional[int]], arrow: bool) -> List[Any]: ...
 def _live_docs() -> int: ...
 def _shutdown(wait: float = ...) -> int: ...

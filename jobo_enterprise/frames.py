@@ -207,7 +207,7 @@ _KINDS = {
 }
 
 
-def _plan(arrow: bool) -> Tuple[Tuple[int, Tuple[str, ...], Tuple[Tuple[str, int], ...]], ...]:
+def _plan() -> Tuple[Tuple[int, Tuple[str, ...], Tuple[Tuple[str, int], ...]], ...]:
     """The column plan of ``_core.job_columns``: (kind, path, sub) per column."""
     plan = []
     loc_sub = tuple((name, _KINDS[kind]) for name, kind in LOCATION_FIELDS)
@@ -217,13 +217,14 @@ def _plan(arrow: bool) -> Tuple[Tuple[int, Tuple[str, ...], Tuple[Tuple[str, int
         sub: Tuple[Tuple[str, int], ...] = ()
         if kind == "list<location>":
             sub = loc_sub
-            if arrow:
-                code = _core.COL_STRUCTS_ARROW
         elif member is not None:
             code = _core.COL_FIRST if kind == "string" else _core.COL_NAMES
             sub = ((member, _core.COL_STR),)
         plan.append((code, path, sub))
     return tuple(plan)
+
+
+_PLAN = _plan()
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -264,63 +265,64 @@ class TableBuilder:
     """Collects the columns of jobs, page by page, then makes one DataFrame or table.
 
     ``add(jobs)`` reads the columns of a list of jobs at once (the page can be freed
-    after); ``to_pandas()`` / ``to_arrow()`` make the table (``arrow=True`` when built
-    for Arrow, whose locations are collected flat).
+    after); ``to_pandas()`` / ``to_arrow()`` make the table. Built for Arrow
+    (``arrow=True``), each page becomes one chunk of Arrow arrays at once, made from
+    the text and numbers the C core wrote in Arrow's layout (no Python str per value).
     """
 
-    __slots__ = ("arrow", "rows", "_plan", "_cols")
+    __slots__ = ("arrow", "rows", "_cols", "_chunks")
 
     def __init__(self, *, arrow: bool = False) -> None:
         self.arrow = arrow
         self.rows = 0
-        self._plan = _plan(arrow)
         self._cols: Optional[List[Any]] = None
+        self._chunks: List[List[Any]] = [[] for _ in JOB_COLUMNS]
 
     def add(self, jobs: Iterable[Any]) -> "TableBuilder":
-        cols = _core.job_columns(_views(jobs), self._plan, _micros)
-        if self._cols is None:
+        views = _views(jobs)
+        cols = _core.job_columns(views, _PLAN, _micros, self.arrow)
+        if self.arrow:
+            pa = _pyarrow()
+            for chunks, field, (_, kind), col in zip(self._chunks, arrow_schema(), JOB_COLUMNS,
+                                                     cols):
+                chunks.append(_arrow_column(pa, field.type, kind, col))
+        elif self._cols is None:
             self._cols = cols
         else:
-            for i, (code, _, _) in enumerate(self._plan):
-                self._cols[i] = _append(code, self._cols[i], cols[i])
-        self.rows = len(self._columns()[0]) if self._plan else 0
+            for (_, kind), into, more in zip(JOB_COLUMNS, self._cols, cols):
+                _append(kind, into, more)
+        self.rows += len(views)
         return self
-
-    def _columns(self) -> List[Any]:
-        if self._cols is None:
-            self._cols = _core.job_columns([], self._plan, _micros)
-        return self._cols
 
     def to_pandas(self) -> Any:
         if self.arrow:
             raise ValueError("this builder collects Arrow columns; use to_arrow()")
         pd, np = _pandas()
-        data = {}
-        for (name, kind), col in zip(JOB_COLUMNS, self._columns()):
-            data[name] = _pandas_column(pd, np, kind, col)
+        if self._cols is None:
+            self._cols = _core.job_columns([], _PLAN, _micros, False)
+        data = {name: _pandas_column(pd, np, kind, col)
+                for (name, kind), col in zip(JOB_COLUMNS, self._cols)}
         return pd.DataFrame(data, columns=column_names(), copy=False)
 
     def to_arrow(self) -> Any:
         if not self.arrow:
             raise ValueError("this builder collects DataFrame columns; use to_pandas()")
         pa = _pyarrow()
+        if not self._chunks[0]:
+            self.add([])
         schema = arrow_schema()
-        arrays = [_arrow_column(pa, field.type, kind, col)
-                  for (name, kind), field, col in zip(JOB_COLUMNS, schema, self._columns())]
-        return pa.Table.from_arrays(arrays, schema=schema)
+        columns = [pa.chunked_array(chunks, type=field.type)
+                   for chunks, field in zip(self._chunks, schema)]
+        return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _append(code: int, into: Any, more: Any) -> Any:
-    if code in (_core.COL_FLOAT, _core.COL_DATETIME):
+def _append(kind: str, into: Any, more: Any) -> None:
+    """Append the DataFrame columns of one more page."""
+    if kind in ("float", "datetime"):
         into[0].extend(more[0])
         into[1].extend(more[1])
-    elif code == _core.COL_STRUCTS_ARROW:
-        into[0].extend(more[0])
-        for a, b in zip(into[1], more[1]):
-            _append(_core.COL_FLOAT if isinstance(a, tuple) else _core.COL_STR, a, b)
     else:
         into.extend(more)
-    return into
 
 
 def _pandas() -> Tuple[Any, Any]:
@@ -370,49 +372,76 @@ def _pandas_column(pd: Any, np: Any, kind: str, col: Any) -> Any:
     return pd.Series(_object_array(np, col), dtype=object, copy=False)
 
 
+_SCHEMA: List[Any] = []  # arrow_schema(), made once
+
+
 def arrow_schema() -> Any:
     """The :class:`pyarrow.Schema` of :func:`to_arrow`."""
+    if _SCHEMA:
+        return _SCHEMA[0]
     pa = _pyarrow()
     types = {"string": pa.string(), "float": pa.float64(), "bool": pa.bool_(),
              "datetime": pa.timestamp("us", tz="UTC")}
     location = pa.struct([(name, types[kind]) for name, kind in LOCATION_FIELDS])
     types["list<string>"] = pa.list_(pa.string())
     types["list<location>"] = pa.list_(location)
-    return pa.schema([(name, types[kind]) for name, kind in JOB_COLUMNS])
+    _SCHEMA.append(pa.schema([(name, types[kind]) for name, kind in JOB_COLUMNS]))
+    return _SCHEMA[0]
+
+
+def _validity(pa: Any, valid: bytearray) -> Tuple[Any, int]:
+    """Validity bytes (0/1) -> (Arrow validity bitmap or None when all valid, null count)."""
+    import pyarrow.compute as pc
+
+    n = len(valid)
+    if n == 0 or valid.count(0) == 0:
+        return None, 0
+    bits = pc.not_equal(pa.Array.from_buffers(pa.uint8(), n, [None, pa.py_buffer(valid)]), 0)
+    return bits.buffers()[1], valid.count(0)
 
 
 def _arrow_numbers(pa: Any, typ: Any, col: Any) -> Any:
-    """(data bytes, validity bytes 0/1) -> an array of typ, nulls where invalid."""
-    import pyarrow.compute as pc
-
-    n = len(col[1])
-    valid = pa.Array.from_buffers(pa.uint8(), n, [None, pa.py_buffer(col[1])])
-    bits = pc.not_equal(valid, 0)
-    nulls = n - pc.sum(bits).as_py() if n else 0
-    data = pa.py_buffer(col[0])
-    return pa.Array.from_buffers(typ, n, [bits.buffers()[1] if nulls else None, data],
+    """(data bytes, validity bytes) -> an array of typ, nulls where invalid."""
+    bitmap, nulls = _validity(pa, col[1])
+    return pa.Array.from_buffers(typ, len(col[1]), [bitmap, pa.py_buffer(col[0])],
                                  null_count=nulls)
 
 
+def _arrow_text(pa: Any, col: Any) -> Any:
+    """(int32 offsets, UTF-8 data, validity bytes) -> a string array."""
+    offsets, data, valid = col
+    bitmap, nulls = _validity(pa, valid)
+    return pa.Array.from_buffers(pa.string(), len(valid),
+                                 [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)],
+                                 null_count=nulls)
+
+
+def _arrow_list(pa: Any, typ: Any, lengths: bytearray, values: Any) -> Any:
+    """int32 lengths of each row's list + the items of all rows -> a list array."""
+    import pyarrow.compute as pc
+
+    counts = pa.Array.from_buffers(pa.int32(), len(lengths) // 4,
+                                   [None, pa.py_buffer(lengths)])
+    offsets = pa.concat_arrays([pa.array([0], pa.int32()),
+                                pc.cumulative_sum(counts).cast(pa.int32())])
+    return pa.ListArray.from_arrays(offsets, values, type=typ)
+
+
 def _arrow_column(pa: Any, typ: Any, kind: str, col: Any) -> Any:
+    """One page's output of ``_core.job_columns`` (Arrow layout) -> an array of typ."""
     if kind in ("float", "datetime"):
         return _arrow_numbers(pa, typ, col)
+    if kind == "string":
+        return _arrow_text(pa, col)
+    if kind == "list<string>":
+        return _arrow_list(pa, typ, col[0], _arrow_text(pa, col[1]))
     if kind == "list<location>":
-        import pyarrow.compute as pc
-
-        lengths, children = col
-        n = len(lengths) // 4
-        counts = pa.Array.from_buffers(pa.int32(), n, [None, pa.py_buffer(lengths)])
-        offsets = pa.concat_arrays([pa.array([0], pa.int32()),
-                                    pc.cumulative_sum(counts).cast(pa.int32())])
         struct_type = typ.value_type
-        fields = [_arrow_numbers(pa, struct_type.field(i).type, child)
-                  if isinstance(child, tuple)
-                  else pa.array(child, type=struct_type.field(i).type)
-                  for i, child in enumerate(children)]
+        fields = [_arrow_numbers(pa, struct_type.field(i).type, child) if len(child) == 2
+                  else _arrow_text(pa, child) for i, child in enumerate(col[1])]
         values = pa.StructArray.from_arrays(fields, fields=list(struct_type))
-        return pa.ListArray.from_arrays(offsets, values, type=typ)
-    return pa.array(col, type=typ)
+        return _arrow_list(pa, typ, col[0], values)
+    return pa.array(col, type=typ)  # bool: a list of True/False/None
 
 
 def to_pandas(jobs: Iterable[Any]) -> Any:

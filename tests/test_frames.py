@@ -154,6 +154,20 @@ def test_odd_values_read_the_same_in_c_and_in_the_reference_reading():
     assert frames.to_pandas(odd).equals(page.to_pandas())
 
 
+def test_invalid_utf8_reads_as_replacement_characters_in_both_tables():
+    body = (b'{"jobs": [{"id": "a", "title": "caf\xc3\xa9 \xff\xfe bad \xed\xa0\x80 end",'
+            b' "company": {"name": "\xc0\xafx"}, "benefits": ["ok", "\xf8"],'
+            b' "created_at": "2024-05-01T12:00:00Z", "updated_at": "2024-05-01T12:00:00Z"}]}')
+    page = FeedPage.model_validate_json(body)
+    table = page.to_arrow()
+    table.validate(full=True)
+    title = page.to_pandas()["title"][0]
+    assert title.startswith("café ") and "\ufffd" in title and title.endswith(" end")
+    assert table.column("title").to_pylist() == [title]
+    assert table.column("company_name").to_pylist() == list(page.to_pandas()["company_name"])
+    assert table.column("benefits").to_pylist() == [list(page.to_pandas()["benefits"][0])]
+
+
 def test_datetimes_are_utc_and_exact_to_the_microsecond():
     jobs = [{"id": "x", "title": "t", "company": {"name": "c"},
              "created_at": "2026-03-29T01:59:59.123456Z",
