@@ -103,7 +103,12 @@ def browser():
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--allow-file-access-from-files"):
         opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=opts)
+    # the browser is not ours to sanitize: under scripts/asan.sh it must not inherit the
+    # ASan runtime preloaded into the test process
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS", "PYTHONMALLOC")}
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path, env=env),
+                              options=opts)
     driver.set_page_load_timeout(30)
     try:
         yield driver

@@ -18,11 +18,26 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOTEBOOK = os.path.join(ROOT, "examples", "explore.ipynb")
 
 
+def kernel_env() -> dict:
+    """The kernel imports the jobo_enterprise these tests import (under scripts/asan.sh,
+    the sanitized build), with the same sanitizer runtime."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    if "libasan" in env.get("LD_PRELOAD", ""):
+        # ASan intercepts C++ exceptions (matplotlib's and pyarrow's) only when libstdc++
+        # is there from the start
+        import ctypes.util
+
+        env["LD_PRELOAD"] += ":" + (ctypes.util.find_library("stdc++") or "libstdc++.so.6")
+    return env
+
+
 @pytest.fixture(scope="module")
 def executed():
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": os.path.dirname(NOTEBOOK)}}).execute()
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": os.path.dirname(NOTEBOOK)}}
+                   ).execute(env=kernel_env())
     return {tag: cell for cell in nb.cells for tag in cell.metadata.get("tags", [])}
 
 
