@@ -70,7 +70,7 @@ typedef struct {
     PyObject *ServerError;
     PyObject *ResponseError;
     PyObject *epoch_to_datetime;  /* exceptions._epoch_to_datetime */
-    PyObject *usage_from_core;    /* models.Usage._from_core, on first use */
+    PyObject *usage_from_core;    /* _usage.Usage._from_core, on first use */
     PyObject *str_convert;        /* interned "_convert" (record.c) */
 
     /* imported on first use by record.c */
@@ -89,7 +89,7 @@ typedef struct {
 extern struct PyModuleDef jobo_module_def;
 
 jobo_state *jobo_get_state(PyObject *module);
-/* models.Usage._from_core (borrowed), imported on first use; NULL on error. */
+/* _usage.Usage._from_core (borrowed), imported on first use; NULL on error. */
 PyObject *jobo_usage_factory(jobo_state *st);
 jobo_state *jobo_state_from_type(PyTypeObject *tp);
 
@@ -139,7 +139,7 @@ size_t jobo_header_cb(char *data, size_t size, size_t nitems, void *userp);
 void jobo_usage_finish(jobo_usage *u, long long now);
 /* Parse one header line into u (exposed for the fuzz harness). */
 void jobo_parse_header_line(jobo_usage *u, const char *line, size_t len);
-/* Python tuple for models.Usage._from_core, then the Usage object. */
+/* Python tuple for _usage.Usage._from_core, then the Usage object. */
 PyObject *jobo_usage_object(jobo_state *st, const jobo_usage *u);
 /* dict of lower-cased header name -> value from the kept header lines */
 PyObject *jobo_headers_dict(const jobo_response *r);

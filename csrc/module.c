@@ -4,7 +4,7 @@
  * exec slot checks the libcurl it runs against (>= 7.78, with TLS), initialises
  * libcurl, imports the exception classes from jobo_enterprise.exceptions, and
  * creates the heap types (Transport; Record, Field, PlainField, Doc). The
- * Usage factory from jobo_enterprise.models is imported on first use.
+ * Usage factory from jobo_enterprise._usage is imported on first use.
  */
 #include "jobo.h"
 
@@ -68,14 +68,14 @@ done:
     return rc;
 }
 
-/* models.Usage._from_core, imported on first use: jobo_enterprise.models
- * imports this module (its classes derive from Record), so it cannot be
- * imported while this module executes. */
+/* Usage._from_core, imported on first use from jobo_enterprise._usage, a
+ * leaf module that does not import this one (the models, which derive from
+ * Record, are not imported for it). */
 PyObject *
 jobo_usage_factory(jobo_state *st)
 {
     if (st->usage_from_core == NULL) {
-        PyObject *mod = PyImport_ImportModule("jobo_enterprise.models"), *usage_cls;
+        PyObject *mod = PyImport_ImportModule("jobo_enterprise._usage"), *usage_cls;
         if (mod == NULL)
             return NULL;
         usage_cls = PyObject_GetAttrString(mod, "Usage");

@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 
 from jobo_enterprise import _time, models
+from jobo_enterprise.models import _fields
 from jobo_enterprise._time import format_datetime, parse_datetime
 from jobo_enterprise.enums import (
     CompensationPeriod,
@@ -443,11 +444,11 @@ def test_malformed_values_are_returned_unchanged():
 def test_uuid_fast_path_matches_uuid_constructor():
     for text in (JOB_ID, JOB_ID.upper(), JOB_ID.replace("-", ""), "{" + JOB_ID + "}",
                  "urn:uuid:" + JOB_ID):
-        got = models._as_uuid(text)
+        got = _fields._as_uuid(text)
         assert type(got) is UUID and got == UUID(text) and hash(got) == hash(UUID(text))
         assert pickle.loads(pickle.dumps(got)) == got
     for bad in (JOB_ID[:-1] + "g", JOB_ID[:-1], " " + JOB_ID[1:], JOB_ID[:4] + "_" + JOB_ID[5:]):
-        assert models._as_uuid(bad) == bad
+        assert _fields._as_uuid(bad) == bad
 
 
 # ── laziness and caching ─────────────────────────────────────────────
@@ -465,8 +466,8 @@ def test_reading_titles_of_1000_jobs_parses_no_datetime_or_uuid(monkeypatch):
     def boom(value):
         raise AssertionError("converted eagerly")
 
-    monkeypatch.setattr(models, "parse_datetime", boom)
-    monkeypatch.setattr(models, "_as_uuid", boom)
+    monkeypatch.setattr(_fields, "parse_datetime", boom)
+    monkeypatch.setattr(_fields, "_as_uuid", boom)
     page = SearchResult.from_dict(search_page([full_job() for _ in range(1000)]))
     titles = [job.title for job in page.jobs]
     names = [job.company.name for job in page]
@@ -1002,3 +1003,19 @@ def test_public_names_are_exported_and_documented():
     for cls in (Model, Job, Usage):
         for attr in ("to_dict",):
             assert getattr(cls, attr).__doc__
+
+
+def test_usage_module_is_a_leaf_the_c_core_imports_without_the_models():
+    import ast
+    import inspect
+
+    from jobo_enterprise import _usage
+
+    tree = ast.parse(inspect.getsource(_usage))
+    internal = sorted(
+        node.module or ""
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    )
+    assert internal == ["_time"]
+    assert models.Usage is _usage.Usage

@@ -1,0 +1,55 @@
+"""Geocoding results (``/api/locations/geocode``)."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from ._fields import Model, _Response, _str, _bool, _float, _models
+
+__all__ = [
+    "GeocodedLocation",
+    "GeocodeResultItem",
+    "GeocodeResult",
+]
+
+
+class GeocodedLocation(Model):
+    """A place resolved by the geocoder.
+
+    Attributes: ``display_name``, ``city``, ``region``, ``country``,
+    ``country_code`` (two letters), ``latitude``, ``longitude`` and
+    ``fuzzy_confidence`` (floats).
+    """
+
+    __slots__ = ()
+    _repr_fields = ("display_name", "country_code")
+
+    city: Optional[str] = _str()
+    region: Optional[str] = _str()
+    country: Optional[str] = _str()
+    latitude: Optional[float] = _float()
+    longitude: Optional[float] = _float()
+    display_name: Optional[str] = _str()
+    country_code: Optional[str] = _str()
+    fuzzy_confidence: Optional[float] = _float()
+
+
+class GeocodeResultItem(_Response):
+    """Answer of ``GET /api/locations/geocode``. Also available as ``GeocodeResult``.
+
+    Attributes: ``input`` (the text sent), ``succeeded`` (bool),
+    ``locations`` (list of :class:`GeocodedLocation`), ``method`` and
+    ``error`` (str or ``None``), ``usage``.
+    """
+
+    __slots__ = ()
+    _repr_fields = ("input", "succeeded", "locations", "error")
+
+    input: str = _str()
+    succeeded: bool = _bool()
+    locations: List[GeocodedLocation] = _models(GeocodedLocation)
+    method: Optional[str] = _str()
+    error: Optional[str] = _str()
+
+
+GeocodeResult = GeocodeResultItem
