@@ -143,12 +143,12 @@ def ours_python() -> str:
     """The interpreter that runs our SDK from the repository (PYTHONPATH=repo).
 
     This interpreter itself when it has ``cryptography`` (the sandbox needs it) and
-    ``pandas`` (part h), else a small venv in bench/_work with only those.
+    ``pandas`` and ``pyarrow`` (part h), else a small venv in bench/_work with only those.
     """
-    if _python_has(sys.executable, "cryptography") and _python_has(sys.executable, "pandas"):
+    if all(_python_has(sys.executable, m) for m in ("cryptography", "pandas", "pyarrow")):
         return sys.executable
     python = _venv(OURS_VENV)
-    _pip(python, ["cryptography>=3.4", "setuptools>=61", "wheel", "pandas>=2.0"],
+    _pip(python, ["cryptography>=3.4", "setuptools>=61", "wheel", "pandas>=2.0", "pyarrow>=14"],
          ".bench-installed")
     return python
 

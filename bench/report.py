@@ -404,8 +404,9 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
         b("| | CPU s | wall s | peak RSS MB | rows × columns |\n|---|---|---|---|---|")
         names = {"ours": "ours: `.to_pandas()`", "json_normalize":
                  "`json.loads` + `json_normalize`", "official":
-                 "official `model_dump` + `DataFrame`"}
-        for lib in ("ours", "json_normalize", "official"):
+                 "official `model_dump` + `DataFrame`",
+                 "ours_arrow": "ours: `.to_arrow()` (a `pyarrow.Table`, for reference)"}
+        for lib in ("ours", "json_normalize", "official", "ours_arrow"):
             e = libs.get(lib, {})
             f = _fail(e)
             if f:

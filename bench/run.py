@@ -231,7 +231,7 @@ def part_d(ctx: Ctx) -> Dict[str, Any]:
         for r in range(ctx.runs):
             for lib in _rotate(libs, r):
                 sb.reset()
-                res = ctx.worker("ours" if lib == "ours" else "peers", dict(base, lib=lib),
+                res = ctx.worker("ours" if lib.startswith("ours") else "peers", dict(base, lib=lib),
                                  timeout=600)
                 per[lib].append(res)
                 _log_result("d", lib, r, res, "growth_mb", "MB peak growth")
@@ -367,12 +367,12 @@ def part_f(ctx: Ctx) -> Dict[str, Any]:
 
 def part_h(ctx: Ctx) -> Dict[str, Any]:
     pages = 10 if ctx.quick else 100
-    libs = ["ours", "json_normalize", "official"]
+    libs = ["ours", "json_normalize", "official", "ours_arrow"]
     path = os.path.join(E.WORK, "feed_page.json")
     per: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs}
     for r in range(ctx.runs):
         for lib in _rotate(libs, r):
-            res = ctx.worker("ours" if lib == "ours" else "peers",
+            res = ctx.worker("ours" if lib.startswith("ours") else "peers",
                              {"task": "frame", "lib": lib, "path": path, "pages": pages},
                              timeout=900)
             per[lib].append(res)

@@ -303,13 +303,15 @@ def task_frame(spec):
     with open(spec["path"], "rb") as fh:
         data = fh.read()
     lib, pages = spec["lib"], spec["pages"]
-    if lib == "ours":
-        # what client.feed.iter_jobs(...).to_pandas() does with the pages it gets
+    if lib in ("ours", "ours_arrow"):
+        # what client.feed.iter_jobs(...).to_pandas() / .to_arrow() do with the pages
         from jobo_enterprise._iterators import JobIterator
         from jobo_enterprise.models import FeedPage
 
         def build():
             decoded = (FeedPage.model_validate_json(data) for _ in range(pages))
+            if lib == "ours_arrow":
+                return JobIterator(decoded).to_arrow()
             return JobIterator(decoded).to_pandas()
     elif lib == "json_normalize":
         def build():
@@ -331,7 +333,8 @@ def task_frame(spec):
     c0, w0 = cpu(), time.perf_counter()
     df = build()
     w1, c1 = time.perf_counter(), cpu()
-    return {"cpu_s": c1 - c0, "wall_s": w1 - w0, "rows": len(df), "columns": len(df.columns),
+    return {"cpu_s": c1 - c0, "wall_s": w1 - w0, "rows": len(df),
+            "columns": len(df.columns) if hasattr(df, "columns") else df.num_columns,
             "peak_rss_mb": peak_rss_kb() / 1024, "pandas": pd.__version__}
 
 

@@ -62,9 +62,12 @@ typedef struct {
     int32_t end;                    /* the last offset */
 } textbuf;
 
+typedef struct str_cache str_cache;
+
 typedef struct {
     int kind;
     int arrow;                      /* Arrow layout (no str made) */
+    str_cache *strs;                /* shared by the columns of one call */
     int slot;                       /* of path[0] in the key table */
     int npath, nsub;
     const char *path[COL_MAX_PATH];
@@ -165,14 +168,47 @@ is_string(const cJSON *c)
 
 /* ---- values --------------------------------------------------------------- */
 
+/* Short ASCII strings repeat across jobs (company names, work models, skills,
+ * benefits, industries): one str object serves every cell with the same text
+ * (as pyarrow's to_pandas does), a direct-mapped cache per call. */
+#define STR_CACHE_SLOTS 4096 /* power of two */
+#define STR_CACHE_MAXLEN 64
+
+struct str_cache {
+    PyObject *str[STR_CACHE_SLOTS];
+};
+
 static PyObject *
-str_value(jobo_state *st, const cJSON *c)
+text_object(str_cache *cache, const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+    PyObject *o;
+    if (cache == NULL || n > STR_CACHE_MAXLEN)
+        return jobo_str_from_utf8(s, (Py_ssize_t)n);
+    for (i = 0; i < n; i++) {
+        if ((unsigned char)s[i] & 0x80)
+            return jobo_str_from_utf8(s, (Py_ssize_t)n);
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    }
+    o = cache->str[h & (STR_CACHE_SLOTS - 1)];
+    if (o != NULL && PyUnicode_GET_LENGTH(o) == (Py_ssize_t)n &&
+        memcmp(PyUnicode_1BYTE_DATA(o), s, n) == 0)
+        return Py_NewRef(o);
+    if ((o = jobo_str_from_utf8(s, (Py_ssize_t)n)) == NULL)
+        return NULL;
+    Py_XSETREF(cache->str[h & (STR_CACHE_SLOTS - 1)], Py_NewRef(o));
+    return o;
+}
+
+static PyObject *
+str_value(jobo_state *st, str_cache *cache, const cJSON *c)
 {
     PyObject *v, *s;
     if (c == NULL || (c->type & 0xFF) == cJSON_NULL)
         Py_RETURN_NONE;
     if (is_string(c))
-        return jobo_str_from_utf8(c->valuestring, (Py_ssize_t)strlen(c->valuestring));
+        return text_object(cache, c->valuestring, strlen(c->valuestring));
     if ((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array)
         Py_RETURN_NONE;
     if ((v = jobo_decode(st, c)) == NULL)
@@ -409,7 +445,7 @@ text_append(jobo_state *st, textbuf *t, const cJSON *c)
         s = c->valuestring;
         n = (Py_ssize_t)strlen(s);
     } else {
-        if ((tmp = str_value(st, c)) == NULL || (s = PyUnicode_AsUTF8AndSize(tmp, &n)) == NULL)
+        if ((tmp = str_value(st, NULL, c)) == NULL || (s = PyUnicode_AsUTF8AndSize(tmp, &n)) == NULL)
             goto done;
     }
     if (n > INT32_MAX - t->end) {
@@ -439,15 +475,15 @@ append_float(PyObject *data, PyObject *valid, const cJSON *c)
 
 /* one value of a struct field (COL_STR -> str, COL_FLOAT -> float) */
 static PyObject *
-sub_value(jobo_state *st, const cJSON *c, int kind)
+sub_value(jobo_state *st, str_cache *cache, const cJSON *c, int kind)
 {
     if (c != NULL && (c->type & 0xFF) == cJSON_NULL)
         c = NULL;
-    return kind == COL_FLOAT ? float_object(c) : str_value(st, c);
+    return kind == COL_FLOAT ? float_object(c) : str_value(st, cache, c);
 }
 
 static PyObject *
-str_list(jobo_state *st, const cJSON *arr, const char *key)
+str_list(jobo_state *st, str_cache *cache, const cJSON *arr, const char *key)
 {
     PyObject *list = PyList_New(0);
     const cJSON *e;
@@ -458,7 +494,7 @@ str_list(jobo_state *st, const cJSON *arr, const char *key)
     }
     for (e = arr->child; e != NULL; e = e->next) {
         const cJSON *v = key == NULL ? e : member(e, key);
-        if (is_string(v) && append_new(list, str_value(st, v)) < 0) {
+        if (is_string(v) && append_new(list, str_value(st, cache, v)) < 0) {
             Py_DECREF(list);
             return NULL;
         }
@@ -508,7 +544,7 @@ struct_list(jobo_state *st, const cJSON *arr, const column *col)
         if ((d = PyDict_New()) == NULL || append_new(list, d) < 0)
             goto error;
         for (i = 0; i < col->nsub; i++) {
-            PyObject *v = sub_value(st, member(e, col->sub[i]), col->subkind[i]);
+            PyObject *v = sub_value(st, col->strs, member(e, col->sub[i]), col->subkind[i]);
             int rc = v == NULL ? -1 : PyDict_SetItem(d, col->subname[i], v);
             Py_XDECREF(v);
             if (rc < 0)
@@ -556,7 +592,7 @@ read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
     case COL_STR:
         if (col->arrow)
             return text_append(st, &col->text, c);
-        return append_new(col->list, str_value(st, c));
+        return append_new(col->list, str_value(st, col->strs, c));
     case COL_BOOL: {
         PyObject *v = Py_None;
         if (c != NULL && (c->type & 0xFF) == cJSON_True)
@@ -581,11 +617,11 @@ read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
     case COL_STR_LIST:
         if (col->arrow)
             return text_list(st, c, col, NULL);
-        return append_new(col->list, str_list(st, c, NULL));
+        return append_new(col->list, str_list(st, col->strs, c, NULL));
     case COL_NAMES:
         if (col->arrow)
             return text_list(st, c, col, col->sub[0]);
-        return append_new(col->list, str_list(st, c, col->sub[0]));
+        return append_new(col->list, str_list(st, col->strs, c, col->sub[0]));
     case COL_FIRST: {
         const cJSON *first = NULL, *e;
         if (c != NULL && (c->type & 0xFF) == cJSON_Array)
@@ -595,7 +631,7 @@ read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
         c = member(first, col->sub[0]);
         if (col->arrow)
             return text_append(st, &col->text, c);
-        return append_new(col->list, sub_value(st, c, COL_STR));
+        return append_new(col->list, sub_value(st, col->strs, c, COL_STR));
     }
     case COL_STRUCTS:
         if (col->arrow)
@@ -752,6 +788,7 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *jobs, *plan, *parse_time, *doc = NULL, *result = NULL;
     column *cols = NULL;
     key_table *keys = NULL;
+    str_cache *strs = NULL;
     Py_ssize_t ncols = 0, i, j, n;
     int arrow;
     if (nargs != 4) {
@@ -781,13 +818,15 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     cols = PyMem_Calloc((size_t)(ncols ? ncols : 1), sizeof(column));
     keys = PyMem_Calloc(1, sizeof(key_table));
-    if (cols == NULL || keys == NULL) {
+    strs = PyMem_Calloc(1, sizeof(str_cache));
+    if (cols == NULL || keys == NULL || strs == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     for (i = 0; i < ncols; i++) {
         if (column_init(PyTuple_GET_ITEM(plan, i), &cols[i], arrow) < 0)
             goto done;
+        cols[i].strs = strs;
         cols[i].slot = key_slot(keys, cols[i].path[0]);
         keys->key[cols[i].slot] = cols[i].path[0];
     }
@@ -829,6 +868,10 @@ done:
         Py_XDECREF(cols[i].out);
     PyMem_Free(cols);
     PyMem_Free(keys);
+    if (strs != NULL)
+        for (i = 0; i < STR_CACHE_SLOTS; i++)
+            Py_XDECREF(strs->str[i]);
+    PyMem_Free(strs);
     return result;
 }
 

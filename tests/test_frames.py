@@ -300,3 +300,22 @@ def test_the_readme_lists_the_whole_schema():
         if line.startswith("| `"):
             name = line.split("|")[1].strip().strip("`")
             assert f"`{dtypes[name]}`" in line
+
+
+def test_official_iter_jobs_and_page_iterators_take_progress_and_tables(client, capsys):
+    jobs = list(client.search.iter_jobs(queries=["engineer"], page_size=25, max_items=60,
+                                        progress=True))
+    assert len(jobs) == 60
+    assert "60/60" in capsys.readouterr().err.replace("\r", "\n")
+    pages = client.jobs.iter_pages(queries=["engineer"], page_size=25, max_items=60)
+    first = next(pages)
+    rest = pages.to_pandas()  # the pages not handed out yet
+    assert len(first.jobs) == 25 and list(rest["id"]) == [str(j.id) for j in jobs[25:]]
+    assert list(pages) == []
+
+
+def test_a_closed_iterator_stops(client):
+    it = client.feed.iter_jobs(batch_size=50)
+    next(it)
+    it.close()
+    assert list(it) == [] and len(it.to_pandas()) == 0
