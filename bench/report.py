@@ -422,9 +422,9 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
         b("")
         r = _med(h_, "ratio_json_normalize")
         t.add("h", "100,000 feed jobs to a DataFrame ≥ 5× faster than json.loads + "
-              "json_normalize", r, None if r is None else r >= 5, _x(r))
+              "json_normalize (CPU)", r, None if r is None else r >= 5, _x(r))
         r2 = _med(h_, "ratio_official")
-        t.add("h", "the same vs the official model_dump + DataFrame", r2, None, _x(r2))
+        t.add("h", "the same vs the official model_dump + DataFrame (CPU)", r2, None, _x(r2))
 
     # ---- targets first ----
     w("## Targets\n")
