@@ -254,14 +254,6 @@ float_object(const cJSON *c)
     return PyFloat_FromDouble(d);
 }
 
-static int
-two(const char *s)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return -1;
-    return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
 /* days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar: count
  * years from March, so that the leap day ends a year */
 static int64_t
@@ -275,57 +267,17 @@ days_since_epoch(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static int
-month_days(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-        return 29;
-    return days[m - 1];
-}
-
-/* The shapes the API sends, YYYY-MM-DDTHH:MM:SS[.f{1,6}][Z|(+|-)HH:MM], as
- * microseconds since the epoch. 1 = done, 0 = another shape (ask Python). */
+/* The shapes the API sends (jobo_parse_iso) as microseconds since the epoch.
+ * 1 = done, 0 = another shape (ask Python). */
 static int
 fast_micros(const char *s, int64_t *out)
 {
-    size_t len = strlen(s), i = 19;
-    int y, mo, d, h, mi, sec, us = 0, scale = 100000, offset = 0;
-    if (len < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+    jobo_iso t;
+    if (!jobo_parse_iso(s, &t))
         return 0;
-    if (two(s) < 0 || two(s + 2) < 0)
-        return 0;
-    y = two(s) * 100 + two(s + 2);
-    mo = two(s + 5);
-    d = two(s + 8);
-    h = two(s + 11);
-    mi = two(s + 14);
-    sec = two(s + 17);
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h < 0 || h > 23 ||
-        mi < 0 || mi > 59 || sec < 0 || sec > 59)
-        return 0;
-    if (i < len && s[i] == '.') {
-        size_t start = ++i;
-        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 6) {
-            us += (s[i] - '0') * scale;
-            scale /= 10;
-            i++;
-        }
-        if (i == start || (i < len && s[i] >= '0' && s[i] <= '9'))
-            return 0;
-    }
-    if (i + 1 == len && s[i] == 'Z') {
-        /* UTC */
-    } else if (i + 6 == len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
-        int oh = two(s + i + 1), om = two(s + i + 4);
-        if (oh < 0 || oh > 23 || om < 0 || om > 59)
-            return 0;
-        offset = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
-    } else if (i != len) {
-        return 0;
-    }
-    *out = ((days_since_epoch(y, mo, d) * 24 + h) * 60 + mi - offset) * 60 + sec;
-    *out = *out * 1000000 + us;
+    *out = ((days_since_epoch(t.year, t.month, t.day) * 24 + t.hour) * 60 + t.minute -
+            t.offset) * 60 + t.second;
+    *out = *out * 1000000 + t.usec;
     return 1;
 }
 
