@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="jobs a stable_scan=false feed may page through (default 10000)")
     p.add_argument("--prerender", action="store_true",
                    help="build every job's JSON at start (slower start, fast first feed scan)")
+    p.add_argument("--drop-expired", action="store_true",
+                   help="feeds leave out jobs whose expiry time has passed (POST /__timeline "
+                        "changes the data and advances the clock)")
     p.add_argument("--verbose", action="store_true", help="log each request to stderr")
     return p
 
@@ -56,7 +59,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                       state_dir=args.state_dir, latency_ms=args.latency_ms,
                       path_prefix=args.path_prefix, verbose=args.verbose,
                       cursor_ttl=args.cursor_ttl, legacy_feed_limit=args.legacy_feed_limit,
-                      prerender=args.prerender)
+                      prerender=args.prerender, drop_expired=args.drop_expired)
     try:
         sandbox.start()
         try:
