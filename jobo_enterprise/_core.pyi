@@ -32,12 +32,15 @@ class Field:
     default: Any
     model: Any
     _ckind: int
+    _required: bool
     def __get__(self, inst: Any, owner: Any = ...) -> Any: ...
 
 class PlainField:
-    """A str or bool model field."""
+    """A str or bool model field (absent: default, or missing() when given)."""
 
-    def __init__(self, name: str, default: Any = ...) -> None: ...
+    def __init__(
+        self, name: str, default: Any = ..., missing: Optional[Callable[[], Any]] = ...
+    ) -> None: ...
     @property
     def name(self) -> str: ...
     @property
