@@ -399,7 +399,7 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
           + f"The recorded {p['page_bytes']:,}-byte 1,000-job feed page, decoded {p['pages']} "
           f"times ({p['jobs']:,} jobs), into one pandas DataFrame, one process per figure, "
           "with the cyclic GC on as users have it. Ours: "
-          "`FeedPage.model_validate_json` per page and the iterators' `.to_pandas()` (the C "
+          "the client's parse of a response body into a lazy view per page and the iterators' `.to_pandas()` (the C "
           "core reads the columns of each page from its parsed JSON). Peers: `json.loads` per "
           "page + one `pandas.json_normalize` of all jobs; the official models' "
           "`JobFeedResponse.model_validate_json` + `model_dump()` per job + `pandas.DataFrame`."

@@ -305,11 +305,13 @@ def task_frame(spec):
     lib, pages = spec["lib"], spec["pages"]
     if lib in ("ours", "ours_arrow"):
         # what client.feed.iter_jobs(...).to_pandas() / .to_arrow() do with the pages
+        from jobo_enterprise import _core
         from jobo_enterprise._iterators import JobIterator
         from jobo_enterprise.models import FeedPage
 
         def build():
-            decoded = (FeedPage.model_validate_json(data) for _ in range(pages))
+            # what the client does with a response body: a lazy view of the parse
+            decoded = (_core.parse_model(FeedPage, data) for _ in range(pages))
             if lib == "ours_arrow":
                 return JobIterator(decoded).to_arrow()
             return JobIterator(decoded).to_pandas()

@@ -36,6 +36,24 @@ _STYLE = (
 MAX_ROWS = 50  # rows shown by a result's table; the rest is counted
 
 
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    """A field of a model, or ``default`` when it is absent or unreadable (a required
+    field the server left out raises on access: a display shows what there is)."""
+    if obj is None:
+        return default
+    try:
+        value = getattr(obj, name)
+    except (AttributeError, TypeError, ValueError, LookupError):
+        return default
+    except Exception as exc:  # noqa: BLE001 - the SDK's JoboResponseError for a missing field
+        from .exceptions import JoboError
+
+        if isinstance(exc, JoboError):
+            return default
+        raise
+    return default if value is None else value
+
+
 def _text(value: Any) -> str:
     """Any value as escaped text ('' for None)."""
     if value is None:
@@ -80,25 +98,30 @@ def _number(value: Any) -> str:
 
 
 def _salary(job: Any) -> str:
-    pay = job.compensation
-    if pay is None or (pay.min is None and pay.max is None):
+    pay = _get(job, "compensation")
+    low, high = _get(pay, "min"), _get(pay, "max")
+    if low is None and high is None:
         return ""
-    if pay.min is not None and pay.max is not None and pay.min != pay.max:
-        span = f"{_number(pay.min)}–{_number(pay.max)}"
+    if low is not None and high is not None and low != high:
+        span = f"{_number(low)}–{_number(high)}"
     else:
-        span = _number(pay.min if pay.min is not None else pay.max)
+        span = _number(low if low is not None else high)
     parts = [span]
-    if pay.currency:
-        parts.append(_text(pay.currency))
-    if pay.period:
-        parts.append(f"/ {_text(pay.period)}")
+    currency, period = _get(pay, "currency"), _get(pay, "period")
+    if currency:
+        parts.append(_text(currency))
+    if period:
+        parts.append(f"/ {_text(period)}")
     return " ".join(parts)
 
 
+def _place(loc: Any) -> str:
+    parts = (_get(loc, "city"), _get(loc, "region"), _get(loc, "country"))
+    return _get(loc, "location") or ", ".join(str(p) for p in parts if p)
+
+
 def _locations(job: Any, limit: int = 1) -> str:
-    names = [loc.location or ", ".join(p for p in (loc.city, loc.region, loc.country) if p)
-             for loc in job.locations]
-    names = [n for n in names if n]
+    names = [n for n in (_place(loc) for loc in _get(job, "locations", [])) if n]
     if not names:
         return ""
     shown = "; ".join(_text(n) for n in names[:limit])
@@ -108,8 +131,8 @@ def _locations(job: Any, limit: int = 1) -> str:
 
 
 def _company(job: Any) -> str:
-    company = job.company
-    return _text(company.name) if company is not None else ""
+    company = _get(job, "company")
+    return _text(_get(company, "name")) if company is not None else ""
 
 
 def _usage(result: Any) -> str:
@@ -117,15 +140,16 @@ def _usage(result: Any) -> str:
     if u is None:
         return ""
     parts = []
-    if u.credits_used is not None:
-        parts.append(f"credits used {_number(u.credits_used)}")
-    if u.credits_remaining is not None:
-        parts.append(f"remaining {_number(u.credits_remaining)}")
-    if u.rate_limit_remaining is not None:
-        limit = f" of {_number(u.rate_limit_limit)}" if u.rate_limit_limit is not None else ""
-        parts.append(f"rate limit {_number(u.rate_limit_remaining)}{limit} left")
-    if u.request_id:
-        parts.append(f"request id {_text(u.request_id)}")
+    if _get(u, "credits_used") is not None:
+        parts.append(f"credits used {_number(_get(u, 'credits_used'))}")
+    if _get(u, "credits_remaining") is not None:
+        parts.append(f"remaining {_number(_get(u, 'credits_remaining'))}")
+    if _get(u, "rate_limit_remaining") is not None:
+        cap = _get(u, "rate_limit_limit")
+        limit = f" of {_number(cap)}" if cap is not None else ""
+        parts.append(f"rate limit {_number(_get(u, 'rate_limit_remaining'))}{limit} left")
+    if _get(u, "request_id"):
+        parts.append(f"request id {_text(_get(u, 'request_id'))}")
     return " · ".join(parts)
 
 
@@ -135,15 +159,16 @@ _HEADER = ("Title", "Company", "Location", "Work model", "Posted", "Salary", "Li
 def _rows(jobs: Iterable[Any]) -> List[str]:
     rows = []
     for job in jobs:
-        link = job.apply_url or job.listing_url
+        listing, title = _get(job, "listing_url"), _get(job, "title")
+        link = _get(job, "apply_url") or listing
         cells = (
-            _link(job.listing_url, job.title) if safe_url(job.listing_url) else _text(job.title),
+            _link(listing, title) if safe_url(listing) else _text(title),
             _company(job),
             _locations(job),
-            _text(job.workplace_type),
-            _date(job.date_posted or job.created_at),
+            _text(_get(job, "workplace_type")),
+            _date(_get(job, "date_posted") or _get(job, "created_at")),
             _salary(job),
-            _link(link, "apply" if job.apply_url else "listing") if link else "",
+            _link(link, "apply" if _get(job, "apply_url") else "listing") if link else "",
         )
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return rows
@@ -165,19 +190,19 @@ def _table(summary: str, jobs: List[Any], result: Any) -> str:
 
 def search_html(result: Any) -> str:
     """``_repr_html_`` of a :class:`~jobo_enterprise.models.SearchResult`."""
-    jobs = list(result.jobs)
-    summary = (f"{_number(result.total)} jobs · page {_number(result.page)} of "
-               f"{_number(result.total_pages)} · {len(jobs):,} shown")
+    jobs = list(_get(result, "jobs", []))
+    summary = (f"{_number(_get(result, 'total'))} jobs · page {_number(_get(result, 'page'))} of "
+               f"{_number(_get(result, 'total_pages'))} · {len(jobs):,} shown")
     return _table(summary, jobs, result)
 
 
 def feed_html(page: Any) -> str:
     """``_repr_html_`` of a :class:`~jobo_enterprise.models.FeedPage`."""
-    jobs = list(page.jobs)
+    jobs = list(_get(page, "jobs", []))
     summary = f"{len(jobs):,} jobs in this feed batch"
-    if page.estimated_total is not None:
-        summary += f" · about {_number(page.estimated_total)} in the scan"
-    summary += " · more to come" if page.has_more else " · last batch"
+    if _get(page, "estimated_total") is not None:
+        summary += f" · about {_number(_get(page, 'estimated_total'))} in the scan"
+    summary += " · more to come" if _get(page, "has_more") else " · last batch"
     return _table(summary, jobs, page)
 
 
@@ -187,42 +212,43 @@ def _field(label: str, value: str) -> str:
 
 def job_html(job: Any) -> str:
     """``_repr_html_`` of a :class:`~jobo_enterprise.models.Job`: a card."""
-    kinds = " · ".join(_text(v) for v in (job.workplace_type, job.employment_type,
-                                           job.experience_level) if v)
-    quals = job.qualifications
-    skills = [s.name for s in quals.must_have.skills if s.name] if quals is not None else []
-    links = " · ".join(_link(u, label) for u, label in ((job.listing_url, "listing"),
-                                                         (job.apply_url, "apply")) if u)
-    title = _text(job.title)
-    summary = job.summary or ""
+    kinds = " · ".join(_text(_get(job, k)) for k in ("workplace_type", "employment_type",
+                                                      "experience_level") if _get(job, k))
+    quals = _get(job, "qualifications")
+    must = _get(quals, "must_have")
+    skills = [_get(s, "name") for s in _get(must, "skills", []) if _get(s, "name")]
+    links = " · ".join(_link(u, label) for u, label in ((_get(job, "listing_url"), "listing"),
+                                                         (_get(job, "apply_url"), "apply")) if u)
+    title = _text(_get(job, "title"))
+    summary = _get(job, "summary") or ""
     if len(summary) > 400:
         summary = summary[:399] + "…"
     return (f'{_STYLE}<div class="jobo-card"><h4>{title}</h4>'
             f"{_field('Company', _company(job))}"
             f"{_field('Location', _locations(job, limit=5))}"
             f"{_field('Work', kinds)}"
-            f"{_field('Posted', _date(job.date_posted or job.created_at))}"
+            f"{_field('Posted', _date(_get(job, 'date_posted') or _get(job, 'created_at')))}"
             f"{_field('Salary', _salary(job))}"
             f"{_field('Skills', _text(', '.join(skills)))}"
-            f"{_field('Source', _text(job.source))}"
+            f"{_field('Source', _text(_get(job, 'source')))}"
             f"{_field('Links', links)}"
             f"{f'<p>{_text(summary)}</p>' if summary else ''}"
-            f'<div class="jobo-meta">id {_text(job.id)}</div></div>')
+            f'<div class="jobo-meta">id {_text(_get(job, "id"))}</div></div>')
 
 
 def company_html(company: Any) -> str:
     """``_repr_html_`` of a :class:`~jobo_enterprise.models.Company`: a card."""
-    summary = company.summary or ""
+    summary = _get(company, "summary") or ""
     if len(summary) > 400:
         summary = summary[:399] + "…"
     links = " · ".join(_link(u, label) for u, label in (
-        (company.website, "website"), (company.linkedin_url, "LinkedIn"),
-        (company.crunchbase_url, "Crunchbase")) if u)
-    return (f'{_STYLE}<div class="jobo-card"><h4>{_text(company.name)}</h4>'
-            f"{_field('Headquarters', _text(company.headquarters_location))}"
-            f"{_field('Industries', _text(', '.join(company.industries)))}"
-            f"{_field('Size', _text(company.company_size))}"
-            f"{_field('Founded', _text(company.founding_year))}"
+        (_get(company, "website"), "website"), (_get(company, "linkedin_url"), "LinkedIn"),
+        (_get(company, "crunchbase_url"), "Crunchbase")) if u)
+    return (f'{_STYLE}<div class="jobo-card"><h4>{_text(_get(company, "name"))}</h4>'
+            f"{_field('Headquarters', _text(_get(company, 'headquarters_location')))}"
+            f"{_field('Industries', _text(', '.join(_get(company, 'industries', []))))}"
+            f"{_field('Size', _text(_get(company, 'company_size')))}"
+            f"{_field('Founded', _text(_get(company, 'founding_year')))}"
             f"{_field('Links', links)}"
             f"{f'<p>{_text(summary)}</p>' if summary else ''}"
-            f'<div class="jobo-meta">id {_text(company.id)}</div></div>')
+            f'<div class="jobo-meta">id {_text(_get(company, "id"))}</div></div>')

@@ -14,7 +14,7 @@ import shutil
 
 import pytest
 
-from jobo_enterprise import JoboClient
+from jobo_enterprise import JoboClient, _core
 from jobo_enterprise._display import safe_url
 from jobo_enterprise.models import Company, FeedPage, Job
 from rawserver import RawServer, http_response
@@ -75,8 +75,8 @@ def test_safe_url_accepts_only_plain_http_and_https():
 
 
 def test_html_is_escaped_and_unsafe_links_are_text():
-    page = FeedPage.model_validate_json(
-        json.dumps({"jobs": [hostile_job(i) for i in range(7)]}).encode())
+    page = _core.parse_model(
+        FeedPage, json.dumps({"jobs": [hostile_job(i) for i in range(7)]}).encode())
     html = page._repr_html_()
     assert "<script>" not in html.replace("<style>", "")
     assert "onerror=" not in html.replace("onerror=&quot;", "")
@@ -131,7 +131,7 @@ def test_hostile_result_runs_no_script_in_a_real_browser_and_shows_the_text(brow
         result = client.jobs.search("x", page_size=7)
         client.close()
     parts = [result._repr_html_(), result.jobs[0]._repr_html_(), result.jobs[2]._repr_html_(),
-             Company.model_validate_json(json.dumps(HOSTILE_COMPANY).encode())._repr_html_()]
+             _core.parse_model(Company, json.dumps(HOSTILE_COMPANY).encode())._repr_html_()]
     page = tmp_path / "display.html"
     # the page's own script proves that scripts do run in this browser
     page.write_text("<!doctype html><html><head><meta charset='utf-8'><title>jobo</title>"

@@ -17,7 +17,7 @@ import importlib
 
 import pytest
 
-from jobo_enterprise import frames
+from jobo_enterprise import _core, frames
 from jobo_enterprise.models import FeedPage, Job
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -141,39 +141,58 @@ def test_odd_values_read_the_same_in_c_and_in_the_reference_reading():
     other forms, non-http links: the C column reader agrees with job_record."""
     base = {"id": "0b6f2a9e-95f3-4a8c-9a53-2f7f8c1d0e11", "title": "T",
             "company": {"id": "1b6f2a9e-95f3-4a8c-9a53-2f7f8c1d0e11", "name": "C"},
+            "description": "", "listing_url": "https://x.example/1", "source": "lever_co",
+            "apply_url": "javascript:alert(1)",
             "created_at": "2024-05-01T12:00:00Z", "updated_at": "2024-05-01T12:00:00Z"}
     odd = [
         dict(base),
-        dict(base, company=None, compensation=None, locations=None, qualifications=None,
-             responsibilities=None, benefits=None, date_posted=None),
+        dict(base, compensation=None, qualifications=None, date_posted=None),
         dict(base, created_at="2024-05-01T14:00:00+02:00", updated_at="2024-05-01",
-             date_posted="2024-05-01 08:30", valid_through="not a date",
-             compensation={"min": "1200.5", "max": 2000, "currency": "EUR"},
-             locations=[{"city": "Lyon", "latitude": "45.76", "longitude": None}, "junk"],
-             is_h1b_sponsor=True, is_clearance_required="yes",
-             qualifications={"must_have": {"skills": [{"name": "Go"}, {"type": "soft"}]}},
+             date_posted="2024-05-01 08:30",
+             compensation={"min": 1200.5, "max": 2000, "currency": "EUR"},
+             locations=[{"city": "Lyon", "latitude": 45.76, "longitude": None}],
+             is_h1b_sponsor=True, is_clearance_required=None,
+             qualifications={"must_have": {"skills": [{"name": "Go"}]}},
              responsibilities=["a", "b"], title="ünïcødé — 東京"),
         dict(base, created_at="1969-12-31T23:59:59.5Z", updated_at="2400-02-29T00:00:00Z",
-             valid_through="2023-02-29T00:00:00Z"),
+             valid_through="2024-02-29T23:59:59-01:00"),
     ]
-    page = FeedPage.model_validate_json(json.dumps({"jobs": odd}).encode())
+    page = _core.parse_model(FeedPage, json.dumps({"jobs": odd}).encode())
     assert all(j._is_view for j in page.jobs)
     assert_frame_matches(page.to_pandas(), page.jobs)
     assert_table_matches(page.to_arrow(), page.jobs)
     rec = frames.job_record(page.jobs[2])
     assert rec["created_at"] == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
-    assert rec["valid_through"] is None and rec["salary_min"] == 1200.5
+    assert rec["date_posted"] == datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
+    assert rec["salary_min"] == 1200.5
     # dict-backed jobs (detached, or built by hand) and plain dicts give the same table
     detached = [Job.from_dict(d) for d in odd]
     assert frames.to_pandas(detached).equals(page.to_pandas())
     assert frames.to_pandas(odd).equals(page.to_pandas())
+
+    # what the models refuse to read (a required object null, a list null), a table
+    # reads as missing
+    broken = dict(base, company=None, locations=[None, "junk", {"location": "Oslo"}],
+                  responsibilities=None, benefits=None, is_h1b_sponsor="yes",
+                  compensation={"min": "1200.5"}, valid_through="not a date",
+                  date_posted="2023-02-29T00:00:00Z",
+                  qualifications={"must_have": {"skills": [{"type": "soft"}, {"name": "Go"}]}})
+    del broken["source"]
+    row = frames.to_pandas([broken]).iloc[0]
+    assert row["company_name"] is None and row["location"] == "Oslo"
+    assert [loc["location"] for loc in row["locations"]] == ["Oslo"]
+    assert row["responsibilities"] == [] and row["source"] is None
+    assert row["is_h1b_sponsor"] is pd.NA and row["salary_min"] == 1200.5
+    assert row["valid_through"] is pd.NaT and row["skills_must_have"] == ["Go"]
+    assert row["date_posted"] is pd.NaT  # 29 February 2023 does not exist
+    assert frames.to_arrow([broken]).to_pylist()[0]["locations"][0]["location"] == "Oslo"
 
 
 def test_invalid_utf8_reads_as_replacement_characters_in_both_tables():
     body = (b'{"jobs": [{"id": "a", "title": "caf\xc3\xa9 \xff\xfe bad \xed\xa0\x80 end",'
             b' "company": {"name": "\xc0\xafx"}, "benefits": ["ok", "\xf8"],'
             b' "created_at": "2024-05-01T12:00:00Z", "updated_at": "2024-05-01T12:00:00Z"}]}')
-    page = FeedPage.model_validate_json(body)
+    page = _core.parse_model(FeedPage, body)
     table = page.to_arrow()
     table.validate(full=True)
     title = page.to_pandas()["title"][0]
@@ -266,7 +285,8 @@ def test_missing_extra_raises_an_import_error_naming_it(blocked, call, extra):
     body = (
         "from jobo_enterprise import frames\n"
         "from jobo_enterprise.models import FeedPage\n"
-        "page = FeedPage.model_validate_json(b'{\"jobs\": []}')\n"
+        "from jobo_enterprise import _core\n"
+        "page = _core.parse_model(FeedPage, b'{\"jobs\": []}')\n"
         "try:\n"
         f"    {call}\n"
         "except ImportError as e:\n"
