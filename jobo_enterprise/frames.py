@@ -271,6 +271,8 @@ class TableBuilder:
     """
 
     __slots__ = ("arrow", "rows", "_cols", "_chunks")
+    arrow: bool
+    rows: int
 
     def __init__(self, *, arrow: bool = False) -> None:
         self.arrow = arrow

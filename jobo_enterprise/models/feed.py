@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterator, List, Optional
+from typing import Any, Iterator, List, Optional
 from uuid import UUID
 
 from .. import _display, frames
@@ -39,7 +39,6 @@ class FeedPage(_Response):
     __slots__ = ()
     _repr_fields = ("jobs", "has_more", "next_cursor", "estimated_total")
     _repr_html_ = _display.feed_html  # a table in Jupyter
-    to_pandas, to_arrow = frames.to_pandas, frames.to_arrow  # the jobs as a table
 
     jobs: List[Job] = _models(Job, default_factory=list)
     next_cursor: Optional[str] = _str(default=None)
@@ -51,6 +50,14 @@ class FeedPage(_Response):
 
     def __len__(self) -> int:
         return len(self.jobs)
+
+    def to_pandas(self) -> Any:
+        """The jobs as a pandas DataFrame (columns: :mod:`jobo_enterprise.frames`)."""
+        return frames.to_pandas(self)
+
+    def to_arrow(self) -> Any:
+        """The jobs as a pyarrow Table (columns: :mod:`jobo_enterprise.frames`)."""
+        return frames.to_arrow(self)
 
 
 JobFeedResponse = FeedPage
