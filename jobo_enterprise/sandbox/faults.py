@@ -38,6 +38,10 @@ item                 effect
                      jobs and a ``"padding"`` string
 ``redirect=<url>``   302 (or the 3xx ``status=`` given) with ``Location: <url>``
 ``id=<token>``       count this spec under ``token`` (separate counters for the same spec)
+``match=<text>``     fault only the requests whose body or query contains ``<text>``
+                     (percent-encoded: ``match=%5B%22workday%22%5D`` is ``["workday"]``);
+                     the others are served normally, and ``times`` and ``after``
+                     count matching requests only
 ==================== =======================================================================
 
 Counters are kept per ``id`` token, or per spec string when there is none, and count
@@ -98,7 +102,7 @@ class FaultSpec:
 
     __slots__ = ("raw", "key", "status", "html", "retry_after", "retry_after_date", "times",
                  "after", "delay_ms", "drip_ms", "truncate", "reset", "malformed", "empty",
-                 "huge_bytes", "redirect", "id")
+                 "huge_bytes", "redirect", "id", "match")
 
     def __init__(self, raw: str) -> None:
         self.raw: str = raw
@@ -117,6 +121,7 @@ class FaultSpec:
         self.huge_bytes: Optional[int] = None
         self.redirect: Optional[str] = None
         self.id: Optional[str] = None
+        self.match: Optional[str] = None
         for item in raw.split(","):
             if item:
                 self._item(item)
@@ -168,6 +173,8 @@ class FaultSpec:
             self.redirect = value
         elif name == "id":
             self.id = value
+        elif name == "match":
+            self.match = value
         else:
             raise self._bad(f"unknown item '{name}'")
         if self.redirect is not None and self.status is not None \
@@ -334,6 +341,12 @@ def install(app: "App") -> None:
         spec = FaultSpec(match.group("spec"))
         n = counters.hit(spec.key)
         req.context["fault_spec"] = spec.key
+        if spec.match is not None:
+            if spec.match.encode("utf-8") not in req.body \
+                    and spec.match not in unquote(req.raw_target.partition("?")[2],
+                                                  errors="replace"):
+                return inner(req)
+            n = counters.hit(spec.key + "\0match")
         if n <= spec.after or (spec.times is not None and n > spec.after + spec.times):
             return inner(req)
         now = req.now
