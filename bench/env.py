@@ -17,9 +17,10 @@ PEERS_VENV = os.path.join(BENCH, ".venv-peers")
 OURS_VENV = os.path.join(WORK, "venv-ours")
 
 #: what goes into the peers' venv (the official SDK pulls httpx and pydantic)
-PEER_REQUIREMENTS = ["jobo-enterprise==4.0.0", "requests", "httpx", "orjson", "pydantic"]
+PEER_REQUIREMENTS = ["jobo-enterprise==4.0.0", "requests", "httpx", "orjson", "pydantic",
+                     "pandas"]
 PEER_PACKAGES = ["jobo-enterprise", "httpx", "pydantic", "pydantic-core", "requests",
-                 "urllib3", "orjson", "h11", "httpcore", "certifi"]
+                 "urllib3", "orjson", "h11", "httpcore", "certifi", "pandas", "numpy"]
 
 #: Debian packages: (package, a file that proves it is there)
 DEBIAN = [
@@ -141,13 +142,14 @@ def peers_python() -> str:
 def ours_python() -> str:
     """The interpreter that runs our SDK from the repository (PYTHONPATH=repo).
 
-    This interpreter itself when it has ``cryptography`` (the sandbox needs it), else a
-    small venv in bench/_work with only that.
+    This interpreter itself when it has ``cryptography`` (the sandbox needs it) and
+    ``pandas`` and ``pyarrow`` (part h), else a small venv in bench/_work with only those.
     """
-    if _python_has(sys.executable, "cryptography"):
+    if all(_python_has(sys.executable, m) for m in ("cryptography", "pandas", "pyarrow")):
         return sys.executable
     python = _venv(OURS_VENV)
-    _pip(python, ["cryptography>=3.4", "setuptools>=61", "wheel"], ".bench-installed")
+    _pip(python, ["cryptography>=3.4", "setuptools>=61", "wheel", "pandas>=2.0", "pyarrow>=14"],
+         ".bench-installed")
     return python
 
 

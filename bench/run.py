@@ -24,7 +24,7 @@ from .servers import Nginx, SandboxProcess
 WORKER = os.path.join(E.BENCH, "worker.py")
 PREPARE = os.path.join(E.BENCH, "prepare.py")
 RESULTS_JSON = os.path.join(E.WORK, "results.json")
-PARTS = "abcdefi"
+PARTS = "abcdefhi"
 
 
 class Ctx:
@@ -231,7 +231,7 @@ def part_d(ctx: Ctx) -> Dict[str, Any]:
         for r in range(ctx.runs):
             for lib in _rotate(libs, r):
                 sb.reset()
-                res = ctx.worker("ours" if lib == "ours" else "peers", dict(base, lib=lib),
+                res = ctx.worker("ours" if lib.startswith("ours") else "peers", dict(base, lib=lib),
                                  timeout=600)
                 per[lib].append(res)
                 _log_result("d", lib, r, res, "growth_mb", "MB peak growth")
@@ -362,6 +362,35 @@ def part_f(ctx: Ctx) -> Dict[str, Any]:
                                     "two_pages_per_s_2", "two_ratio"])}
 
 
+# ── (h) 100,000 feed jobs to a DataFrame ──────────────────────────────────
+
+
+def part_h(ctx: Ctx) -> Dict[str, Any]:
+    pages = 10 if ctx.quick else 100
+    libs = ["ours", "json_normalize", "official", "ours_arrow"]
+    path = os.path.join(E.WORK, "feed_page.json")
+    per: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs}
+    for r in range(ctx.runs):
+        for lib in _rotate(libs, r):
+            res = ctx.worker("ours" if lib.startswith("ours") else "peers",
+                             {"task": "frame", "lib": lib, "path": path, "pages": pages},
+                             timeout=900)
+            per[lib].append(res)
+            _log_result("h", lib, r, res, "cpu_s", "s CPU")
+    out: Dict[str, Any] = {"params": {"pages": pages, "runs": ctx.runs,
+                                      "jobs": pages * ctx.inputs["feed_jobs"],
+                                      "page_bytes": ctx.inputs["feed_bytes"]}}
+    out["libs"] = {lib: _collect(per[lib], ["cpu_s", "wall_s", "peak_rss_mb"]) for lib in libs}
+    out["shapes"] = {lib: next(([x["rows"], x["columns"]] for x in per[lib] if "rows" in x), None)
+                     for lib in libs}
+    # the ratio of each run (the three of a run measured back to back)
+    for peer in ("json_normalize", "official"):
+        ratios = [n["cpu_s"] / o["cpu_s"] for o, n in zip(per["ours"], per[peer])
+                  if "cpu_s" in o and "cpu_s" in n]
+        out["ratio_" + peer] = summarize(ratios) if ratios else None
+    return out
+
+
 def machine_parallelism(ctx: Ctx, steps: int = 15_000_000) -> float:
     """What two CPU-bound processes get from this machine right now, relative to one
     (2.0 on two idle cores; less when something else is running)."""
@@ -418,7 +447,7 @@ def part_i(ctx: Ctx) -> Dict[str, Any]:
 
 PART_FUNCS: Dict[str, Callable[[Ctx], Dict[str, Any]]] = {
     "a": part_a, "b": part_b, "c": part_c, "d": part_d, "e": part_e, "f": part_f,
-    "i": part_i}
+    "h": part_h, "i": part_i}
 
 
 # ── main ─────────────────────────────────────────────────────────────────────
@@ -427,7 +456,7 @@ PART_FUNCS: Dict[str, Callable[[Ctx], Dict[str, Any]]] = {
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python3 -m bench", description=__doc__.split("\n")[0])
     p.add_argument("--only", default=PARTS,
-                   help="parts to run, e.g. 'a,b' (default: all of a,b,c,d,e,f,i)")
+                   help="parts to run, e.g. 'a,b' (default: all of a,b,c,d,e,f,h,i)")
     p.add_argument("--runs", type=int, default=None,
                    help="runs (processes) per measurement (default 5; 3 with --quick)")
     p.add_argument("--quick", action="store_true",
@@ -516,6 +545,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results_json = RESULTS_JSON
     if os.path.abspath(args.output) != os.path.join(E.BENCH, "RESULTS.md"):
         results_json = os.path.splitext(args.output)[0] + ".json"  # keep the real one intact
+        os.makedirs(os.path.dirname(os.path.abspath(results_json)), exist_ok=True)
     try:
         with open(results_json) as fh:
             stored = json.load(fh)

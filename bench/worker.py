@@ -293,6 +293,53 @@ def task_decode(spec):
             "checksum": checksum}
 
 
+# ── (h) 100,000 feed jobs to a DataFrame ──────────────────────────────────
+
+
+def task_frame(spec):
+    """The recorded 1,000-job feed page, decoded ``pages`` times, into one DataFrame."""
+    import pandas as pd
+
+    with open(spec["path"], "rb") as fh:
+        data = fh.read()
+    lib, pages = spec["lib"], spec["pages"]
+    if lib in ("ours", "ours_arrow"):
+        # what client.feed.iter_jobs(...).to_pandas() / .to_arrow() do with the pages
+        from jobo_enterprise import _core
+        from jobo_enterprise._iterators import JobIterator
+        from jobo_enterprise.models import FeedPage
+
+        def build():
+            # what the client does with a response body: a lazy view of the parse
+            decoded = (_core.parse_model(FeedPage, data) for _ in range(pages))
+            if lib == "ours_arrow":
+                return JobIterator(decoded).to_arrow()
+            return JobIterator(decoded).to_pandas()
+    elif lib == "json_normalize":
+        def build():
+            jobs = []
+            for _ in range(pages):
+                jobs.extend(json.loads(data)["jobs"])
+            return pd.json_normalize(jobs)
+    elif lib == "official":
+        from jobo_enterprise.models import JobFeedResponse
+
+        def build():
+            rows = []
+            for _ in range(pages):
+                rows.extend(job.model_dump() for job in
+                            JobFeedResponse.model_validate_json(data).jobs)
+            return pd.DataFrame(rows)
+    else:
+        raise ValueError(lib)
+    c0, w0 = cpu(), time.perf_counter()
+    df = build()
+    w1, c1 = time.perf_counter(), cpu()
+    return {"cpu_s": c1 - c0, "wall_s": w1 - w0, "rows": len(df),
+            "columns": len(df.columns) if hasattr(df, "columns") else df.num_columns,
+            "peak_rss_mb": peak_rss_kb() / 1024, "pandas": pd.__version__}
+
+
 # ── (c) all pages of a 5,000-job search, 50 ms server latency ────────────
 
 
@@ -502,6 +549,7 @@ TASKS = {
     "iter_search": task_iter_search,
     "feed_rss": task_feed_rss,
     "threads": task_threads,
+    "frame": task_frame,
     "spin": task_spin,
     "versions": task_versions,
     "dask_feed": task_dask_feed,

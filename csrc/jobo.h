@@ -8,6 +8,7 @@
  *   errors.c     HTTP status / error body / CURLcode -> typed exception
  *   decode.c     JSON text -> cJSON tree (per-parse arena) -> Python objects
  *   record.c     models as lazy views over a parsed tree; typed fields in C
+ *   columns.c    the columns of a table of jobs, read from their parsed trees
  *
  * There are no mutable C globals: everything mutable lives in the module state
  * (jobo_state) or in a Transport object.
@@ -241,6 +242,22 @@ int jobo_record_types_init(PyObject *module, jobo_state *st);
  * subclass; takes ownership of tree (freed even on failure). */
 PyObject *jobo_record_from_tree(jobo_state *st, PyTypeObject *cls, cJSON *tree);
 int jobo_is_record_class(jobo_state *st, PyObject *cls);
+/* A date-time in the shape the API sends, YYYY-MM-DDTHH:MM:SS[.f{1,6}]
+ * [Z|(+|-)HH:MM] (no suffix: UTC), with a valid calendar date. */
+typedef struct {
+    int year, month, day, hour, minute, second, usec;
+    int offset;                  /* minutes east of UTC */
+} jobo_iso;
+/* 1 and *t filled when s has that shape, else 0. No Python calls. */
+int jobo_parse_iso(const char *s, jobo_iso *t);
+/* The node a view reads (and, borrowed, the Doc that owns it), or NULL for
+ * anything that is not a view. */
+const cJSON *jobo_record_node(jobo_state *st, PyObject *obj, PyObject **doc);
+
+/* ---- columns (columns.c) ------------------------------------------------- */
+
+/* Add _core.job_columns and its COL_* kinds (exec). */
+int jobo_columns_init(PyObject *module);
 
 /* ---- transport (transport.c) --------------------------------------------- */
 

@@ -253,7 +253,8 @@ jobo_exec(PyObject *module)
         return -1;
     }
     jobo_arena_install();
-    if (import_exceptions(st) < 0 || jobo_record_types_init(module, st) < 0)
+    if (import_exceptions(st) < 0 || jobo_record_types_init(module, st) < 0 ||
+        jobo_columns_init(module) < 0)
         return -1;
     st->TransportType =
         (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_transport_spec, NULL);

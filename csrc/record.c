@@ -711,39 +711,64 @@ digits(const char *s, int n)
     return v;
 }
 
-/* The shape the API sends, YYYY-MM-DDTHH:MM:SS[.f{1,6}][Z|+00:00], as an
- * aware UTC datetime (what parse_datetime gives for it). 1 = done, 0 = another
- * shape or an invalid date (let Python decide), -1 = error. */
 static int
-fast_datetime(jobo_state *st, const char *s, PyObject **out)
+month_days(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return 29;
+    return days[m - 1];
+}
+
+int
+jobo_parse_iso(const char *s, jobo_iso *t)
 {
     size_t len = strlen(s), i = 19;
-    int y, mo, d, h, mi, sec, us = 0, scale = 100000;
-    PyDateTime_CAPI *api;
-    PyObject *dt;
+    int scale = 100000;
     if (len < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
         return 0;
-    y = digits(s, 4);
-    mo = digits(s + 5, 2);
-    d = digits(s + 8, 2);
-    h = digits(s + 11, 2);
-    mi = digits(s + 14, 2);
-    sec = digits(s + 17, 2);
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
-        mi > 59 || sec < 0 || sec > 59)
+    t->year = digits(s, 4);
+    t->month = digits(s + 5, 2);
+    t->day = digits(s + 8, 2);
+    t->hour = digits(s + 11, 2);
+    t->minute = digits(s + 14, 2);
+    t->second = digits(s + 17, 2);
+    t->usec = 0;
+    t->offset = 0;
+    if (t->year < 1 || t->month < 1 || t->month > 12 || t->day < 1 ||
+        t->day > month_days(t->year, t->month) || t->hour < 0 || t->hour > 23 ||
+        t->minute < 0 || t->minute > 59 || t->second < 0 || t->second > 59)
         return 0;
     if (i < len && s[i] == '.') {
         size_t start = ++i;
         while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 6) {
-            us += (s[i] - '0') * scale;
+            t->usec += (s[i] - '0') * scale;
             scale /= 10;
             i++;
         }
         if (i == start || (i < len && s[i] >= '0' && s[i] <= '9'))
             return 0;
     }
-    if (!(i == len || (i + 1 == len && s[i] == 'Z') ||
-          (i + 6 == len && strcmp(s + i, "+00:00") == 0)))
+    if (i + 6 == len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+        int oh = digits(s + i + 1, 2), om = digits(s + i + 4, 2);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return 0;
+        t->offset = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+        return 1;
+    }
+    return i == len || (i + 1 == len && s[i] == 'Z');
+}
+
+/* The shape the API sends, YYYY-MM-DDTHH:MM:SS[.f{1,6}][Z|+00:00], as an
+ * aware UTC datetime (what parse_datetime gives for it). 1 = done, 0 = another
+ * shape, another offset or an invalid date (let Python decide), -1 = error. */
+static int
+fast_datetime(jobo_state *st, const char *s, PyObject **out)
+{
+    jobo_iso t;
+    PyDateTime_CAPI *api;
+    PyObject *dt;
+    if (!jobo_parse_iso(s, &t) || t.offset != 0)
         return 0;
     if (st->datetime_api == NULL) {
         st->datetime_api = PyCapsule_Import(PyDateTime_CAPSULE_NAME, 0);
@@ -751,8 +776,8 @@ fast_datetime(jobo_state *st, const char *s, PyObject **out)
             return -1;
     }
     api = (PyDateTime_CAPI *)st->datetime_api;
-    dt = api->DateTime_FromDateAndTime(y, mo, d, h, mi, sec, us, api->TimeZone_UTC,
-                                       api->DateTimeType);
+    dt = api->DateTime_FromDateAndTime(t.year, t.month, t.day, t.hour, t.minute, t.second,
+                                       t.usec, api->TimeZone_UTC, api->DateTimeType);
     if (dt == NULL) {
         if (!PyErr_ExceptionMatches(PyExc_ValueError))
             return -1;
@@ -1263,6 +1288,16 @@ jobo_record_from_tree(jobo_state *st, PyTypeObject *cls, cJSON *tree)
     rec = record_view(cls, (PyObject *)doc, tree);
     Py_DECREF(doc);
     return rec;
+}
+
+const cJSON *
+jobo_record_node(jobo_state *st, PyObject *obj, PyObject **doc)
+{
+    RecordObject *r = (RecordObject *)obj;
+    if (!PyObject_TypeCheck(obj, st->RecordType) || r->node == NULL)
+        return NULL;
+    *doc = r->doc;
+    return r->node;
 }
 
 int

@@ -85,10 +85,7 @@ def file_lock(path: str, what: str, wait: Any = False) -> Iterator[None]:
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                     raise
             if deadline is not None and time.monotonic() >= deadline:
-                try:
-                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
-                except OSError:
-                    holder = ""
+                holder = _holder(fd)
                 raise MirrorBusyError(
                     f"another sync of {what} is running ({holder or 'holder unknown'}); "
                     "wait for it to finish, or pass wait=True (--wait) to queue behind it")
@@ -99,6 +96,20 @@ def file_lock(path: str, what: str, wait: Any = False) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _holder(fd: int) -> str:
+    """What the holder of the lock wrote into the file: it writes right after taking
+    the lock, so an empty file is read again for a moment before giving up."""
+    for _ in range(20):
+        try:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+        except OSError:
+            return ""
+        if holder:
+            return holder
+        time.sleep(0.01)
+    return ""
 
 
 def lock_is_held(path: str) -> bool:

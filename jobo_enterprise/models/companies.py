@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import List, Optional
 from uuid import UUID
 
+from .. import _display
 from ._fields import Model, _Response, _str, _bool, _int, _float, _uuid, _models, _strs
 
 __all__ = [
@@ -199,6 +200,7 @@ class Company(_Response):
 
     __slots__ = ()
     _repr_fields = ("id", "name", "website")
+    _repr_html_ = _display.company_html  # a card in Jupyter
 
     id: UUID = _uuid()
     name: str = _str()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterator, List, Optional
+from typing import Any, Iterator, List, Optional
 from uuid import UUID
 
+from .. import _display, frames
 from ._fields import Model, _Response, _str, _bool, _int, _datetime, _models, _strs, _uuids
 from .jobs import Job
 
@@ -37,6 +38,7 @@ class FeedPage(_Response):
 
     __slots__ = ()
     _repr_fields = ("jobs", "has_more", "next_cursor", "estimated_total")
+    _repr_html_ = _display.feed_html  # a table in Jupyter
 
     jobs: List[Job] = _models(Job, default_factory=list)
     next_cursor: Optional[str] = _str(default=None)
@@ -48,6 +50,14 @@ class FeedPage(_Response):
 
     def __len__(self) -> int:
         return len(self.jobs)
+
+    def to_pandas(self) -> Any:
+        """The jobs as a pandas DataFrame (columns: :mod:`jobo_enterprise.frames`)."""
+        return frames.to_pandas(self)
+
+    def to_arrow(self) -> Any:
+        """The jobs as a pyarrow Table (columns: :mod:`jobo_enterprise.frames`)."""
+        return frames.to_arrow(self)
 
 
 JobFeedResponse = FeedPage

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import List, Optional
 from uuid import UUID
 
+from .. import _display
 from ._fields import Model, _Response, _str, _bool, _float, _uuid, _datetime, _model, _models, _strs
 
 __all__ = [
@@ -141,6 +142,7 @@ class Job(_Response):
 
     __slots__ = ()
     _repr_fields = ("id", "title", "company")
+    _repr_html_ = _display.job_html  # a card in Jupyter
 
     id: UUID = _uuid()
     title: str = _str()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
+from .. import _display, frames
 from ._fields import Model, _Response, _str, _bool, _int, _datetime, _model, _models, _strs, _model_map
 from .jobs import Job
 
@@ -49,6 +50,7 @@ class SearchResult(_Response):
 
     __slots__ = ()
     _repr_fields = ("total", "page", "total_pages", "jobs")
+    _repr_html_ = _display.search_html  # a table in Jupyter
 
     jobs: List[Job] = _models(Job, default_factory=list)
     total: int = _int(default=0)
@@ -62,6 +64,14 @@ class SearchResult(_Response):
 
     def __len__(self) -> int:
         return len(self.jobs)
+
+    def to_pandas(self) -> Any:
+        """The jobs as a pandas DataFrame (columns: :mod:`jobo_enterprise.frames`)."""
+        return frames.to_pandas(self)
+
+    def to_arrow(self) -> Any:
+        """The jobs as a pyarrow Table (columns: :mod:`jobo_enterprise.frames`)."""
+        return frames.to_arrow(self)
 
 
 JobSearchResponse = SearchResult

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 from urllib.parse import quote
 from uuid import UUID
 
-from .._core import Record, detach_kept
+from .._core import Record
 from .._time import format_datetime
 from ..exceptions import JoboResponseError, JoboValidationError
 
@@ -74,20 +74,6 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
-
-
-def jobs_of(pages: Iterable[Any]) -> Iterator[Any]:
-    """The jobs of each page, in order.
-
-    A job is a view of its page's parsed response, which it keeps alive; so
-    once the caller is done with a page, the jobs it kept (and anything it
-    kept from them) are turned into dict-backed models, and the page's tree
-    is freed with the page: keeping one job per page of a long feed costs one
-    job each, not one page each."""
-    for page in pages:
-        jobs = page_jobs(page)
-        yield from jobs
-        detach_kept(jobs)
 
 
 def page_jobs(page: Any) -> List[Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterator, Optional
 from uuid import UUID
 
+from .._iterators import JobIterator, PageIterator, feed_total
 from .._prefetch import Prefetcher
 from ..exceptions import JoboResponseError, JoboValidationError
-from ..models import ExpiredJobIdsResponse, FeedPage, Job
-from ._base import Call, Resource, build_query, check_int, jobs_of, json_body
+from ..models import ExpiredJobIdsResponse, FeedPage
+from ._base import Call, Resource, build_query, check_int, json_body
 from ._params import FEED_FILTERS, MANAGED_FEED_FILTERS, Locations, Params, StrOrList, When
 
 #: seconds allowed for one feed or expired-ids call (the API asks for at least 120)
@@ -128,6 +129,7 @@ class FeedResource(Resource):
         *,
         prefetch: bool = True,
         batch_size: int = 1000,
+        progress: bool = False,
         # <params: FEED_FILTERS>
         locations: Locations = None,
         sources: StrOrList = None,
@@ -138,14 +140,15 @@ class FeedResource(Resource):
         updated_after: When = None,
         stable_scan: Optional[bool] = None,
         # </params>
-    ) -> Iterator[FeedPage]:
+    ) -> PageIterator:
         """Every batch of the feed, following cursors (see :meth:`iter_jobs`).
 
         Unlike the official names, this one prefetches by default: the next
         batch is fetched while you work on the current one (so a stop costs at
         most one batch you did not get); ``prefetch=False`` turns that off."""
-        return self._feed_pages(FEED_PATH, FEED_FILTERS.given(locals()), batch_size,
-                                _flag("prefetch", prefetch))
+        pages = self._feed_pages(FEED_PATH, FEED_FILTERS.given(locals()), batch_size,
+                                 _flag("prefetch", prefetch))
+        return PageIterator(pages, progress=progress, total=feed_total)
 
     def _feed_pages(self, path: str, filters: Dict[str, Any], batch_size: int, prefetch: bool,
                     params: Params = FEED_FILTERS) -> Iterator[FeedPage]:
@@ -161,6 +164,7 @@ class FeedResource(Resource):
         *,
         prefetch: bool = False,
         batch_size: int = 1000,
+        progress: bool = False,
         # <params: FEED_FILTERS>
         locations: Locations = None,
         sources: StrOrList = None,
@@ -171,7 +175,7 @@ class FeedResource(Resource):
         updated_after: When = None,
         stable_scan: Optional[bool] = None,
         # </params>
-    ) -> Iterator[Job]:
+    ) -> JobIterator:
         """Every job of the feed, following cursors until ``has_more`` is false.
 
         Takes the filters of :meth:`get_jobs` (not ``cursor``). As in the
@@ -180,12 +184,18 @@ class FeedResource(Resource):
         next batch while you work on the current one (a stop then costs at most
         one batch more; at most two batches are held at a time).
 
+        ``progress=True`` shows a progress bar of jobs out of the feed's
+        ``estimated_total`` (tqdm: the ``progress`` extra).
+        ``.to_pandas(max_items=None)`` / ``.to_arrow(max_items=None)`` read the
+        jobs left into one table with the columns of :mod:`jobo_enterprise.frames`.
+
         >>> for job in client.feed.iter_jobs(sources=["greenhouse"], batch_size=1000):
         ...     store(job)
+        >>> df = client.feed.iter_jobs(sources=["greenhouse"]).to_pandas()
         """
         filters = FEED_FILTERS.given(locals())
-        return jobs_of(self._feed_pages(FEED_PATH, filters, batch_size,
-                                        _flag("prefetch", prefetch)))
+        pages = self._feed_pages(FEED_PATH, filters, batch_size, _flag("prefetch", prefetch))
+        return JobIterator(pages, progress=progress, total=feed_total)
 
     def get_managed_jobs(
         self,
@@ -211,19 +221,20 @@ class FeedResource(Resource):
         *,
         prefetch: bool = False,
         batch_size: int = 1000,
+        progress: bool = False,
         # <params: MANAGED_FEED_FILTERS>
         sources: StrOrList = None,
         work_models: StrOrList = None,
         posted_after: When = None,
         updated_after: When = None,
         # </params>
-    ) -> Iterator[Job]:
+    ) -> JobIterator:
         """Every job of the managed feed, following cursors; a batch is requested
         only when the loop reaches it unless ``prefetch=True`` (see
         :meth:`iter_jobs`)."""
         pages = self._feed_pages(MANAGED_FEED_PATH, MANAGED_FEED_FILTERS.given(locals()),
                                  batch_size, _flag("prefetch", prefetch), MANAGED_FEED_FILTERS)
-        return jobs_of(pages)
+        return JobIterator(pages, progress=progress, total=feed_total)
 
     def get_expired_job_ids(
         self,

@@ -6,18 +6,10 @@ import math
 from collections import deque
 from typing import Any, Deque, Dict, Iterator, Optional, Union
 
+from .._iterators import JobIterator, PageIterator, search_total
 from .._prefetch import Prefetcher
 from ..models import Job, SearchResult
-from ._base import (
-    Call,
-    Resource,
-    build_query,
-    check_int,
-    jobs_of,
-    json_body,
-    page_jobs,
-    path_segment,
-)
+from ._base import Call, Resource, build_query, check_int, json_body, page_jobs, path_segment
 from ._params import ADVANCED_FILTERS, SEARCH_QUERY, IncExc, Range, StrOrList, When
 
 # argument names of the advanced search body, in wire order
@@ -197,6 +189,7 @@ class JobsResource(Resource):
         max_items: Optional[int] = None,
         prefetch: Optional[int] = None,
         start_page: int = 1,
+        progress: bool = False,
         # <params: ADVANCED_FILTERS>
         queries: StrOrList = None,
         search_description: Optional[bool] = None,
@@ -216,7 +209,7 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
-    ) -> Iterator[SearchResult]:
+    ) -> PageIterator:
         """Every page of an advanced search, in order (POST /api/jobs/search).
 
         Takes the filters of :meth:`search_advanced` (facets are not requested
@@ -236,6 +229,10 @@ class JobsResource(Resource):
         ``prefetch=k`` (0–16) keeps a fixed window of ``k`` pages in flight
         (stopping wastes at most ``k`` pages); ``prefetch=0`` fetches one page
         at a time and never more than you consume.
+
+        ``progress=True`` shows a progress bar (tqdm, the ``progress`` extra) of
+        jobs out of the search's ``total``, with jobs per second and credits.
+        ``.to_pandas()`` / ``.to_arrow()`` read the pages left into one table.
         """
         filters = ADVANCED_FILTERS.given(locals())
         _check_filters(filters)
@@ -246,7 +243,8 @@ class JobsResource(Resource):
         if prefetch is not None:
             check_int("prefetch", prefetch, 0, PREFETCH_MAX)
         filters.setdefault("include_facets", [])
-        return _iter_pages(self._client, filters, page_size, max_items, prefetch, start_page)
+        pages = _iter_pages(self._client, filters, page_size, max_items, prefetch, start_page)
+        return PageIterator(pages, progress=progress, total=search_total, limit=max_items)
 
     def iter(
         self,
@@ -254,6 +252,7 @@ class JobsResource(Resource):
         page_size: int = 100,
         max_items: Optional[int] = None,
         prefetch: Optional[int] = None,
+        progress: bool = False,
         # <params: ADVANCED_FILTERS>
         queries: StrOrList = None,
         search_description: Optional[bool] = None,
@@ -273,7 +272,7 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
-    ) -> Iterator[Job]:
+    ) -> JobIterator:
         """Every job of an advanced search, in order; see :meth:`iter_pages`.
 
         By default the next pages are fetched concurrently: while you are on
@@ -282,12 +281,19 @@ class JobsResource(Resource):
         you got (one page if you stop within the first). ``prefetch=k`` fixes
         the window at ``k`` pages, ``prefetch=0`` fetches one page at a time.
 
+        ``progress=True`` shows a progress bar of jobs out of the search's
+        ``total`` (tqdm: the ``progress`` extra). ``.to_pandas(max_items=None)``
+        and ``.to_arrow(max_items=None)`` read the jobs left (or the next
+        ``max_items``) into one table with the columns of
+        :mod:`jobo_enterprise.frames`.
+
         >>> for job in client.jobs.iter(queries=["nurse"], locations=["US"], max_items=500):
         ...     print(job.title)
+        >>> df = client.jobs.iter(queries=["nurse"]).to_pandas(max_items=1000)
         """
         pages = self.iter_pages(page_size=page_size, max_items=max_items, prefetch=prefetch,
                                 **ADVANCED_FILTERS.given(locals()))
-        return jobs_of(pages)
+        return JobIterator(pages, progress=progress, total=search_total, limit=max_items)
 
     # -- the official SDK's names ----------------------------------------------
 
@@ -301,6 +307,7 @@ class JobsResource(Resource):
         page_size: int = 25,
         prefetch: Union[bool, int, None] = False,
         max_items: Optional[int] = None,
+        progress: bool = False,
         # <params: ADVANCED_FILTERS>
         queries: StrOrList = None,
         search_description: Optional[bool] = None,
@@ -320,7 +327,7 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
-    ) -> Iterator[Job]:
+    ) -> JobIterator:
         """Every job of an advanced search, in order: the official SDK's name,
         default page size and cost.
 
@@ -329,7 +336,7 @@ class JobsResource(Resource):
         yours to ask for: ``prefetch=True`` takes the adaptive window of
         :meth:`iter`, ``prefetch=k`` (1–16) a fixed window of ``k`` pages.
         """
-        return self.iter(page_size=page_size, max_items=max_items,
+        return self.iter(page_size=page_size, max_items=max_items, progress=progress,
                          prefetch=official_prefetch(prefetch), **ADVANCED_FILTERS.given(locals()))
 
 
