@@ -222,7 +222,7 @@ def test_a_prefetching_iterator_receives_at_most_a_few_bodies_at_once(sandbox):
     peak = pending = 0
     seen = []
     for page in pages:
-        engine = engine or pages.gi_frame.f_locals["engine"]
+        engine = engine or getattr(pages, "_pages", pages).gi_frame.f_locals["engine"]
         time.sleep(0.03)  # a slow consumer: every page ahead has long arrived
         if engine._multi is not None:
             peak = max(peak, engine.peak_bodies)
