@@ -40,7 +40,9 @@ class Sandbox:
     ``verbose`` (log each request to stderr), ``cursor_ttl`` (seconds a feed cursor
     stays valid, default 3600), ``legacy_feed_limit`` (jobs a ``stable_scan=false``
     feed may page through, default 10,000), ``prerender`` (build every job's JSON at
-    start: a slower start, then full-speed feeds from the first scan).
+    start: a slower start, then full-speed feeds from the first scan), ``http2``
+    (offer ``h2`` by ALPN next to ``http/1.1``, see :mod:`.http2`; default off: the
+    sandbox then refuses h2 and every client speaks HTTP/1.1).
 
     The full-text search index is built in the background after start (a text query
     that arrives first waits for it). Datasets of more than 20,000 jobs build job
@@ -58,7 +60,7 @@ class Sandbox:
                  path_prefix: str = "", companies: Optional[int] = None,
                  anchor: Optional[int] = None, verbose: bool = False,
                  cursor_ttl: float = 3600, legacy_feed_limit: int = 10_000,
-                 prerender: bool = False):
+                 prerender: bool = False, http2: bool = False):
         self.seed = seed
         self.jobs = jobs
         self.host = host
@@ -73,6 +75,7 @@ class Sandbox:
         self.cursor_ttl = cursor_ttl
         self.legacy_feed_limit = legacy_feed_limit
         self.prerender = prerender
+        self.http2 = http2
         self._own_state_dir = False
         self._https: Optional[HTTPSServer] = None
         self._http: Optional[RedirectServer] = None
@@ -118,9 +121,15 @@ class Sandbox:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(self.server_cert, self.server_key)
-        ctx.set_alpn_protocols(["http/1.1"])
+        server_class = HTTPSServer
+        if self.http2:
+            from .http2 import ALPN, H2Server
+            server_class = H2Server
+            ctx.set_alpn_protocols(ALPN)
+        else:
+            ctx.set_alpn_protocols(["http/1.1"])
         try:
-            self._https = HTTPSServer((self.host, self.port), self.app, ctx)
+            self._https = server_class((self.host, self.port), self.app, ctx)
             self._https.start()
             port = self._https.server_address[1]
             self.base_url = _origin("https", self.host, port) + self.app.path_prefix
@@ -203,4 +212,5 @@ class Sandbox:
 
     def __repr__(self) -> str:
         state = self.base_url if self.running else "stopped"
-        return f"<Sandbox seed={self.seed} jobs={self.jobs} {state}>"
+        h2 = " http2" if self.http2 else ""
+        return f"<Sandbox seed={self.seed} jobs={self.jobs}{h2} {state}>"
