@@ -429,3 +429,18 @@ done:
     Py_DECREF(kw);
     return NULL;
 }
+
+/* A JoboConnectionError with a machine code, for a response the client refuses
+ * (the response's status, request id and usage ride along). Returns NULL. */
+PyObject *
+jobo_raise_connection_coded(jobo_state *st, jobo_response *r, const char *code,
+                            const char *message)
+{
+    PyObject *kw = base_kwargs(st, r);
+    if (kw == NULL)
+        return NULL;
+    if (set_str(kw, "code", code) == 0)
+        raise_with(st->ConnectionError, message, kw);
+    Py_DECREF(kw);
+    return NULL;
+}

@@ -163,6 +163,9 @@ PyObject *jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode c
 PyObject *jobo_raise_response_error(jobo_state *st, jobo_response *r, const char *what);
 /* Raise cls(message) with no HTTP fields. Always returns NULL. */
 PyObject *jobo_raise_simple(PyObject *cls, const char *message);
+/* Raise JoboConnectionError(message, code=code) for a refused response. NULL. */
+PyObject *jobo_raise_connection_coded(jobo_state *st, jobo_response *r, const char *code,
+                                      const char *message);
 
 /* ---- decode (decode.c) --------------------------------------------------- */
 

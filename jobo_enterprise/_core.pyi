@@ -59,6 +59,7 @@ class Transport:
         read_timeout: float = ...,
         max_body: int = ...,
         proxy: Optional[str] = ...,
+        http_version: int = ...,
     ) -> None: ...
     def request(
         self,
@@ -68,8 +69,11 @@ class Transport:
         body: Optional[bytes] = ...,
         timeout: Optional[float] = ...,
         model: Optional[Type[Record]] = ...,
+        info: Optional[Dict[str, Any]] = ...,
     ) -> Tuple[Any, Any]: ...
     def close(self) -> None: ...
+    @property
+    def http_version(self) -> str: ...
     @property
     def base_url(self) -> str: ...
     @property
