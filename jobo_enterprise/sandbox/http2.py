@@ -42,6 +42,7 @@ import h2.connection
 import h2.errors
 import h2.events
 import h2.exceptions
+import hyperframe.frame
 
 from .http11 import MAX_BODY, HTTPSServer
 from .wire import Request
@@ -78,6 +79,7 @@ class _H2Conn:
         self.streams: Dict[int, _Stream] = {}
         self.requests = 0
         self.going_away = False
+        self.goaway_last = 0
         self.closed = False
         self.workers: List[threading.Thread] = []
 
@@ -137,14 +139,25 @@ class _H2Conn:
         return self.call(self.h2.reset_stream, stream_id, error_code=code)
 
     def goaway(self) -> None:
-        """Graceful: the streams received so far finish, no new ones are taken."""
+        """Graceful: the streams received so far finish, a newer one is refused.
+
+        The frame is written directly (not through the h2 state machine, which
+        would allow nothing more on the connection), so that it reaches the
+        client before the end of the response that asked for it."""
         with self.lock:
             if self.going_away or self.closed:
                 return
             self.going_away = True
+            self.goaway_last = self.h2.highest_inbound_stream_id or 0
+            frame = hyperframe.frame.GoAwayFrame(0)
+            frame.last_stream_id = self.goaway_last
+            frame.error_code = 0
+            try:
+                self._flush()
+                self.sock.sendall(frame.serialize())
+            except (OSError, ssl.SSLError):
+                return
         self.server.app.count_h2("goaways")
-        self.call(self.h2.close_connection,
-                  last_stream_id=self.h2.highest_inbound_stream_id)
 
 
 class _StreamSock:
@@ -247,7 +260,12 @@ class H2Server(HTTPSServer):
                     return
                 ready = []
                 for ev in events:
-                    if isinstance(ev, h2.events.RequestReceived):
+                    if isinstance(ev, h2.events.RequestReceived) and conn.going_away \
+                            and ev.stream_id > conn.goaway_last:
+                        # opened after our GOAWAY: never processed, the client retries
+                        conn.h2.reset_stream(ev.stream_id,
+                                             h2.errors.ErrorCodes.REFUSED_STREAM)
+                    elif isinstance(ev, h2.events.RequestReceived):
                         conn.streams[ev.stream_id] = _Stream(
                             ev.stream_id, {k.lower(): v for k, v in ev.headers})
                         if ev.stream_ended:
@@ -324,7 +342,8 @@ class H2Server(HTTPSServer):
                                  f"{req.raw_target} {resp.status}\n")
             with conn.lock:
                 conn.requests += 1
-                away = resp.close_connection
+            if resp.close_connection:
+                conn.goaway()  # before the response ends, so it is not reused
             body = resp.body_bytes()
             length = len(body) if resp.content_length is None else resp.content_length
             headers = _response_headers(resp, conn.id, length)
@@ -335,8 +354,6 @@ class H2Server(HTTPSServer):
             elif conn.send_headers(st.id, headers):
                 if conn.send_data(st.id, body, stop):
                     conn.end(st.id)
-            if away:
-                conn.goaway()
         except Exception:  # a failing stream must not take the connection down
             if self.app.verbose:
                 import traceback
