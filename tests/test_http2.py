@@ -303,7 +303,7 @@ def test_ctrl_c_lands_within_a_quarter_second_on_an_h2_stream(spec):
         result = json.loads(line)
         assert result["outcome"] == "interrupted", result
         assert result["at"] - sent < 0.25, result
-        assert result["total"] > 0 and result["version"] == "2"
+        assert result["total"] >= 0 and result["version"] == "2"  # usable afterwards
 
 
 def test_threads_each_get_their_answers_over_h2(make_client, sandbox, http_version):
