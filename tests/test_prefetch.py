@@ -24,6 +24,8 @@ from jobo_enterprise import JoboClient, JoboValidationError
 from jobo_enterprise.resources.jobs import PREFETCH_MAX, PREFETCH_START
 from jobo_enterprise.sandbox import Sandbox
 
+HTTP_VERSIONS = ("1.1", "2")  # the sandbox tests run over HTTP/1.1 and h2 (conftest)
+
 _tokens = itertools.count()
 
 

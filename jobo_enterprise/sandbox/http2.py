@@ -31,9 +31,11 @@ Stream and connection counts are in ``stats()["h2"]``; each response carries
 
 from __future__ import annotations
 
+import select
 import socket
 import ssl
 import threading
+import time
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl, unquote
 
@@ -44,13 +46,15 @@ import h2.events
 import h2.exceptions
 import hyperframe.frame
 
-from .http11 import MAX_BODY, HTTPSServer
+from .http11 import IDLE_TIMEOUT, MAX_BODY, HTTPSServer
 from .wire import Request
 
 __all__ = ["H2Server", "ALPN"]
 
 ALPN = ["h2", "http/1.1"]
 _RECV = 65536
+_POLL = 0.1
+_WRITE_TIMEOUT = 30.0
 _WINDOW_WAIT = 0.25
 
 
@@ -242,14 +246,37 @@ class H2Server(HTTPSServer):
                 t.join(0.5)
 
     def _read_loop(self, conn: _H2Conn) -> None:
+        # One TLS object must not be read and written at once from two threads:
+        # the reader waits for data without the lock, then reads under it,
+        # without blocking, as the stream threads write under it.
+        sock = conn.sock
+        idle_until = time.monotonic() + IDLE_TIMEOUT
         while not self.stopping:
             try:
-                data = conn.sock.recv(_RECV)
-            except (OSError, ssl.SSLError, ValueError):
+                if not select.select([sock], [], [], _POLL)[0]:
+                    if time.monotonic() > idle_until:
+                        return
+                    continue
+            except (OSError, ValueError):
                 return
-            if not data:
-                return
+            idle_until = time.monotonic() + IDLE_TIMEOUT
             with conn.lock:
+                sock.setblocking(False)
+                try:
+                    data = sock.recv(_RECV)
+                    while data and sock.pending():  # decrypted, waiting in OpenSSL
+                        data += sock.recv(_RECV)
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                    continue
+                except (OSError, ssl.SSLError, ValueError):
+                    return
+                finally:
+                    try:
+                        sock.settimeout(_WRITE_TIMEOUT)
+                    except OSError:
+                        pass
+                if not data:
+                    return
                 try:
                     events = conn.h2.receive_data(data)
                 except h2.exceptions.ProtocolError:
