@@ -325,3 +325,16 @@ def test_threads_each_get_their_answers_over_h2(make_client, sandbox, http_versi
         t.join(30)
     assert not errors and len(seen) == 12
     assert set(_versions(client)) == {http_version}
+
+
+def test_the_readme_http2_example_runs(capsys):
+    import re
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.index("## HTTP/2")
+    section = text[start:text.index("\n## ", start + 1)]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1
+    exec(compile(blocks[0], "README.md", "exec"), {})
+    assert capsys.readouterr().out.split() == ["2", "1.1"]
