@@ -141,13 +141,14 @@ def peers_python() -> str:
 def ours_python() -> str:
     """The interpreter that runs our SDK from the repository (PYTHONPATH=repo).
 
-    This interpreter itself when it has ``cryptography`` (the sandbox needs it), else a
-    small venv in bench/_work with only that.
+    This interpreter itself when it has ``cryptography`` and ``h2`` (the sandbox needs
+    them), else a small venv in bench/_work with only those.
     """
-    if _python_has(sys.executable, "cryptography"):
+    if _python_has(sys.executable, "cryptography") and _python_has(sys.executable, "h2"):
         return sys.executable
     python = _venv(OURS_VENV)
-    _pip(python, ["cryptography>=3.4", "setuptools>=61", "wheel"], ".bench-installed")
+    _pip(python, ["cryptography>=3.4", "h2>=4.1", "setuptools>=61", "wheel"],
+         ".bench-installed-h2")
     return python
 
 
