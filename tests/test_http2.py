@@ -279,3 +279,10 @@ def test_the_readme_http2_example_runs(capsys):
     assert len(blocks) == 1
     exec(compile(blocks[0], "README.md", "exec"), {})
     assert capsys.readouterr().out.split() == ["2", "1.1"]
+
+
+def test_no_log_of_the_h2_stack_carries_the_key(make_client, sandbox, caplog):
+    client = make_client()
+    with caplog.at_level("DEBUG"):  # every logger, the server's h2/hpack included
+        client.jobs.search("engineer", page_size=1)
+    assert caplog.records and sandbox.keys["full"] not in caplog.text

@@ -31,6 +31,7 @@ Stream and connection counts are in ``stats()["h2"]``; each response carries
 
 from __future__ import annotations
 
+import logging
 import select
 import socket
 import ssl
@@ -50,6 +51,10 @@ from .http11 import IDLE_TIMEOUT, MAX_BODY, HTTPSServer
 from .wire import Request
 
 __all__ = ["H2Server", "ALPN"]
+
+# hpack logs every decoded header at DEBUG, X-Api-Key included: a server that logs the
+# keys it receives would leak them into the logs of whoever runs it
+logging.getLogger("hpack").setLevel(logging.WARNING)
 
 ALPN = ["h2", "http/1.1"]
 _RECV = 65536
