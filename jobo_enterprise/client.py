@@ -19,10 +19,17 @@ from ._config import (
 from ._version import __version__
 from ._retry import RateLimitState, backoff, is_retryable, server_wait
 from .exceptions import JoboConfigurationError, JoboError, JoboTimeoutError
+from .companies import CompaniesClient
+from .feed import JobsFeedClient
+from .locations import LocationsClient
 from .models import Usage
-from .resources import CompaniesResource, FeedResource, JobsResource, LocationsResource
+from .resources import DEFAULT_FEED_TIMEOUT
+from .search import JobsSearchClient
 
-__all__ = ["JoboClient"]
+# the official package's names in this module: the client, its sub-client classes
+# and the default feed timeout
+__all__ = ["JoboClient", "JobsSearchClient", "JobsFeedClient", "CompaniesClient",
+           "LocationsClient", "DEFAULT_FEED_TIMEOUT"]
 
 USER_AGENT_PREFIX = f"jobo-enterprise-python/{__version__}"
 
@@ -83,6 +90,10 @@ class JoboClient:
             HTTP/1.x raises :class:`JoboConnectionError` with code
             ``"http2_refused"``). :meth:`diagnostics` shows the version of
             each recent attempt.
+        httpx_client: accepted for code written for the official package, but
+            only as ``None``: this client's transport is libcurl in the C core,
+            so an ``httpx.Client`` raises :class:`TypeError`; set ``timeout``,
+            ``proxy``, ``ca_bundle`` and the other options here instead.
 
     The API key is held only by the C transport; ``repr(client)`` shows it
     masked. Use the client as a context manager or call :meth:`close`.
@@ -98,7 +109,7 @@ class JoboClient:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         read_timeout: Optional[float] = None,
-        feed_timeout: float = 120.0,
+        feed_timeout: float = DEFAULT_FEED_TIMEOUT,
         ca_bundle: Optional[str] = None,
         max_retries: int = 2,
         max_wait: float = 60.0,
@@ -106,8 +117,16 @@ class JoboClient:
         max_body: int = DEFAULT_MAX_BODY,
         proxy: Optional[str] = None,
         http_version: str = "auto",
+        httpx_client: Any = None,
     ) -> None:
         self._transport: Any = None
+        if httpx_client is not None:
+            raise TypeError(
+                "JoboClient does not take an httpx_client: its transport is libcurl in "
+                "the C core, not httpx. Pass the settings instead: timeout=, "
+                "connect_timeout=, read_timeout=, proxy=, ca_bundle= (see "
+                "help(JoboClient))."
+            )
         try:
             base = resolve_base_url(environment, base_url)
             self.timeout = check_timeout("timeout", timeout)
@@ -145,12 +164,12 @@ class JoboClient:
             raise
         self._usage: Optional[Usage] = None
         self._attempts: Any = collections.deque(maxlen=ATTEMPTS_KEPT)
-        self.jobs = JobsResource(self)
+        self.jobs = JobsSearchClient(self)
         #: the official SDK's name for :attr:`jobs` (the same object)
         self.search = self.jobs
-        self.feed = FeedResource(self)
-        self.companies = CompaniesResource(self)
-        self.locations = LocationsResource(self)
+        self.feed = JobsFeedClient(self)
+        self.companies = CompaniesClient(self)
+        self.locations = LocationsClient(self)
 
     # -- properties -------------------------------------------------------------
 

@@ -97,7 +97,10 @@ class JoboError(Exception):
     - ``status_code``: HTTP status of the response.
     - ``error``: the server's short error name (``"Unauthorized"``).
     - ``message``: the server's message, or the SDK's own for local errors.
-    - ``detail``: the problem-details ``detail`` field.
+    - ``detail``: what the official package puts there: the body's ``detail``,
+      else its ``error`` (``"Unauthorized"``), else ``""``; for a body that is
+      not a JSON object, its text (``""`` when empty). ``message`` keeps the
+      server's own message.
     - ``code``: stable machine code (``"feed_cursor_restart_required"``).
     - ``api_version``: the ``api_version`` of a problem-details body.
     - ``request_id``: the ``X-Request-Id`` to quote to support.
@@ -107,7 +110,9 @@ class JoboError(Exception):
     - ``retries_taken``: how many retries were made before giving up.
 
     The positional order ``(message, status_code, detail, response_body, code,
-    api_version)`` matches the official 4.x package.
+    api_version)`` matches the official 4.x package. An error built from a
+    response (``status_code`` >= 300 and ``headers`` given, as the C core does)
+    without a ``detail`` derives it from ``response_body`` as described above.
     """
 
     def __init__(
@@ -126,6 +131,9 @@ class JoboError(Exception):
         retries_taken: int = 0,
     ) -> None:
         super().__init__(message)
+        if detail is None and headers is not None and status_code is not None \
+                and status_code >= 300:
+            detail = official_detail(response_body)
         self.message = message
         self.status_code = status_code
         self.detail = detail
@@ -244,17 +252,21 @@ class JoboRateLimitError(JoboAPIError):
     datetime at which to retry. They come from the ``Retry-After`` header
     (measured against the server's ``Date``), else the body's ``retryAfter``
     epoch, else ``X-RateLimit-Reset``.
+
+    As in the official package, the second positional argument is
+    ``retry_after`` (``JoboRateLimitError("Rate limit exceeded", 30)``); the
+    other fields of :class:`JoboError` are keywords here.
     """
 
     def __init__(
         self,
         message: str = "Rate limit exceeded",
-        *args: Any,
         retry_after: Optional[float] = None,
+        *,
         retry_at: Optional[datetime] = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(message, *args, **kwargs)
+        super().__init__(message, **kwargs)
         self.retry_after = retry_after
         self.retry_at = retry_at
 
@@ -282,6 +294,15 @@ class JoboResponseError(JoboAPIError):
             return urlsplit(location).hostname
         except ValueError:
             return None
+
+
+def official_detail(body: Any) -> str:
+    """The ``detail`` the official package gives an error with this decoded body:
+    a JSON object's ``detail``, else its ``error``, else ``""``; anything else as
+    text (``""`` for no body)."""
+    if isinstance(body, dict):
+        return str(body.get("detail") or body.get("error") or "")
+    return "" if body is None else str(body)
 
 
 def _int_header(headers: Dict[str, str], name: str) -> Optional[int]:

@@ -135,3 +135,126 @@ def test_exception_hierarchy_is_the_official_one():
         assert issubclass(cls, JoboError)
     err = JoboRateLimitError("Rate limit exceeded", retry_after=3, status_code=429)
     assert err.retry_after == 3 and err.status_code == 429
+
+
+# -- the usage patterns of the official README, each in our own words ------------------
+
+
+def test_quick_start_with_top_level_imports_and_a_context_manager(sandbox, monkeypatch):
+    from jobo_enterprise import JoboClient as TopLevelClient
+
+    monkeypatch.setenv("SSL_CERT_FILE", sandbox.ca_cert)
+    with TopLevelClient(api_key=sandbox.keys["full"], base_url=sandbox.base_url) as client:
+        results = client.search.search(q="software engineer", location="San Francisco")
+        assert results.jobs and all(j.title and j.company.name for j in results.jobs)
+        geo = client.locations.geocode("London, United Kingdom")
+        first = geo.locations[0]
+        assert first.display_name.startswith("London") and first.latitude and first.longitude
+    assert client.closed
+
+
+def test_feed_batch_with_several_location_filters(official):
+    from jobo_enterprise import LocationFilter as TopLevelFilter
+
+    response = official.feed.get_jobs(
+        locations=[TopLevelFilter(country="US", region="California"),
+                   TopLevelFilter(country="US", city="New York")],
+        sources=["greenhouse", "workday"], work_models=["remote", "hybrid"], batch_size=1000)
+    assert response.jobs and isinstance(response.has_more, bool)
+    for job in response.jobs:
+        assert job.source in ("greenhouse", "workday")
+        assert any(loc.region == "California" or loc.city == "New York" for loc in job.locations)
+
+
+def test_feed_auto_pagination_and_incremental_sync(official):
+    everything = [j.id for j in official.feed.iter_jobs(batch_size=1000, sources=["greenhouse"])]
+    assert everything and len(everything) == len(set(everything))
+    since = datetime.now(timezone.utc) - timedelta(days=3)
+    recent = list(official.feed.iter_jobs(updated_after=since, batch_size=1000))
+    assert recent and all(j.updated_at >= since for j in recent)
+
+
+def test_managed_feed_and_expired_ids_loops(sandbox, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", sandbox.ca_cert)
+    with JoboClient(sandbox.create_key("enterprise"), base_url=sandbox.base_url) as client:
+        managed = list(client.feed.iter_managed_jobs(batch_size=1000))
+        assert managed and all(isinstance(j, Job) for j in managed)
+        expired = list(client.feed.iter_expired_job_ids())
+        assert all(isinstance(i, UUID) for i in expired)
+
+
+def test_simple_search_with_csv_sources_and_an_enum(official):
+    from jobo_enterprise import WorkModel as TopLevelWorkModel
+
+    results = official.search.search(q="data scientist", sources="greenhouse,lever_co",
+                                     work_model=TopLevelWorkModel.REMOTE, min_salary_usd=50000,
+                                     page_size=50)
+    assert results.total_pages == -(-results.total // 50)
+    assert all(j.source in ("greenhouse", "lever_co") for j in results.jobs)
+
+
+def test_trim_the_payload_and_read_facets(official):
+    from jobo_enterprise import InclusionExclusionFilter as IEF, RangeFilter as RF
+
+    trimmed = official.search.search(q="data scientist", include_fields="summary", page_size=50)
+    assert all(j.summary and j.description == "" and j.benefits == [] for j in trimmed.jobs)
+    results = official.search.search_advanced(
+        queries=["machine learning engineer", "ML engineer", "AI engineer"],
+        locations=["San Francisco", "New York"], work_models=["remote", "hybrid"],
+        skills=IEF(include=["python"], exclude=["php"]), salary_usd=RF(min=100000),
+        include_facets=["work_model", "experience_level"], page_size=100)
+    assert set(results.facets) == {"work_model", "experience_level"}
+    for facet, buckets in results.facets.items():
+        assert all(isinstance(b.key, str) and b.count > 0 for b in buckets)
+
+
+def test_auto_paginate_search_results_and_company_pages(official):
+    jobs = list(official.search.iter_jobs(queries=["engineer"], locations=["London"],
+                                          page_size=100))
+    assert jobs and all(j.title and j.company.name for j in jobs)
+    company = official.companies.get(jobs[0].company.id)
+    assert company.name == jobs[0].company.name and company.website
+    page = official.companies.get_jobs(jobs[0].company.id, page_size=50)
+    assert page.total >= 1
+
+
+@pytest.mark.parametrize("case", ["auth", "permission", "not_found", "validation",
+                                  "cursor", "rate", "server"])
+def test_the_official_error_handling_chain_catches_each_error(sandbox, monkeypatch, case):
+    monkeypatch.setenv("SSL_CERT_FILE", sandbox.ca_cert)
+    base = {"rate": sandbox.fault_url("status=429,retry_after=0"),
+            "server": sandbox.fault_url("status=503,retry_after=0")}.get(case, sandbox.base_url)
+    key = sandbox.keys["revoked" if case == "auth" else "full"]
+    client = JoboClient(key, base_url=base)
+    call = {
+        "permission": lambda: client.feed.get_managed_jobs(),
+        "not_found": lambda: client.search.get_job("00000000-0000-4000-8000-000000000000"),
+        "validation": lambda: client.feed.get_expired_job_ids(
+            expired_since=datetime.now(timezone.utc) - timedelta(days=30)),
+        "cursor": lambda: client.feed.get_jobs(cursor="not-a-cursor"),
+    }.get(case, lambda: client.search.search(q="engineer"))
+    caught = None
+    try:
+        call()
+    except JoboAuthenticationError:
+        caught = "auth"
+    except JoboPermissionError:
+        caught = "permission"
+    except JoboNotFoundError:
+        caught = "not_found"
+    except JoboRateLimitError as e:
+        caught = "rate"
+        assert e.retry_after == 0
+    except JoboValidationError as e:
+        caught = "validation"
+        assert e.detail == "Bad Request" and "7 days" in e.message
+    except JoboCursorRestartRequiredError as e:
+        caught = "cursor"
+        assert e.code == "feed_cursor_restart_required"
+    except JoboServerError:
+        caught = "server"
+    except JoboError:
+        caught = "other"
+    finally:
+        client.close()
+    assert caught == case

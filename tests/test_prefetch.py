@@ -1,7 +1,8 @@
 """The adaptive prefetch of ``jobs.iter`` / ``jobs.iter_pages`` (the default,
 ``prefetch=None``): same jobs in the same order as one page at a time, a window
-that starts at 4 pages in flight and widens by one per page consumed up to 16, and
-the credit bound of an early stop.
+of min(n, 16) pages beyond the n-th page handed out, and the credit bound of an
+early stop (the pages never handed out cost at most what the pages handed out
+cost; tests/test_credits.py checks it on the sandbox's balances).
 
 Requests are counted by the sandbox itself (a fault route with only an ``id=``
 token serves normally and counts every request that reaches it). Concurrency is
@@ -21,7 +22,7 @@ import time
 import pytest
 
 from jobo_enterprise import JoboClient, JoboValidationError
-from jobo_enterprise.resources.jobs import PREFETCH_MAX, PREFETCH_START
+from jobo_enterprise.resources.jobs import PREFETCH_MAX, adaptive_window
 from jobo_enterprise.sandbox import Sandbox
 
 HTTP_VERSIONS = ("1.1", "2")  # the sandbox tests run over HTTP/1.1 and h2 (conftest)
@@ -74,8 +75,8 @@ def _wait_for_requests(sandbox, token: str, at_least: int, timeout: float = 15.0
 
 def adaptive_requested(held: int, last_page: int) -> int:
     """Pages requested by the default while the caller holds page ``held``: the pages
-    yielded so far plus a window of PREFETCH_START - 1 + held, at most PREFETCH_MAX."""
-    return min(last_page, held + min(PREFETCH_START - 1 + held, PREFETCH_MAX))
+    yielded so far plus a window of ``held`` pages, at most PREFETCH_MAX."""
+    return min(last_page, held + adaptive_window(held))
 
 
 # -- (1) the same jobs, in the same order ---------------------------------------------
@@ -152,10 +153,10 @@ def test_early_break_at_the_default_requests_at_most_the_adaptive_window(counted
     # exactly the pages yielded plus its window; the wait above lets all of them
     # arrive, so a smaller count would mean a narrower window than the rule.
     assert seen == expected
-    # the rule in figures: 4 ahead while on page 1, 1 + 4 + 2 = 7 after two pages
-    # (the brief's bound), never more than 16 ahead
-    assert {1: 5, 2: 7, 5: 13, 13: 29, 30: 46}[held] == expected
-    assert seen - held <= min(PREFETCH_START - 1 + held, PREFETCH_MAX)
+    # the rule in figures: 1 ahead while on page 1, 2 ahead on page 2, never more
+    # than 16 ahead; so never more pages ahead than pages handed out
+    assert {1: 2, 2: 4, 5: 10, 13: 26, 30: 46}[held] == expected
+    assert seen - held <= min(held, PREFETCH_MAX)
 
 
 @pytest.mark.parametrize("prefetch", [0, 1, 4, 16])
@@ -168,12 +169,12 @@ def test_early_break_with_an_explicit_prefetch_keeps_a_fixed_window(counted, san
     assert seen == expected
 
 
-def test_stopping_on_the_first_page_costs_what_prefetch_4_did(counted, sandbox):
+def test_stopping_on_the_first_page_costs_what_prefetch_1_does(counted, sandbox):
     default_client, default_token = counted("first-default")
     fixed_client, fixed_token = counted("first-fixed")
-    a = _stop_while_holding(sandbox, default_client, default_token, 1, 10, 5)
-    b = _stop_while_holding(sandbox, fixed_client, fixed_token, 1, 10, 5, prefetch=4)
-    assert a == b == 1 + PREFETCH_START
+    a = _stop_while_holding(sandbox, default_client, default_token, 1, 10, 2)
+    b = _stop_while_holding(sandbox, fixed_client, fixed_token, 1, 10, 2, prefetch=1)
+    assert a == b == 2
 
 
 # -- (3) the window grows, as seen by the server -------------------------------------------
@@ -229,7 +230,7 @@ def test_window_grows_past_4_and_never_past_16_under_latency(probed):
     jobs = [j.id for j in client.jobs.iter(page_size=50)]
     assert len(jobs) == total == len(set(jobs))
     assert probe.total == math.ceil(total / 50)
-    assert PREFETCH_START < probe.peak <= PREFETCH_MAX, probe.peak
+    assert 4 < probe.peak <= PREFETCH_MAX, probe.peak
     assert probe.current == 0
     _wait_for_prefetch_threads_to_end()
 
@@ -251,11 +252,11 @@ def test_a_short_look_under_latency_stays_within_the_start_window(probed):
     first = next(pages)
     assert first.page == 1
     deadline = time.monotonic() + 10
-    while probe.total < 1 + PREFETCH_START and time.monotonic() < deadline:
+    while probe.total < 1 + adaptive_window(1) and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(0.2)  # ten times the latency: anything beyond the window would show
-    assert probe.total == 1 + PREFETCH_START
-    assert probe.peak <= PREFETCH_START
+    assert probe.total == 2
+    assert probe.peak <= 1
     pages.close()
     _wait_for_prefetch_threads_to_end()
 
@@ -276,8 +277,11 @@ def test_prefetch_none_is_accepted_and_bad_values_raise_before_any_request(count
             client.jobs.iter(prefetch=bad)
         with pytest.raises(JoboValidationError, match="prefetch"):
             client.jobs.iter_pages(prefetch=bad)
-        with pytest.raises(JoboValidationError, match="prefetch"):
-            client.search.iter_jobs(prefetch=bad)
+        if bad is not True:  # True asks the official names for their overlap
+            with pytest.raises(JoboValidationError, match="prefetch"):
+                client.search.iter_jobs(prefetch=bad)
+            with pytest.raises(JoboValidationError, match="prefetch"):
+                client.feed.iter_jobs(prefetch=bad)
     with pytest.raises(JoboValidationError, match="between 0 and 16"):
         client.jobs.iter(prefetch=17)
     for ok in (0, 16):

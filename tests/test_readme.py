@@ -30,3 +30,12 @@ def test_the_fault_injection_example_runs():
     code = [b for b in _blocks("## The sandbox") if "fault_url" in b]
     assert len(code) == 1
     exec(compile(code[0], "README.md", "exec"), {})
+
+
+def test_the_migration_example_runs(capsys):
+    code = _blocks("## Migrating from the official package")
+    assert len(code) == 1
+    exec(compile(code[0], "README.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert "libcurl" in out[0] and "httpx" in out[0]
+    assert out[1:] == ["30", "429 Too Many Requests 0.0", "JoboConnectionError"]

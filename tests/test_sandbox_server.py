@@ -548,13 +548,17 @@ def test_include_facets_selects_facets_and_empty_means_none(api):
 def test_include_fields_keeps_only_the_listed_heavy_fields(api):
     full = api.search(q="python", page_size=3)["jobs"]
     assert all(set(HEAVY) <= set(j) for j in full)
+    # a trimmed description is sent as "" in its place (the official Job requires
+    # it); the other heavy fields left out are omitted
     none = api.search(q="python", page_size=3, include_fields="")["jobs"]
-    assert all(not set(HEAVY) & set(j) for j in none)
+    assert all(set(HEAVY) & set(j) == {"description"} and j["description"] == "" for j in none)
     some = api.search(q="python", page_size=3, include_fields="summary,benefits")["jobs"]
     for j_full, j_some in zip(full, some):
-        assert set(HEAVY) & set(j_some) == {"summary", "benefits"}
-        assert {k: v for k, v in j_full.items() if k not in ("description", "qualifications",
-                                                                "responsibilities")} == j_some
+        assert set(HEAVY) & set(j_some) == {"description", "summary", "benefits"}
+        assert list(j_some) == [k for k in j_full if k not in ("qualifications",
+                                                               "responsibilities")]
+        assert {k: ("" if k == "description" else v) for k, v in j_full.items()
+                if k not in ("qualifications", "responsibilities")} == j_some
 
 
 def test_the_same_job_serializes_to_identical_bytes_every_time(api):

@@ -57,6 +57,15 @@ class Resource:
     __slots__ = ("_client",)
 
     def __init__(self, client: Any) -> None:
+        if not hasattr(client, "_execute"):
+            # the official package's sub-clients take an httpx.Client; ours run on
+            # the C transport of a JoboClient
+            raise TypeError(
+                f"{type(self).__name__} takes a JoboClient, not {type(client).__name__}: "
+                "this SDK's transport is libcurl in its C core, not httpx. Build a "
+                "JoboClient(api_key, base_url=..., timeout=...) and use its "
+                ".search, .feed, .companies and .locations."
+            )
         self._client = client
 
     def _run(self, call: Call, timeout: Optional[float] = None) -> Any:

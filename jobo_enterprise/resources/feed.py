@@ -14,6 +14,9 @@ StrOrList = Union[str, Sequence[str], None]
 When = Union[datetime, str, None]
 Locations = Optional[Sequence[Union[LocationFilter, Dict[str, Any]]]]
 
+#: seconds allowed for one feed or expired-ids call (the API asks for at least 120)
+DEFAULT_FEED_TIMEOUT = 120.0
+
 FEED_PATH = "/api/jobs/feed"
 MANAGED_FEED_PATH = "/api/jobs/feed/managed"
 EXPIRED_PATH = "/api/jobs/expired"
@@ -52,6 +55,12 @@ def _locations(value: Locations) -> Optional[List[LocationFilter]]:
                 "with country, region, city."
             )
     return out
+
+
+def _flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise JoboValidationError(f"Parameter '{name}' must be True or False, got {value!r}.")
+    return value
 
 
 def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[str, Any]) -> Call:
@@ -154,9 +163,13 @@ class FeedResource(Resource):
         return self._run(feed_call(FEED_PATH, cursor, batch_size, fields), timeout)
 
     def iter_pages(self, *, prefetch: bool = True, **filters: Any) -> Iterator[FeedPage]:
-        """Every batch of the feed, following cursors (see :meth:`iter_jobs`)."""
+        """Every batch of the feed, following cursors (see :meth:`iter_jobs`).
+
+        Unlike the official names, this one prefetches by default: the next
+        batch is fetched while you work on the current one (so a stop costs at
+        most one batch you did not get); ``prefetch=False`` turns that off."""
         _check_names("iter_jobs", filters, _FEED_FILTERS)
-        return self._feed_pages(FEED_PATH, filters, prefetch)
+        return self._feed_pages(FEED_PATH, filters, _flag("prefetch", prefetch))
 
     def _feed_pages(self, path: str, filters: Dict[str, Any], prefetch: bool) -> Iterator[FeedPage]:
         """The first request with the filters, then cursor-only continuations."""
@@ -167,12 +180,14 @@ class FeedResource(Resource):
             lambda cursor: run(first) if cursor is None else run(feed_call(path, cursor, 1, {})),
             prefetch)
 
-    def iter_jobs(self, *, prefetch: bool = True, **filters: Any) -> Iterator[Job]:
+    def iter_jobs(self, *, prefetch: bool = False, **filters: Any) -> Iterator[Job]:
         """Every job of the feed, following cursors until ``has_more`` is false.
 
-        Takes the filters of :meth:`get_jobs` (not ``cursor``). The next batch
-        is fetched while you consume the current one (``prefetch=False`` to
-        turn that off); at most two batches are held at a time.
+        Takes the filters of :meth:`get_jobs` (not ``cursor``). As in the
+        official package, a batch is requested only when the loop reaches it,
+        so a loop pays for the batches it got. ``prefetch=True`` fetches the
+        next batch while you work on the current one (a stop then costs at most
+        one batch more; at most two batches are held at a time).
 
         >>> for job in client.feed.iter_jobs(sources=["greenhouse"], batch_size=1000):
         ...     store(job)
@@ -196,10 +211,12 @@ class FeedResource(Resource):
                       updated_after=updated_after)
         return self._run(feed_call(MANAGED_FEED_PATH, cursor, batch_size, fields), timeout)
 
-    def iter_managed_jobs(self, *, prefetch: bool = True, **filters: Any) -> Iterator[Job]:
-        """Every job of the managed feed, following cursors."""
+    def iter_managed_jobs(self, *, prefetch: bool = False, **filters: Any) -> Iterator[Job]:
+        """Every job of the managed feed, following cursors; a batch is requested
+        only when the loop reaches it unless ``prefetch=True`` (see
+        :meth:`iter_jobs`)."""
         _check_names("iter_managed_jobs", filters, _MANAGED_FILTERS)
-        pages = self._feed_pages(MANAGED_FEED_PATH, filters, prefetch)
+        pages = self._feed_pages(MANAGED_FEED_PATH, filters, _flag("prefetch", prefetch))
         return jobs_of(pages)
 
     def get_expired_job_ids(
@@ -223,13 +240,15 @@ class FeedResource(Resource):
         return self._run(call, timeout)
 
     def iter_expired_job_ids(
-        self, expired_since: When = None, batch_size: int = 1000
+        self, expired_since: When = None, batch_size: int = 1000, *, prefetch: bool = False
     ) -> Iterator[UUID]:
-        """Every expired job id since ``expired_since``, following cursors."""
+        """Every expired job id since ``expired_since``, following cursors. A
+        batch is requested only when the loop reaches it, unless
+        ``prefetch=True`` (the next batch is fetched while you work on this one)."""
         check_int("batch_size", batch_size, 1, 10000)
         pages = follow_cursors(
             lambda cursor: self.get_expired_job_ids(
                 expired_since=None if cursor else expired_since, cursor=cursor,
                 batch_size=batch_size),
-            False)
+            _flag("prefetch", prefetch))
         return (job_id for page in pages for job_id in page.job_ids)

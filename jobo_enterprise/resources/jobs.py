@@ -56,11 +56,30 @@ _FILTER_FIELDS = {
 }
 
 
-# paging prefetch: the adaptive default (``prefetch=None``) keeps PREFETCH_START pages
-# in flight after the first and one more for every page the caller has consumed, up
-# to PREFETCH_MAX (also the largest explicit ``prefetch``)
-PREFETCH_START = 4
+# paging prefetch. The adaptive default of ``iter``/``iter_pages`` (``prefetch=None``)
+# bounds what an early stop wastes: when the k-th page is handed out, at most
+# adaptive_window(k) = min(k, PREFETCH_MAX) later pages have been requested, so the
+# pages requested and never handed out cost at most what the pages handed out cost
+# (one page at most for a loop that stops within the first). PREFETCH_MAX is also the
+# largest explicit ``prefetch``. The official names (``iter_jobs``) prefetch nothing
+# unless asked.
 PREFETCH_MAX = 16
+
+
+def adaptive_window(handed_out: int) -> int:
+    """Pages that may be in flight beyond the ``handed_out``-th page of a scan."""
+    return min(handed_out, PREFETCH_MAX)
+
+
+def official_prefetch(prefetch: Any) -> Optional[int]:
+    """The ``prefetch`` of an official-name iterator as ``iter`` takes it: False,
+    None or 0 = none (the default, as in the official package), True = the
+    adaptive window, k = a fixed window of k pages."""
+    if prefetch is None or prefetch is False:
+        return 0
+    if prefetch is True:
+        return None
+    return prefetch
 
 # query parameters of GET /api/jobs, in wire order
 SEARCH_PARAMS = (
@@ -247,13 +266,14 @@ class JobsResource(Resource):
         the number of jobs (the last page is cut).
 
         Later pages are fetched concurrently over the client's connections and
-        yielded in order. ``prefetch=None`` (the default) adapts: after the
-        first page, 4 pages are in flight, and one more for every page you have
-        consumed, up to 16, so a long scan soon runs 16 requests at a time while
-        a short look costs little. Every requested page costs its credits even
-        if you stop before reaching it: when you stop while holding page ``n``
-        (counted from the first), at most ``min(n + 3, 16)`` pages beyond it
-        were requested (4 after the first page, 5 after the second, …).
+        yielded in order. ``prefetch=None`` (the default) adapts: when the n-th
+        page is handed out, up to ``min(n, 16)`` later pages are in flight, so
+        the window doubles every round trip until a long scan runs 16 requests
+        at a time. Every requested page costs its credits even if you stop
+        before reaching it, so the rule bounds the waste: the pages requested
+        and never handed out cost at most what the pages handed out cost, a
+        loop that stops within the first page pays for one extra page at most,
+        and with ``max_items`` no page beyond those it needs is ever requested.
         ``prefetch=k`` (0–16) keeps a fixed window of ``k`` pages in flight
         (stopping wastes at most ``k`` pages); ``prefetch=0`` fetches one page
         at a time and never more than you consume.
@@ -278,11 +298,11 @@ class JobsResource(Resource):
     ) -> Iterator[Job]:
         """Every job of an advanced search, in order; see :meth:`iter_pages`.
 
-        By default the next pages are fetched concurrently, 4 at first and one
-        more for every page consumed, up to 16; breaking out while on the n-th
-        page leaves at most ``min(n + 3, 16)`` pages requested (and charged)
-        past it. ``prefetch=k`` fixes the window at ``k`` pages, ``prefetch=0``
-        fetches one page at a time.
+        By default the next pages are fetched concurrently: while you are on
+        the n-th page, up to ``min(n, 16)`` later pages are requested (and
+        charged), so an early ``break`` wastes at most the credits of the pages
+        you got (one page if you stop within the first). ``prefetch=k`` fixes
+        the window at ``k`` pages, ``prefetch=0`` fetches one page at a time.
 
         >>> for job in client.jobs.iter(queries=["nurse"], locations=["US"], max_items=500):
         ...     print(job.title)
@@ -297,9 +317,18 @@ class JobsResource(Resource):
         """Same as :meth:`get` (the official SDK's name)."""
         return self.get(job_id, timeout=timeout)
 
-    def iter_jobs(self, *, page_size: int = 25, **filters: Any) -> Iterator[Job]:
-        """Same as :meth:`iter` (the official SDK's name and default page size)."""
-        return self.iter(page_size=page_size, **filters)
+    def iter_jobs(
+        self, *, page_size: int = 25, prefetch: Union[bool, int, None] = False, **filters: Any
+    ) -> Iterator[Job]:
+        """Every job of an advanced search, in order: the official SDK's name,
+        default page size and cost.
+
+        As in the official package, no page is requested before the loop asks
+        for it: a loop that stops on the n-th page pays for n pages. Overlap is
+        yours to ask for: ``prefetch=True`` takes the adaptive window of
+        :meth:`iter`, ``prefetch=k`` (1–16) a fixed window of ``k`` pages.
+        """
+        return self.iter(page_size=page_size, prefetch=official_prefetch(prefetch), **filters)
 
 
 def _check_filters(filters: Dict[str, Any]) -> None:
@@ -326,12 +355,10 @@ def _iter_pages(
     a page is requested only once the consumer is within ``window`` pages of it,
     so stopping early wastes at most ``window`` pages of credits.
 
-    ``window`` is ``prefetch`` when it is given. With ``prefetch=None`` it starts
-    at PREFETCH_START and grows by one each time the consumer comes back for the
-    next page, up to PREFETCH_MAX: while the consumer holds the n-th page, at
-    most ``min(PREFETCH_START - 1 + n, PREFETCH_MAX)`` later pages were requested;
-    once it asks for the next one, the page the window gained is requested at
-    once (at most ``min(PREFETCH_START + n, PREFETCH_MAX)`` pages in flight)."""
+    ``window`` is ``prefetch`` when it is given. With ``prefetch=None`` it is
+    ``adaptive_window(n)`` when the n-th page is handed out, and pages are only
+    requested at that moment: at no time have more than ``min(n, PREFETCH_MAX)``
+    pages beyond the n-th been requested."""
     remaining = max_items
     if remaining == 0:
         return
@@ -340,7 +367,8 @@ def _iter_pages(
     if remaining is not None:
         last_page = min(last_page, start_page - 1 + math.ceil(remaining / page_size))
     adaptive = prefetch is None
-    window = PREFETCH_START if prefetch is None else prefetch
+    window = 0 if prefetch is None else prefetch
+    handed_out = 0
     pool = None
     ahead: Deque[Any] = deque()
     next_page = start_page + 1
@@ -363,10 +391,13 @@ def _iter_pages(
     try:
         result = first
         while True:
-            fill_window()
             jobs = result.jobs
             if not jobs:
                 return
+            handed_out += 1
+            if adaptive:
+                window = adaptive_window(handed_out)
+            fill_window()
             if remaining is not None:
                 if len(jobs) > remaining:
                     del jobs[remaining:]
@@ -374,11 +405,6 @@ def _iter_pages(
             yield result
             if remaining == 0:
                 return
-            if adaptive and window < PREFETCH_MAX:
-                # the caller consumed a page: widen the window by one, and request
-                # the page that gains now rather than after the next page arrives
-                window += 1
-                fill_window()
             if ahead:
                 result = ahead.popleft().result()
             elif window == 0 and next_page <= last_page:

@@ -28,7 +28,8 @@ Endpoints (API.md §4), all on the same synthetic dataset (5,000 jobs by default
                                         ``-`` excludes; ``skills``/``companies``/
                                         ``industries`` ``{include, exclude}``;
                                         ``locations``, ``salary_usd {min, max}``, date
-                                        bounds, ``include_facets``/``include_fields``,
+                                        bounds, ``include_facets``/``include_fields``
+                                        (a trimmed ``description`` is sent as ``""``),
                                         paging; same answer, cost and 400s as the GET
 ``GET /api/jobs/{id}``                  one job, free; unknown or malformed id: 404
 ``POST /api/jobs/feed``                 cursor-paged feed, 0.5 credit per job; signed
@@ -39,7 +40,9 @@ Endpoints (API.md §4), all on the same synthetic dataset (5,000 jobs by default
 ``POST /api/jobs/feed/managed``         403 for every sandbox key
 ``GET /api/jobs/expired``               ids of jobs expired since ``expired_since``
                                         (default 24 h, at most 7 days back), free
-``GET /api/companies/{id}``             company profile, free
+``GET /api/companies/{id}``             company profile with every field of the
+                                        official ``Company`` model, free (see
+                                        :mod:`.profiles`)
 ``GET /api/companies/{id}/jobs``        the company's jobs as a SearchResponse, free
 ``GET /api/locations/geocode``          the built-in gazetteer (``City``, ``City,
                                         Country``, ``City, ST``, countries, regions,

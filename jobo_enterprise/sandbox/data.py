@@ -33,6 +33,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from . import _vocab as V
 from .gazetteer import CITIES, City, fold
+from .profiles import company_profile
 
 __all__ = [
     "Dataset", "JobRecord", "CompanyRecord", "generate", "HEAVY_FIELDS", "ALL_FIELDS_MASK",
@@ -217,7 +218,10 @@ class Dataset:
             else:
                 doc = job.doc
                 drop = {f for i, f in enumerate(HEAVY_FIELDS) if not mask & (1 << i)}
-                data = dumps({k: v for k, v in doc.items() if k not in drop})
+                # the official Job model requires a description: a trimmed one is
+                # sent empty, in its place, rather than left out (API.md §5)
+                data = dumps({k: "" if k in drop else v for k, v in doc.items()
+                              if k not in drop or k == "description"})
                 if self.cache_docs:
                     self._json[key] = data
         return data
@@ -464,11 +468,11 @@ def _make_companies(rng: random.Random, n: int) -> List[CompanyRecord]:
             amount = rng.choice((500_000, 1_500_000, 3_000_000))
             for rnd in V.ROUNDS[: rng.randint(1, len(V.ROUNDS))]:
                 year = min(year + rng.randint(0, 2), 2025)
-                rounds.append({
-                    "round_type": rnd, "amount_usd": amount,
-                    "announced_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                    "lead_investors": sorted(rng.sample(V.INVESTORS, rng.randint(1, 2))),
-                })
+                rounds.append((
+                    rnd, amount,
+                    f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    sorted(rng.sample(V.INVESTORS, rng.randint(1, 2))),
+                ))
                 amount = int(amount * rng.uniform(2.0, 4.0) // 100_000 * 100_000)
         leadership = []
         for title in V.LEADER_TITLES[: rng.randint(2, 5)]:
@@ -480,16 +484,12 @@ def _make_companies(rng: random.Random, n: int) -> List[CompanyRecord]:
             f"{', '.join(o.name for o in offices)}. {rng.choice(V.CULTURE)} "
             f"{rng.choice(V.CULTURE)}"
         )
-        profile = {
-            "id": cid, "name": name, "website": website, "logo_url": doc["logo_url"],
-            "linkedin_url": doc["linkedin_url"], "summary": summary, "description": description,
-            "headquarters_location": hq.display_name, "country_code": cc,
-            "founding_year": founded, "company_size": size, "industries": industries,
-            "categories": categories,
-            "technology_list": sorted(rng.sample(V.TECHNOLOGY, rng.randint(3, 9))),
-            "funding_rounds": rounds, "leadership": leadership,
-            "offices": [o.display_name for o in offices],
-        }
+        profile = company_profile(
+            cid=cid, name=name, base=base, legal=legal, slug=slug, doc=doc, hq=hq,
+            country_code=cc, industries=industries, categories=categories, founded=founded,
+            size=size, raw_rounds=rounds, leadership=leadership,
+            technology=sorted(rng.sample(V.TECHNOLOGY, rng.randint(3, 9))),
+            description=description)
         fams = []
         for ind in industries:
             fams.extend(fam_by_industry.get(ind, ()))
