@@ -27,12 +27,13 @@ def _tqdm_class() -> Any:
 class Progress:
     """A bar of jobs; ``update(jobs, credits)`` after each page, ``close()`` at the end."""
 
-    __slots__ = ("_bar", "credits")
+    __slots__ = ("_bar", "credits", "note")
 
     def __init__(self, *, total: Optional[int] = None, desc: str = "jobs",
                  file: Any = None, disable: bool = False) -> None:
         tqdm = _tqdm_class()
         self.credits = 0
+        self.note = ""
         self._bar = tqdm(total=total, desc=desc, unit=" jobs", file=file, disable=disable,
                          dynamic_ncols=True)
 
@@ -42,11 +43,18 @@ class Progress:
             self._bar.total = total
             self._bar.refresh()
 
-    def update(self, jobs: int, credits: Optional[int] = None) -> None:
-        """Count ``jobs`` more jobs; ``credits`` spent by the page that brought them."""
+    def update(self, jobs: int, credits: Optional[int] = None,
+               note: Optional[str] = None) -> None:
+        """Count ``jobs`` more jobs; ``credits`` spent by the page that brought them;
+        ``note`` replaces the figures shown after the credits (e.g. a mirror's
+        inserted/updated/deleted)."""
+        if note is not None:
+            self.note = note
         if credits:
             self.credits += credits
-            self._bar.set_postfix_str(f"credits {self.credits:,}", refresh=False)
+        if credits or note is not None:
+            shown = f"credits {self.credits:,}" + (f", {self.note}" if self.note else "")
+            self._bar.set_postfix_str(shown, refresh=False)
         self._bar.update(jobs)
 
     def close(self) -> None:

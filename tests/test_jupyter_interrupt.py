@@ -18,6 +18,16 @@ OK = json.dumps({"jobs": [], "total": 4, "page": 1, "page_size": 25, "total_page
                  "facets": {}}).encode()
 
 
+def _shell_reply(kc, msg_id: str, timeout: float) -> dict:
+    """The shell reply to msg_id, skipping replies to other requests (wait_for_ready
+    may have sent more than one kernel_info request, whose late replies queue up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
 def _run(kc, code: str, timeout: float = 30) -> dict:
     """Execute code; return {'status', 'ename', 'stdout'} from the kernel's replies."""
     msg_id = kc.execute(code)
@@ -31,7 +41,7 @@ def _run(kc, code: str, timeout: float = 30) -> dict:
             out.append(msg["content"]["text"])
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
-    reply = kc.get_shell_msg(timeout=timeout)
+    reply = _shell_reply(kc, msg_id, timeout)
     return {"status": reply["content"]["status"], "ename": reply["content"].get("ename"),
             "stdout": "".join(out)}
 
@@ -70,13 +80,13 @@ def test_interrupt_kernel_during_a_blocking_call():
             time.sleep(0.5)  # now waiting for headers inside the C core
             sent = time.monotonic()
             km.interrupt_kernel()
-            reply = kc.get_shell_msg(timeout=20)
-            assert reply["parent_header"]["msg_id"] == msg_id
+            reply = _shell_reply(kc, msg_id, 20)
             assert reply["content"]["status"] == "error"
             assert reply["content"]["ename"] == "KeyboardInterrupt"
-            kc.execute("total = ok.jobs.search('y').total",
-                       user_expressions={"caught": "repr(caught)", "total": "repr(total)"})
-            after = kc.get_shell_msg(timeout=30)["content"]
+            check = kc.execute("total = ok.jobs.search('y').total",
+                               user_expressions={"caught": "repr(caught)",
+                                                 "total": "repr(total)"})
+            after = _shell_reply(kc, check, 30)["content"]
             assert after["status"] == "ok", after
             values = {k: v["data"]["text/plain"] for k, v in after["user_expressions"].items()}
             caught = float(values["caught"].strip("'"))

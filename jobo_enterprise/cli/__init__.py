@@ -23,14 +23,15 @@ import sys
 from typing import Any, List, NoReturn, Optional, Sequence
 
 from .._version import __version__
+from ..mirror import cli as mirror
 from . import company, diagnostics, errors, expired, feed, geocode, get, search
 
 # The subcommands, in the order `jobo --help` lists them. Each entry is a module (or
 # any object) with two functions: add_parser(subparsers) adds its parser (calling
 # common.add_common for the shared options), and run(args) -> int runs it and returns
 # the exit status (raising an exception maps to a status through errors.EXIT_STATUS).
-# A new command is one line here, e.g. `mirror` (from ..mirror) for `jobo mirror`.
-COMMANDS: List[Any] = [search, get, feed, expired, company, geocode, diagnostics]
+# A new command is one line here (`mirror` lives in jobo_enterprise/mirror/cli.py).
+COMMANDS: List[Any] = [search, get, feed, expired, company, geocode, mirror, diagnostics]
 
 EPILOG = """\
 The key comes from the environment variable JOBO_API_KEY (never from the command

@@ -39,6 +39,7 @@ from ..exceptions import (
     JoboTLSError,
     JoboValidationError,
 )
+from ..mirror.errors import MirrorBusyError, MirrorFiltersError
 from .common import UsageError
 
 OK, USAGE, REFUSED, RETRY, INTERRUPTED = 0, 2, 3, 4, 130
@@ -47,6 +48,8 @@ OK, USAGE, REFUSED, RETRY, INTERRUPTED = 0, 2, 3, 4, 130
 # exception's MRO); exit_status() refines the few whose meaning depends on the status.
 EXIT_STATUS: Dict[type, int] = {
     UsageError: USAGE,
+    MirrorFiltersError: USAGE,  # other filters than the database's, without --reset
+    MirrorBusyError: RETRY,  # another sync of the same database is running
     JoboConfigurationError: USAGE,
     JoboValidationError: REFUSED,  # a 400; refused before sending: USAGE
     JoboAuthenticationError: REFUSED,

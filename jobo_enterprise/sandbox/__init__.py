@@ -66,7 +66,8 @@ answers ``{"requests": n}`` (every request that reached the spec or id).
 
 Test hooks (no key, not counted): ``GET /__stats`` (counters, including
 ``requests_by_connection``), ``POST /__keys``, ``DELETE /__keys/{key}``, ``POST /__reset``,
-``POST /__cursors/expire`` (``Sandbox.expire_cursors()``). Every response carries
+``POST /__cursors/expire`` (``Sandbox.expire_cursors()``), ``GET``/``POST /__timeline``
+(the clock and changes of :mod:`.timeline`). Every response carries
 ``X-Connection-Id`` (the TCP connection's number); ``X-Echo`` repeats the request's
 ``X-Echo-Request`` header or ``echo`` query parameter, and with ``?echo=<token>`` a 2xx
 JSON object body starts with ``"echo": "<token>", "connection_id": <n>``.

@@ -90,9 +90,11 @@ class App:
         self._next_connection = 0
         self._tls_failures = 0
         self._h2: Dict[str, int] = collections.Counter()
-        from . import endpoints, faults  # register the routes and the fault prefix
+        self.clock: Callable[[], float] = time.time  # the timeline's clock, once installed
+        from . import endpoints, faults, timeline  # routes, the fault prefix, the clock
         endpoints.register(self)
         faults.install(self)
+        self.timeline = timeline.install(self, seed)
 
     def expire_cursors(self) -> None:
         """Make every feed cursor issued so far stale (409 on its next use)."""
@@ -157,7 +159,7 @@ class App:
     # -- the pipeline ------------------------------------------------------------------
     def handle(self, req: Request) -> Response:
         """Answer one request (never raises)."""
-        req.now = int(time.time())
+        req.now = int(self.clock())
         try:
             resp = self._dispatch(req)
         except ApiError as exc:
@@ -198,7 +200,7 @@ class App:
 
     def error(self, status: int, message: str) -> Response:
         """A complete error response outside any route (malformed HTTP etc.)."""
-        now = int(time.time())
+        now = int(self.clock())
         resp = self._anonymous(ApiError(status, message).to_response(), now)
         resp.headers = [("Date", http_date(now)),
                         ("X-Request-Id", "req_" + secrets.token_hex(8))] + resp.headers
@@ -246,7 +248,7 @@ class App:
         self._count(self._plan_of(key), route.name)
         if self.latency:
             time.sleep(self.latency)
-            req.now = int(time.time())
+            req.now = int(self.clock())
         account = self.accounts.authenticate(key.strip() if key else None)
         if account is None:
             return self._anonymous(

@@ -19,6 +19,9 @@ item                 effect
 ``retry_after_date=<s>`` add ``Retry-After`` as an HTTP-date ``<s>`` seconds ahead
 ``times=<n>``        apply the fault only to the first n requests of this spec, then
                      serve normally (``times=0``: never)
+``after=<n>``        serve the first n requests of this spec normally, then apply the
+                     fault (with ``times``, to that many requests after those n): a
+                     failure in the middle of a scan
 ``delay=<ms>``       wait before sending the headers (at most 120,000 ms; the wait ends
                      at once when the sandbox stops)
 ``drip=<ms>``        send the body one byte every ``ms`` (at most 1,000); a body larger
@@ -103,7 +106,7 @@ class FaultSpec:
     """One parsed ``<spec>`` (see the module documentation)."""
 
     __slots__ = ("raw", "key", "status", "html", "retry_after", "retry_after_date", "times",
-                 "delay_ms", "drip_ms", "truncate", "reset", "malformed", "empty",
+                 "after", "delay_ms", "drip_ms", "truncate", "reset", "malformed", "empty",
                  "huge_bytes", "redirect", "id", "refuse", "stall", "goaway")
 
     def __init__(self, raw: str):
@@ -115,6 +118,7 @@ class FaultSpec:
         self.retry_after: Optional[int] = None
         self.retry_after_date: Optional[int] = None
         self.times: Optional[int] = None
+        self.after = 0
         self.delay_ms = 0.0
         self.drip_ms = 0.0
         self.huge_bytes: Optional[int] = None
@@ -158,6 +162,8 @@ class FaultSpec:
             self.retry_after_date = self._number(name, value, 0, 86400)
         elif name == "times":
             self.times = self._number(name, value, 0, 10 ** 9)
+        elif name == "after":
+            self.after = self._number(name, value, 0, 10 ** 9)
         elif name == "delay":
             self.delay_ms = self._number(name, value, 0, MAX_DELAY_MS, integer=False)
         elif name == "drip":
@@ -344,7 +350,7 @@ def install(app: "App") -> None:
         spec = FaultSpec(match.group("spec"))
         n = counters.hit(spec.key)
         req.context["fault_spec"] = spec.key
-        if spec.times is not None and n > spec.times:
+        if n <= spec.after or (spec.times is not None and n > spec.after + spec.times):
             return inner(req)
         now = req.now
         stream = None

@@ -229,10 +229,7 @@ class FeedEngine:
         self._stable_keys: List[Tuple[int, str]] = []
         self._cache: "collections.OrderedDict[tuple, _Scan]" = collections.OrderedDict()
         self._cache_size = cache_size
-        expiring = sorted((j for j in dataset.jobs if j.expires_at is not None),
-                          key=lambda j: (j.expires_at, j.id))
-        self.expired_jobs = expiring
-        self.expired_keys = [(j.expires_at, j.id) for j in expiring]
+        self.refresh()
 
     def _order(self, stable: bool) -> List[JobRecord]:
         jobs = self._orders.get(stable)
@@ -269,6 +266,17 @@ class FeedEngine:
                 self._cache.popitem(last=False)
         return result
 
+    def refresh(self) -> None:
+        """Forget the orders and cached scans after the dataset changed (see
+        :mod:`.timeline`)."""
+        with self._lock:
+            expiring = sorted((j for j in self.dataset.jobs if j.expires_at is not None),
+                              key=lambda j: (j.expires_at, j.id))
+            self.expired_jobs = expiring
+            self.expired_keys = [(j.expires_at, j.id) for j in expiring]
+            self._orders.clear()
+            self._cache.clear()
+
     def stable_start(self, scan: _Scan, position: Sequence[Any]) -> int:
         """Index in ``scan`` of the first job after the keyset ``(updated_at, id)``."""
         rank = bisect.bisect_right(self._stable_keys, (position[0], position[1]))
@@ -293,7 +301,7 @@ def register(app: "App") -> None:
         kind = "managed" if managed else "feed"
         f = body_fields(req, allow_empty=True)
         cursor = f.string("cursor")
-        now_ms = int(time.time() * 1000)
+        now_ms = int(app.clock() * 1000)
         if cursor is not None:
             state = codec.decode(cursor)
             if state is None or state.get("e") != kind:
@@ -323,6 +331,8 @@ def register(app: "App") -> None:
         chosen = scan.jobs[start:start + batch]
         end = start + len(chosen)
         has_more = end < len(scan.jobs)
+        served = app.timeline.served(chosen, now_ms / 1000)  # see .timeline: drop_expired
+        total = len(app.timeline.served(scan.jobs, now_ms / 1000)) if first else None
         next_cursor = None
         if has_more:
             last = chosen[-1]
@@ -331,11 +341,11 @@ def register(app: "App") -> None:
                 "p": [last.updated_at, last.id] if stable else end,
                 "t": now_ms, "g": app.cursor_generation})
         body = b"".join((
-            b'{"jobs":[', b",".join(job_json(j) for j in chosen), b'],"next_cursor":',
+            b'{"jobs":[', b",".join(job_json(j) for j in served), b'],"next_cursor":',
             dumps(next_cursor), b',"has_more":', b"true" if has_more else b"false",
-            b',"estimated_total":', str(len(scan.jobs)).encode() if first else b"null",
+            b',"estimated_total":', str(total).encode() if first else b"null",
             b"}"))
-        return Response(200, body, cost=FEED_COST_PER_JOB * len(chosen))
+        return Response(200, body, cost=FEED_COST_PER_JOB * len(served))
 
     def feed(req: Request) -> Response:
         return feed_page(req, managed=False)

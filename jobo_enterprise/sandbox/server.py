@@ -40,9 +40,17 @@ class Sandbox:
     ``verbose`` (log each request to stderr), ``cursor_ttl`` (seconds a feed cursor
     stays valid, default 3600), ``legacy_feed_limit`` (jobs a ``stable_scan=false``
     feed may page through, default 10,000), ``prerender`` (build every job's JSON at
-    start: a slower start, then full-speed feeds from the first scan), ``http2``
+    start: a slower start, then full-speed feeds from the first scan), ``drop_expired``
+    (feeds leave out jobs whose expiry time has passed, see :mod:`.timeline`),
+    ``expiry_ref`` (the time hidden expiry times are drawn around, default now: e.g. 8
+    days ago for data where no job expires while a test runs), ``http2``
     (offer ``h2`` by ALPN next to ``http/1.1``, see :mod:`.http2`; default off: the
     sandbox then refuses h2 and every client speaks HTTP/1.1).
+
+    The sandbox changes over time on request (:mod:`.timeline`): :meth:`advance_clock`,
+    :meth:`update_jobs`, :meth:`expire_jobs`, :meth:`add_jobs` (also ``POST
+    /__timeline``); :meth:`now` is its clock and :meth:`served_jobs` what a complete
+    unfiltered feed scan returns now.
 
     The full-text search index is built in the background after start (a text query
     that arrives first waits for it). Datasets of more than 20,000 jobs build job
@@ -60,7 +68,8 @@ class Sandbox:
                  path_prefix: str = "", companies: Optional[int] = None,
                  anchor: Optional[int] = None, verbose: bool = False,
                  cursor_ttl: float = 3600, legacy_feed_limit: int = 10_000,
-                 prerender: bool = False, http2: bool = False):
+                 prerender: bool = False, drop_expired: bool = False,
+                 expiry_ref: Optional[int] = None, http2: bool = False):
         self.seed = seed
         self.jobs = jobs
         self.host = host
@@ -75,6 +84,8 @@ class Sandbox:
         self.cursor_ttl = cursor_ttl
         self.legacy_feed_limit = legacy_feed_limit
         self.prerender = prerender
+        self.drop_expired = drop_expired
+        self.expiry_ref = expiry_ref
         self.http2 = http2
         self._own_state_dir = False
         self._https: Optional[HTTPSServer] = None
@@ -94,10 +105,12 @@ class Sandbox:
         if self._https is not None:
             return self
         t0 = time.perf_counter()
-        self.dataset = generate(self.seed, self.jobs, self.companies, self.anchor)
+        self.dataset = generate(self.seed, self.jobs, self.companies, self.anchor,
+                                self.expiry_ref)
         self.app = App(self.dataset, seed=self.seed, latency_ms=self.latency_ms,
                        path_prefix=self.path_prefix, verbose=self.verbose,
                        cursor_ttl=self.cursor_ttl, legacy_feed_limit=self.legacy_feed_limit)
+        self.app.timeline.drop_expired = self.drop_expired
         if self.prerender:
             self.dataset.prerender()
         if len(self.dataset.jobs) <= CACHE_DOCS_MAX:
@@ -196,6 +209,36 @@ class Sandbox:
         """Make every feed cursor issued so far stale: its next use answers 409
         ``feed_cursor_restart_required`` (also ``POST /__cursors/expire``)."""
         self.app.expire_cursors()
+
+    # -- a sandbox that changes (see .timeline) --------------------------------------------
+    @property
+    def timeline(self):
+        """The :class:`~.timeline.Timeline` (clock and changes) of the running sandbox."""
+        return self.app.timeline
+
+    def now(self) -> float:
+        """The sandbox's clock (epoch seconds): real time plus every advance."""
+        return self.app.timeline.now()
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the sandbox's clock forward by ``seconds``; the new time."""
+        return self.app.timeline.advance(seconds)
+
+    def update_jobs(self, count: int = 0, ids=None, work_model: Optional[str] = None) -> list:
+        """Update ``count`` served jobs (or ``ids``) now; see :meth:`.Timeline.update_jobs`."""
+        return self.app.timeline.update_jobs(count, ids, work_model)
+
+    def expire_jobs(self, count: int = 0, ids=None, at: Optional[float] = None) -> list:
+        """Expire ``count`` served jobs (or ``ids``) now (or ``at`` that time); their ids."""
+        return self.app.timeline.expire_jobs(count, ids, at)
+
+    def add_jobs(self, count: int) -> list:
+        """Add ``count`` new jobs, created and updated now; their ids."""
+        return self.app.timeline.add_jobs(count)
+
+    def served_jobs(self) -> list:
+        """The jobs (dataset records, ``.id``, ``.doc``) an unfiltered feed returns now."""
+        return self.app.timeline.served_jobs()
 
     def fault_url(self, spec: str) -> str:
         """The base URL that serves the API through the fault ``spec`` (see
