@@ -138,7 +138,7 @@ size_t jobo_header_cb(char *data, size_t size, size_t nitems, void *userp);
 void jobo_usage_finish(jobo_usage *u, long long now);
 /* Parse one header line into u (exposed for the fuzz harness). */
 void jobo_parse_header_line(jobo_usage *u, const char *line, size_t len);
-/* Python tuple for _usage.Usage._from_core, then the Usage object. */
+/* The Usage object: _usage.Usage._from_core called with named figures. */
 PyObject *jobo_usage_object(jobo_state *st, const jobo_usage *u);
 /* dict of lower-cased header name -> value from the kept header lines */
 PyObject *jobo_headers_dict(const jobo_response *r);

@@ -794,6 +794,7 @@ typedef struct {
     PyObject *default_; /* value of an absent scalar field */
     PyObject *model;    /* class of nested objects, or None */
     int kind;
+    char required;      /* absent or null: _convert(None) raises, no default */
     jobo_state *st;     /* cached by descr_state() */
 } FieldObject;
 
@@ -942,8 +943,8 @@ field_descr_get(PyObject *self, PyObject *inst, PyObject *Py_UNUSED(owner))
         }
         /* absent (or null): scalars read as their default; lists and nested
          * models as _convert(None) says, kept in _cache like in dict mode */
-        if (f->kind == KIND_INT || f->kind == KIND_FLOAT || f->kind == KIND_UUID ||
-            f->kind == KIND_DATETIME)
+        if (!f->required && (f->kind == KIND_INT || f->kind == KIND_FLOAT ||
+                             f->kind == KIND_UUID || f->kind == KIND_DATETIME))
             return Py_NewRef(f->default_ != NULL ? f->default_ : Py_None);
         raw = NULL;
     } else {
@@ -1007,6 +1008,8 @@ static PyMemberDef field_members[] = {
     {"default", T_OBJECT, offsetof(FieldObject, default_), 0, "value when absent"},
     {"model", T_OBJECT, offsetof(FieldObject, model), 0, "class of nested objects"},
     {"_ckind", T_INT, offsetof(FieldObject, kind), 0, "conversion done in C (FIELD_*)"},
+    {"_required", T_BOOL, offsetof(FieldObject, required), 0,
+     "absent or null raises (through _convert) instead of reading the default"},
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -1035,24 +1038,41 @@ typedef struct {
     PyObject_HEAD
     PyObject *name;
     PyObject *default_;
+    PyObject *missing;  /* called with no arguments for an absent member, or NULL */
     jobo_state *st;     /* cached by descr_state() */
 } PlainFieldObject;
 
 static PyObject *
 plain_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"name", "default", NULL};
-    PyObject *name, *dflt = Py_None;
+    static char *kwlist[] = {"name", "default", "missing", NULL};
+    PyObject *name, *dflt = Py_None, *missing = Py_None;
     PlainFieldObject *self;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|O:PlainField", kwlist, &name, &dflt))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "U|OO:PlainField", kwlist, &name, &dflt,
+                                     &missing))
         return NULL;
+    if (missing != Py_None && !PyCallable_Check(missing)) {
+        PyErr_SetString(PyExc_TypeError, "PlainField: missing must be callable or None");
+        return NULL;
+    }
     self = (PlainFieldObject *)tp->tp_alloc(tp, 0);
     if (self == NULL)
         return NULL;
     self->name = Py_NewRef(name);
     PyUnicode_InternInPlace(&self->name);
     self->default_ = Py_NewRef(dflt);
+    self->missing = missing == Py_None ? NULL : Py_NewRef(missing);
     return (PyObject *)self;
+}
+
+/* An absent member: the default, or what missing() says (a required field
+ * raises there). */
+static PyObject *
+plain_absent(PlainFieldObject *p)
+{
+    if (p->missing != NULL)
+        return PyObject_CallNoArgs(p->missing);
+    return Py_NewRef(p->default_);
 }
 
 /* Reached when the instance __dict__ has no such key (always, for a view):
@@ -1071,20 +1091,43 @@ plain_descr_get(PyObject *self, PyObject *inst, PyObject *Py_UNUSED(owner))
         return Py_NewRef(p->default_);
     if ((st = descr_state(self, &p->st)) == NULL)
         return NULL;
-    if (!PyObject_TypeCheck(inst, st->RecordType) || ((RecordObject *)inst)->node == NULL)
+    if (!PyObject_TypeCheck(inst, st->RecordType))
         return Py_NewRef(p->default_);
     r = (RecordObject *)inst;
+    if (r->node == NULL)
+        return plain_absent(p); /* dict mode: the instance dict has no such key */
     if ((k = PyUnicode_AsUTF8(p->name)) == NULL)
         return NULL;
     if ((i = record_find(r, k)) < 0)
-        return Py_NewRef(p->default_);
+        return plain_absent(p);
     return record_raw(r, i, r->hint);
+}
+
+static int
+plain_traverse(PlainFieldObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->name);
+    Py_VISIT(self->default_);
+    Py_VISIT(self->missing);
+    return 0;
+}
+
+/* Only missing (a bound method of the Python field) can be part of a cycle;
+ * name and default stay, so a descriptor cleared by the collector still reads. */
+static int
+plain_clear(PlainFieldObject *self)
+{
+    Py_CLEAR(self->missing);
+    return 0;
 }
 
 static void
 plain_dealloc(PlainFieldObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    plain_clear(self);
     Py_CLEAR(self->name);
     Py_CLEAR(self->default_);
     tp->tp_free((PyObject *)self);
@@ -1106,19 +1149,22 @@ static PyMemberDef plain_members[] = {
 static PyType_Slot plain_slots[] = {
     {Py_tp_new, (void *)plain_new},
     {Py_tp_dealloc, (void *)plain_dealloc},
+    {Py_tp_traverse, (void *)plain_traverse},
+    {Py_tp_clear, (void *)plain_clear},
     {Py_tp_repr, (void *)plain_repr},
     {Py_tp_descr_get, (void *)plain_descr_get},
     {Py_tp_members, plain_members},
-    {Py_tp_doc, (void *)"PlainField(name, default=None)\n\nA str or bool model field: the "
-                        "JSON value as it is, read from\nthe instance __dict__ (a view fills "
-                        "it on first read)."},
+    {Py_tp_doc, (void *)"PlainField(name, default=None, missing=None)\n\nA str or bool model "
+                        "field: the JSON value as it is, read from\nthe instance __dict__ (a "
+                        "view fills it on first read). An absent\nmember reads as default, or "
+                        "as missing() when it is given."},
     {0, NULL},
 };
 
 PyType_Spec jobo_plainfield_spec = {
     .name = "jobo_enterprise._core.PlainField",
     .basicsize = sizeof(PlainFieldObject),
-    .flags = Py_TPFLAGS_DEFAULT,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .slots = plain_slots,
 };
 

@@ -320,10 +320,17 @@ ll_or_none(int has, long long v)
     return PyLong_FromLongLong(v);
 }
 
+/* The keyword arguments of Usage._from_core, in the order of items[] below. */
+static const char *const usage_names[9] = {
+    "credits_used",         "credits_remaining",      "credits_required",
+    "rate_limit_limit",     "rate_limit_remaining",   "rate_limit_reset_epoch",
+    "retry_after",          "request_id",             "date_epoch",
+};
+
 PyObject *
 jobo_usage_object(jobo_state *st, const jobo_usage *u)
 {
-    PyObject *t = NULL, *result = NULL;
+    PyObject *kwargs = NULL, *args = NULL, *result = NULL;
     PyObject *items[9] = {NULL};
     int i;
 
@@ -345,19 +352,18 @@ jobo_usage_object(jobo_state *st, const jobo_usage *u)
     for (i = 0; i < 9; i++)
         if (items[i] == NULL)
             goto error;
-    t = PyTuple_New(9);
-    if (t == NULL)
+    if ((kwargs = PyDict_New()) == NULL || (args = PyTuple_New(0)) == NULL)
         goto error;
-    for (i = 0; i < 9; i++) {
-        PyTuple_SET_ITEM(t, i, items[i]);
-        items[i] = NULL;
-    }
+    for (i = 0; i < 9; i++)
+        if (PyDict_SetItemString(kwargs, usage_names[i], items[i]) < 0)
+            goto error;
     if (jobo_usage_factory(st) != NULL)
-        result = PyObject_CallOneArg(st->usage_from_core, t);
+        result = PyObject_Call(st->usage_from_core, args, kwargs);
 error:
     for (i = 0; i < 9; i++)
         Py_XDECREF(items[i]);
-    Py_XDECREF(t);
+    Py_XDECREF(kwargs);
+    Py_XDECREF(args);
     return result;
 }
 

@@ -1,6 +1,6 @@
 """Type stubs of jobo_enterprise._core, the C transport over libcurl and cJSON."""
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 LIBCURL_VERSION: str
 DEFAULT_MAX_BODY: int
@@ -32,12 +32,15 @@ class Field:
     default: Any
     model: Any
     _ckind: int
+    _required: bool
     def __get__(self, inst: Any, owner: Any = ...) -> Any: ...
 
 class PlainField:
-    """A str or bool model field."""
+    """A str or bool model field (absent: default, or missing() when given)."""
 
-    def __init__(self, name: str, default: Any = ...) -> None: ...
+    def __init__(
+        self, name: str, default: Any = ..., missing: Optional[Callable[[], Any]] = ...
+    ) -> None: ...
     @property
     def name(self) -> str: ...
     @property

@@ -82,27 +82,31 @@ class Usage:
         put(self, "date", date)
 
     @classmethod
-    def _from_core(cls, t: Optional[Tuple[Any, ...]]) -> Optional["Usage"]:
-        """Build from the C core's 9-tuple (``None`` gives ``None``).
-
-        ``t`` is ``(credits_used, credits_remaining, credits_required,
-        rate_limit_limit, rate_limit_remaining, rate_limit_reset_epoch,
-        retry_after_seconds, request_id, date_epoch)``, each element an
-        int/float/str or ``None``; the two epochs become aware UTC datetimes.
-        """
-        if t is None:
-            return None
-        (used, remaining, required, limit, left, reset, retry, request_id, when) = t
+    def _from_core(
+        cls,
+        *,
+        credits_used: Union[int, float, None],
+        credits_remaining: Union[int, float, None],
+        credits_required: Union[int, float, None],
+        rate_limit_limit: Optional[int],
+        rate_limit_remaining: Optional[int],
+        rate_limit_reset_epoch: Union[int, float, None],
+        retry_after: Optional[float],
+        request_id: Optional[str],
+        date_epoch: Union[int, float, None],
+    ) -> "Usage":
+        """Build from the figures the C core parsed from the headers, passed by
+        name; the two epochs (seconds) become aware UTC datetimes."""
         return cls(
-            used,
-            remaining,
-            required,
-            limit,
-            left,
-            datetime_from_epoch(reset),
-            retry,
-            request_id,
-            datetime_from_epoch(when),
+            credits_used=credits_used,
+            credits_remaining=credits_remaining,
+            credits_required=credits_required,
+            rate_limit_limit=rate_limit_limit,
+            rate_limit_remaining=rate_limit_remaining,
+            rate_limit_reset=datetime_from_epoch(rate_limit_reset_epoch),
+            retry_after=retry_after,
+            request_id=request_id,
+            date=datetime_from_epoch(date_epoch),
         )
 
     def _astuple(self) -> Tuple[Any, ...]:

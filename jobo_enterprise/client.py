@@ -129,17 +129,17 @@ class JoboClient:
             )
         try:
             base = resolve_base_url(environment, base_url)
-            self.timeout = check_timeout("timeout", timeout)
-            self.connect_timeout = check_timeout("connect_timeout", connect_timeout)
-            self.read_timeout = check_timeout("read_timeout", read_timeout, allow_none=True)
-            self.feed_timeout = check_timeout("feed_timeout", feed_timeout)
+            self.timeout: float | None = check_timeout("timeout", timeout)
+            self.connect_timeout: float | None = check_timeout("connect_timeout", connect_timeout)
+            self.read_timeout: float | None = check_timeout("read_timeout", read_timeout, allow_none=True)
+            self.feed_timeout: float | None = check_timeout("feed_timeout", feed_timeout)
             if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
                 raise JoboConfigurationError("max_retries must be a non-negative integer")
             self.max_retries = max_retries
             if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or max_wait < 0:
                 raise JoboConfigurationError("max_wait must be a non-negative number of seconds")
-            self.max_wait = float(max_wait)
-            self.deadline = check_timeout("deadline", deadline, allow_none=True)
+            self.max_wait: float = float(max_wait)
+            self.deadline: float | None = check_timeout("deadline", deadline, allow_none=True)
             self._rate = RateLimitState()
             self._rng = random.Random()
             if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
@@ -164,12 +164,12 @@ class JoboClient:
             raise
         self._usage: Optional[Usage] = None
         self._attempts: Any = collections.deque(maxlen=ATTEMPTS_KEPT)
-        self.jobs = JobsSearchClient(self)
+        self.jobs: JobsSearchClient = JobsSearchClient(self)
         #: the official SDK's name for :attr:`jobs` (the same object)
-        self.search = self.jobs
-        self.feed = JobsFeedClient(self)
-        self.companies = CompaniesClient(self)
-        self.locations = LocationsClient(self)
+        self.search: JobsSearchClient = self.jobs
+        self.feed: JobsFeedClient = JobsFeedClient(self)
+        self.companies: CompaniesClient = CompaniesClient(self)
+        self.locations: LocationsClient = LocationsClient(self)
 
     # -- properties -------------------------------------------------------------
 

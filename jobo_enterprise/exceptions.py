@@ -27,7 +27,7 @@ No exception ever holds the API key.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 __all__ = [
     "JoboError",
@@ -45,6 +45,7 @@ __all__ = [
     "JoboRateLimitError",
     "JoboServerError",
     "JoboResponseError",
+    "ModelValidationError",
 ]
 
 _REASONS = {
@@ -142,7 +143,7 @@ class JoboError(Exception):
         self.api_version = api_version
         self.error = error
         self.request_id = request_id
-        self.headers = headers if headers is not None else {}
+        self.headers: Dict[str, str] = headers if headers is not None else {}
         self.usage = usage
         self.retries_taken = retries_taken
 
@@ -264,9 +265,20 @@ class JoboRateLimitError(JoboAPIError):
         retry_after: Optional[float] = None,
         *,
         retry_at: Optional[datetime] = None,
-        **kwargs: Any,
+        status_code: Optional[int] = None,
+        detail: Optional[str] = None,
+        response_body: Any = None,
+        code: Optional[str] = None,
+        api_version: Optional[str] = None,
+        error: Optional[str] = None,
+        request_id: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
+        usage: Any = None,
+        retries_taken: int = 0,
     ) -> None:
-        super().__init__(message, **kwargs)
+        super().__init__(message, status_code, detail, response_body, code, api_version,
+                         error=error, request_id=request_id, headers=headers, usage=usage,
+                         retries_taken=retries_taken)
         self.retry_after = retry_after
         self.retry_at = retry_at
 
@@ -303,6 +315,45 @@ def official_detail(body: Any) -> str:
     if isinstance(body, dict):
         return str(body.get("detail") or body.get("error") or "")
     return "" if body is None else str(body)
+
+
+class ModelValidationError(JoboValidationError):
+    """Data refused by a model: :meth:`~jobo_enterprise.models.Model.model_validate`,
+    :meth:`~jobo_enterprise.models.Model.model_validate_json` or a constructor
+    missing a required field. A :class:`ValueError`, as pydantic's
+    ``ValidationError`` is, with the same ``errors()`` shape:
+
+    >>> from jobo_enterprise.models import JobCompany
+    >>> try:
+    ...     JobCompany.model_validate({"id": "nope"})
+    ... except ModelValidationError as exc:
+    ...     [(e["loc"], e["type"]) for e in exc.errors()]
+    [(('id',), 'uuid_parsing'), (('name',), 'missing')]
+    """
+
+    def __init__(self, title: str, errors: List[Dict[str, Any]]) -> None:
+        self.title = title
+        self._errors = errors
+        count = len(errors)
+        lines = [f"{count} validation error{'s' if count != 1 else ''} for {title}"]
+        for e in errors:
+            lines.append(".".join(str(part) for part in e["loc"]) or "(root)")
+            shown = "" if e["type"] == "missing" else f", input_value={e['input']!r}"
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+            lines.append(f"  {e['msg']} [type={e['type']}{shown}]")
+        super().__init__("\n".join(lines), code="model_validation")
+
+    def errors(self) -> List[Dict[str, Any]]:
+        """One dict per failed check: ``type``, ``loc`` (tuple), ``msg`` and ``input``."""
+        return [dict(e) for e in self._errors]
+
+    def error_count(self) -> int:
+        """How many checks failed."""
+        return len(self._errors)
+
+    def _extra_state(self) -> Dict[str, Any]:
+        return {"title": self.title, "_errors": self._errors}
 
 
 def _int_header(headers: Dict[str, str], name: str) -> Optional[int]:

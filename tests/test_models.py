@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 
 from jobo_enterprise import _time, models
+from jobo_enterprise.exceptions import JoboResponseError, ModelValidationError
 from jobo_enterprise.models import _fields
 from jobo_enterprise._time import format_datetime, parse_datetime
 from jobo_enterprise.enums import (
@@ -134,6 +135,10 @@ def minimal_job(**overrides):
         "id": JOB_ID,
         "title": "Data Engineer",
         "company": {"id": COMPANY_ID, "name": "Acme"},
+        "description": "",
+        "listing_url": "https://jobs.example/1",
+        "apply_url": "https://jobs.example/1/apply",
+        "source": "greenhouse",
         "created_at": "2024-05-01T12:00:00Z",
         "updated_at": "2024-05-01T12:00:00Z",
     }
@@ -404,10 +409,10 @@ def test_minimal_job_reads_official_defaults():
     assert job.company.name == "Acme"
     assert job.company.industries == [] and job.company.website is None
     assert job.created_at == job.updated_at == datetime(2024, 5, 1, 12, tzinfo=UTC)
-    for name in ("normalized_title", "description", "summary", "listing_url", "apply_url",
-                 "compensation", "employment_type", "workplace_type", "experience_level",
-                 "source", "date_posted", "valid_through", "is_work_auth_required",
-                 "is_h1b_sponsor", "is_clearance_required"):
+    assert job.description == "" and job.source == "greenhouse"
+    for name in ("normalized_title", "summary", "compensation", "employment_type",
+                 "workplace_type", "experience_level", "date_posted", "valid_through",
+                 "is_work_auth_required", "is_h1b_sponsor", "is_clearance_required"):
         assert getattr(job, name) is None, name
     assert job.locations == [] and job.responsibilities == [] and job.benefits == []
     q = job.qualifications
@@ -430,15 +435,32 @@ def test_absent_list_default_is_not_shared():
     assert b.benefits == []
 
 
-def test_malformed_values_are_returned_unchanged():
-    job = Job.from_dict(minimal_job(id="not-a-uuid", created_at="last tuesday",
-                                    company="Acme Inc", locations={"city": "X"}))
-    assert job.id == "not-a-uuid"
-    assert job.created_at == "last tuesday"
-    assert job.company == "Acme Inc"
-    assert job.locations == {"city": "X"}
-    assert JobLocation.from_dict({"latitude": "47.5"}).latitude == 47.5
-    assert JobLocation.from_dict({"latitude": "north"}).latitude == "north"
+def test_values_a_declared_type_cannot_hold_raise_naming_field_and_value():
+    doc = minimal_job(id="not-a-uuid", created_at="garbage", company="Acme Inc",
+                      locations={"city": "X"}, benefits=["a", 3], date_posted=17)
+    for job in (Job.from_dict(dict(doc)), Job.from_json(json.dumps(doc))):
+        for name, shown in (("id", "'not-a-uuid'"), ("created_at", "'garbage'"),
+                            ("company", "'Acme Inc'"), ("locations", "{'city': 'X'}"),
+                            ("benefits", "['a', 3]"), ("date_posted", "17")):
+            with pytest.raises(JoboResponseError) as info:
+                getattr(job, name)
+            assert str(info.value).startswith(f"Job.{name} must be ") and shown in str(info.value)
+        assert job.title == "Data Engineer" and job.updated_at.year == 2024  # the rest reads
+        assert job.to_dict() == doc  # the raw data, as received
+    with pytest.raises(JoboResponseError, match="JobLocation.latitude must be a valid number"):
+        JobLocation.from_dict({"latitude": "north"}).latitude  # noqa: B018
+
+
+@pytest.mark.parametrize("field", ["id", "created_at", "title", "company"])
+def test_a_required_field_absent_or_null_raises_instead_of_reading_none(field):
+    docs = [{k: v for k, v in minimal_job().items() if k != field}]
+    if field != "title":  # str and bool fields read the JSON value as it is, null too
+        docs.append(minimal_job(**{field: None}))
+    for doc in docs:
+        for job in (Job.from_dict(doc), Job.from_json(json.dumps(doc))):
+            with pytest.raises(JoboResponseError, match=f"Job.{field} is required"):
+                getattr(job, field)
+    assert Job.from_dict(minimal_job(date_posted=None)).date_posted is None  # optional: None
 
 
 def test_uuid_fast_path_matches_uuid_constructor():
@@ -458,8 +480,8 @@ def test_from_dict_wraps_without_copying():
     data = full_job()
     job = Job.from_dict(data)
     assert job.__dict__ is data
-    assert Job.model_validate(data).__dict__ is data
     assert Job.from_dict(job) is job
+    assert Job.model_validate(job) is job
 
 
 def test_reading_titles_of_1000_jobs_parses_no_datetime_or_uuid(monkeypatch):
@@ -518,11 +540,18 @@ def test_to_dict_is_a_deep_copy_of_the_data():
 def test_to_dict_round_trip_and_model_dump():
     job = Job.from_dict(full_job())
     assert Job.from_dict(job.to_dict()) == job
-    assert job.model_dump() == job.to_dict()
+    declared = {k: v for k, v in job.to_dict().items() if k in Job.model_fields}
+    assert set(job.model_dump(mode="json")) == set(Job.model_fields)  # extras left out
     dumped = job.model_dump(exclude_none=True)
     assert "valid_through" not in dumped and "is_clearance_required" not in dumped
     assert "region" not in dumped["locations"][1]
-    assert json.loads(job.model_dump_json()) == job.to_dict()
+    assert dumped["id"] == UUID(JOB_ID) and isinstance(dumped["created_at"], datetime)
+    as_json = json.loads(job.model_dump_json())
+    assert as_json["created_at"] == "2024-05-01T12:34:56.123456Z"
+    assert as_json["updated_at"] == "2024-05-02T08:00:00+02:00"
+    assert as_json["locations"][0]["longitude"] == 8.0
+    assert {k: as_json[k] for k in ("title", "summary", "benefits")} == {
+        k: declared[k] for k in ("title", "summary", "benefits")}
     assert "Zürich" in job.model_dump_json()  # not \u-escaped
     assert Job.model_validate_json(json.dumps(full_job())) == job
 
@@ -686,30 +715,46 @@ def test_response_models_from_keywords_store_wire_form():
         title="Data Engineer",
         company=JobCompany(id=COMPANY_ID, name="Acme"),
         locations=[{"city": "Berlin", "latitude": 52}],
+        description="",
+        listing_url="https://jobs.example/1",
+        apply_url="https://jobs.example/1/apply",
+        source="greenhouse",
         created_at=created,
         updated_at=created,
         summary=None,
-        extra_thing=WorkModel.REMOTE,
+        workplace_type=WorkModel.REMOTE,
     )
     assert job.to_dict() == {
         "id": JOB_ID,
         "title": "Data Engineer",
         "company": {"id": COMPANY_ID, "name": "Acme"},
         "locations": [{"city": "Berlin", "latitude": 52.0}],
+        "description": "",
+        "listing_url": "https://jobs.example/1",
+        "apply_url": "https://jobs.example/1/apply",
+        "source": "greenhouse",
         "created_at": "2024-05-01T12:00:00Z",
         "updated_at": "2024-05-01T12:00:00Z",
         "summary": None,
-        "extra_thing": "remote",
+        "workplace_type": "remote",
     }
     assert job.id == UUID(JOB_ID) and job.created_at == created
     assert job.company.id == UUID(COMPANY_ID)
     assert job.locations[0].latitude == 52.0
-    assert job.extra_thing == "remote"
+    assert job.workplace_type == "remote"
     assert Job.from_dict(job.to_dict()) == job
     with pytest.raises(ValueError):
         Job(id="nope")
     with pytest.raises(TypeError):
         Job(company=["Acme"])
+    with pytest.raises(TypeError, match="'extra_thing'"):
+        Job(extra_thing=1)
+    with pytest.raises(ModelValidationError) as info:
+        Job(title="only a title")
+    assert {e["loc"] for e in info.value.errors()} == {
+        ("id",), ("company",), ("description",), ("listing_url",), ("apply_url",), ("source",),
+        ("created_at",), ("updated_at",)}
+    assert isinstance(info.value, ValueError)
 
 
 def test_assignment_updates_the_data_and_the_cache():
@@ -892,8 +937,17 @@ def test_from_dict_accepts_mappings_and_rejects_other_values():
 # ── Usage ────────────────────────────────────────────────────────────
 
 
-def test_usage_from_core_tuple():
-    usage = Usage._from_core((25, 9975, None, 100, 99, 1700000000, None, "req-42", 1699999999))
+NAMES = ("credits_used", "credits_remaining", "credits_required", "rate_limit_limit",
+         "rate_limit_remaining", "rate_limit_reset_epoch", "retry_after", "request_id",
+         "date_epoch")
+
+
+def from_core(*values):
+    return Usage._from_core(**dict(zip(NAMES, values)))
+
+
+def test_usage_from_the_c_cores_named_figures():
+    usage = from_core(25, 9975, None, 100, 99, 1700000000, None, "req-42", 1699999999)
     assert usage.credits_used == 25 and usage.credits_remaining == 9975
     assert usage.credits_required is None
     assert usage.rate_limit_limit == 100 and usage.rate_limit_remaining == 99
@@ -902,12 +956,13 @@ def test_usage_from_core_tuple():
     assert usage.retry_after is None
     assert usage.request_id == "req-42"
     assert usage.date == datetime(2023, 11, 14, 22, 13, 19, tzinfo=UTC)
-    throttled = Usage._from_core((None, None, 7, 100, 0, 1700000060.5, 30, None, None))
+    throttled = from_core(None, None, 7, 100, 0, 1700000060.5, 30, None, None)
     assert throttled.retry_after == 30.0 and type(throttled.retry_after) is float
     assert throttled.credits_required == 7
     assert throttled.rate_limit_reset == datetime(2023, 11, 14, 22, 14, 20, 500000, tzinfo=UTC)
-    assert Usage._from_core((None,) * 9) == Usage()
-    assert Usage._from_core(None) is None
+    assert from_core(*(None,) * 9) == Usage()
+    with pytest.raises(TypeError):
+        Usage._from_core((None,) * 9)  # by name only: no positional tuple to misorder
 
 
 def test_usage_is_an_immutable_record():
@@ -927,7 +982,7 @@ def test_usage_is_an_immutable_record():
 
 
 def test_usage_to_dict():
-    usage = Usage._from_core((1, 2, None, 100, 99, 1700000000, 1.5, "rid", None))
+    usage = from_core(1, 2, None, 100, 99, 1700000000, 1.5, "rid", None)
     assert usage.to_dict() == {
         "credits_used": 1,
         "credits_remaining": 2,
@@ -1019,3 +1074,60 @@ def test_usage_module_is_a_leaf_the_c_core_imports_without_the_models():
     )
     assert internal == ["_time"]
     assert models.Usage is _usage.Usage
+
+
+# ── the pydantic-style API ───────────────────────────────────────────
+
+
+def test_model_validate_checks_every_field_at_every_depth():
+    doc = full_job()
+    doc["company"] = dict(doc["company"], id="not-a-uuid")
+    doc["locations"] = [{"latitude": "north"}, "Paris"]
+    doc["benefits"] = ["ok", 3]
+    doc["created_at"] = "garbage"
+    doc["is_h1b_sponsor"] = "yes"
+    del doc["title"]
+    with pytest.raises(ModelValidationError) as info:
+        Job.model_validate(doc)
+    found = {(e["loc"], e["type"]) for e in info.value.errors()}
+    assert found == {
+        (("company", "id"), "uuid_parsing"), (("locations", 0, "latitude"), "float_type"),
+        (("locations", 1), "model_type"), (("benefits", 1), "string_type"),
+        (("created_at",), "datetime_parsing"), (("is_h1b_sponsor",), "bool_type"),
+        (("title",), "missing"),
+    }
+    assert isinstance(info.value, ValueError) and "7 validation errors for Job" in str(info.value)
+    assert pickle.loads(pickle.dumps(info.value)).errors() == info.value.errors()
+    with pytest.raises(ModelValidationError, match="Input should not be None"):
+        SearchResult.model_validate({"jobs": None})
+
+
+def test_model_validate_takes_python_values_and_stores_their_json_form():
+    job = Job.model_validate(minimal_job(id=UUID(JOB_ID), created_at=datetime(2024, 5, 1, tzinfo=UTC),
+                                         company=JobCompany(id=COMPANY_ID, name="Acme")))
+    assert job.to_dict()["id"] == JOB_ID and job.to_dict()["created_at"] == "2024-05-01T00:00:00Z"
+    assert job.to_dict()["company"] == {"id": COMPANY_ID, "name": "Acme"}
+    assert Job.model_validate(job) is job
+    with pytest.raises(ModelValidationError) as info:
+        Job.model_validate_json('{"title": ')
+    assert info.value.errors()[0]["type"] == "json_invalid"
+    with pytest.raises(ModelValidationError, match="valid dictionary"):
+        Job.model_validate([1, 2])
+
+
+def test_model_fields_construct_copy_and_fields_set():
+    fields = Job.model_fields
+    assert fields["id"].is_required() and fields["id"].annotation == "UUID"
+    assert not fields["summary"].is_required() and fields["summary"].default is None
+    assert fields["locations"].default_factory is list
+    raw = Job.model_construct(title=5)  # no checks at all
+    assert raw.to_dict() == {"title": 5}
+    job = Job.from_dict(minimal_job())
+    assert job.model_fields_set == set(minimal_job())
+    clone = job.model_copy(update={"summary": "S"})
+    assert clone.summary == "S" and job.summary is None and clone.model_fields_set >= {"summary"}
+    with pytest.raises(TypeError, match="did you mean 'summary'"):
+        job.model_copy(update={"sumary": "S"})
+    schema = Job.model_json_schema()
+    assert schema["properties"]["company"] == {"$ref": "#/$defs/JobCompany"}
+    assert "JobCompany" in schema["$defs"] and "id" in schema["required"]

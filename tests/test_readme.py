@@ -24,6 +24,7 @@ def test_the_tour_runs_against_the_sandbox(capsys):
         exec(compile(code, "README.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert "HTTP 404 Not Found" in out and "HTTP 401 Unauthorized" in out
+    assert "did you mean 'country'?" in out and "8 ('created_at',)" in out
 
 
 def test_the_fault_injection_example_runs():

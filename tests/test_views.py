@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 import pytest
 
 from jobo_enterprise import _core
+from jobo_enterprise.exceptions import JoboResponseError
 from jobo_enterprise.models import (
     Company,
     ExpiredJobIdsResponse,
@@ -42,7 +43,7 @@ def same(a, b, where="") -> None:
     assert type(a) is type(b), f"{where}: {type(a).__name__} vs {type(b).__name__}"
     if isinstance(a, Model):
         for name in type(a)._fields:
-            same(getattr(a, name), getattr(b, name), f"{where}.{name}")
+            same(read(a, name), read(b, name), f"{where}.{name}")
         extra_b = {k: v for k, v in b.__dict__.items() if k not in type(b)._fields}
         for name, value in extra_b.items():
             same(getattr(a, name), value, f"{where}.{name}")
@@ -63,8 +64,20 @@ def same(a, b, where="") -> None:
         assert a == b, f"{where}: {a!r} != {b!r}"
 
 
+class Refused(str):
+    """The message of the JoboResponseError a field read raised."""
+
+
+def read(model, name):
+    try:
+        return getattr(model, name)
+    except JoboResponseError as exc:
+        assert f".{name} " in str(exc)
+        return Refused(str(exc))
+
+
 def view_and_dict(cls, body: bytes):
-    view = cls.model_validate_json(body)
+    view = cls.from_json(body)
     assert view._is_view
     return view, cls.from_dict(json.loads(body))
 
@@ -77,7 +90,7 @@ def test_client_results_are_views_equal_to_the_dict_models(client):
     assert type(result) is SearchResult and result._is_view
     assert result.usage is not None and result.usage.request_id
     body = json.dumps(result.to_dict()).encode()
-    same(SearchResult.model_validate_json(body), SearchResult.from_dict(json.loads(body)))
+    same(SearchResult.from_json(body), SearchResult.from_dict(json.loads(body)))
 
 
 def test_every_field_of_a_feed_page_reads_as_from_dicts(client):
@@ -147,23 +160,24 @@ def test_odd_values_read_the_same_from_a_view(doc):
 
 
 def test_invalid_utf8_and_duplicate_keys_do_not_crash():
-    view = Job.model_validate_json(b'{"title": "\xff\xfe", "title": "second", "id": "x"}')
+    view = Job.from_json(b'{"title": "\xff\xfe", "title": "second", "id": "x"}')
     assert view.title in ("second", "\ufffd\ufffd")
-    assert view.id == "x"
+    with pytest.raises(JoboResponseError, match="Job.id must be a valid UUID, but the response has 'x'"):
+        view.id  # noqa: B018
     assert view.to_dict()["title"] in ("second", "\ufffd\ufffd")
 
 
 def test_model_validate_json_errors_are_clear():
     with pytest.raises(ValueError):
-        Job.model_validate_json(b'{"title": ')
+        Job.from_json(b'{"title": ')
     with pytest.raises(TypeError):
-        Job.model_validate_json(b'[1, 2]')
+        Job.from_json(b'[1, 2]')
     with pytest.raises(TypeError):
-        Job.model_validate_json(None)
+        Job.from_json(None)
     with pytest.raises(TypeError):
         _core.parse_model(dict, b"{}")
-    assert Job.model_validate_json('{"title": "str input"}').title == "str input"
-    assert Job.model_validate_json(bytearray(b'{"title": "t"}')).title == "t"
+    assert Job.from_json('{"title": "str input"}').title == "str input"
+    assert Job.from_json(bytearray(b'{"title": "t"}')).title == "t"
 
 
 # ── a view becomes a dict model when its data is asked for or changed ───────
@@ -171,6 +185,7 @@ def test_model_validate_json_errors_are_clear():
 BODY = json.dumps({
     "jobs": [{"id": "c20e1258-8c82-40c1-849c-a106b6d7e491", "title": "T%d" % i,
               "company": {"id": "509c37fc-09d4-41ad-a7ae-85d3fe33d104", "name": "Acme"},
+              "created_at": "2024-05-01T12:00:00Z",
               "locations": [{"city": "Berlin", "latitude": 52.5}],
               "benefits": ["x"], "extra": {"k": i}} for i in range(3)],
     "has_more": True, "next_cursor": "abc",
@@ -178,7 +193,7 @@ BODY = json.dumps({
 
 
 def test_to_dict_after_partial_reads_is_the_whole_document():
-    page = FeedPage.model_validate_json(BODY)
+    page = FeedPage.from_json(BODY)
     job = page.jobs[1]
     job.id, job.company.name, job.locations[0].latitude, job.extra  # noqa: B018
     assert page.to_dict() == json.loads(BODY)
@@ -188,7 +203,7 @@ def test_to_dict_after_partial_reads_is_the_whole_document():
 
 
 def test_changes_to_nested_views_stay_part_of_the_parent():
-    page = FeedPage.model_validate_json(BODY)
+    page = FeedPage.from_json(BODY)
     job = page.jobs[0]
     company = job.company
     company.name = "Renamed"
@@ -204,26 +219,26 @@ def test_changes_to_nested_views_stay_part_of_the_parent():
 
 
 def test_equality_pickle_copy_repr_and_vars_of_views():
-    a, b = FeedPage.model_validate_json(BODY), FeedPage.model_validate_json(BODY)
+    a, b = FeedPage.from_json(BODY), FeedPage.from_json(BODY)
     ref = FeedPage.from_dict(json.loads(BODY))
     assert a == b == ref
-    job = FeedPage.model_validate_json(BODY).jobs[2]
+    job = FeedPage.from_json(BODY).jobs[2]
     assert pickle.loads(pickle.dumps(job)) == job
     assert copy.deepcopy(job) == job and copy.copy(job) == job
-    shown = FeedPage.model_validate_json(BODY).jobs[0]
+    shown = FeedPage.from_json(BODY).jobs[0]
     assert repr(shown) == ("Job(id=UUID('c20e1258-8c82-40c1-849c-a106b6d7e491'), title='T0', "
                            "company='Acme')")
     assert shown._is_view and shown.company._is_view  # repr reads fields, not the data
-    assert vars(FeedPage.model_validate_json(BODY).jobs[0])["title"] == "T0"
-    assert FeedPage.model_validate_json(BODY).jobs[0].model_extra == {"extra": {"k": 0}}
-    assert FeedPage.model_validate_json(BODY).jobs[1].extra == {"k": 1}
+    assert vars(FeedPage.from_json(BODY).jobs[0])["title"] == "T0"
+    assert FeedPage.from_json(BODY).jobs[0].model_extra == {"extra": {"k": 0}}
+    assert FeedPage.from_json(BODY).jobs[1].extra == {"k": 1}
     with pytest.raises(AttributeError):
-        FeedPage.model_validate_json(BODY).jobs[0].no_such_field  # noqa: B018
+        FeedPage.from_json(BODY).jobs[0].no_such_field  # noqa: B018
 
 
 def test_the_tree_lives_as_long_as_any_view_of_it():
-    job = FeedPage.model_validate_json(BODY).jobs[2]  # the page is gone at once
-    locations = FeedPage.model_validate_json(BODY).jobs[0].locations
+    job = FeedPage.from_json(BODY).jobs[2]  # the page is gone at once
+    locations = FeedPage.from_json(BODY).jobs[0].locations
     gc.collect()
     assert job.title == "T2" and job.company.name == "Acme" and job.extra == {"k": 2}
     assert locations[0].city == "Berlin"
@@ -233,7 +248,7 @@ def test_the_tree_lives_as_long_as_any_view_of_it():
 
 
 def test_a_view_is_tracked_once_it_holds_containers():
-    page = FeedPage.model_validate_json(BODY)
+    page = FeedPage.from_json(BODY)
     loc = page.jobs[0].locations[0]
     assert not gc.is_tracked(loc)  # only atomic values so far
     loc.city, loc.latitude  # noqa: B018
@@ -262,12 +277,12 @@ def test_reading_materialising_and_cycles_do_not_leak():
                                 for i in range(20)]}).encode()
 
     def read_all():
-        page = FeedPage.model_validate_json(body)
+        page = FeedPage.from_json(body)
         for job in page.jobs:
             same(job, Job.from_dict(json.loads(json.dumps(job.to_dict()))))
 
     def cycles():
-        page = FeedPage.model_validate_json(body)
+        page = FeedPage.from_json(body)
         job = page.jobs[3]
         job.locations.append(job)          # list -> job -> list
         loc = page.jobs[4].locations[0]
@@ -275,11 +290,20 @@ def test_reading_materialising_and_cycles_do_not_leak():
         page.jobs[5].company._cache = {"me": page.jobs[5]}
 
     def partial():
-        page = FeedPage.model_validate_json(body)
+        page = FeedPage.from_json(body)
         page.jobs[0].title, page.jobs[9].company.id  # noqa: B018
         pickle.dumps(page.jobs[1])
 
-    for fn in (read_all, cycles, partial):
+    bad = json.dumps({"jobs": [{"id": "garbage", "created_at": "yesterday", "company": "x",
+                                "locations": [1], "benefits": [2]}] * 20}).encode()
+
+    def refused():  # every typed field raises: the error paths keep nothing
+        for job in FeedPage.from_json(bad).jobs:
+            for name in ("id", "created_at", "company", "locations", "benefits", "title"):
+                with pytest.raises(JoboResponseError):
+                    getattr(job, name)
+
+    for fn in (read_all, cycles, partial, refused):
         assert _growth(fn) < 64 * 1024, fn.__name__
 
 
@@ -287,7 +311,7 @@ def test_reading_materialising_and_cycles_do_not_leak():
 
 
 def test_threads_reading_and_materialising_the_same_views():
-    page = FeedPage.model_validate_json(json.dumps(
+    page = FeedPage.from_json(json.dumps(
         {"jobs": [dict(json.loads(BODY)["jobs"][0], title="T%d" % i) for i in range(400)]}
     ).encode())
     ref = [f"T{i}" for i in range(400)]
@@ -316,7 +340,7 @@ def test_threads_reading_and_materialising_the_same_views():
 
 
 def test_company_of_a_view_is_a_model_of_the_declared_class():
-    job = FeedPage.model_validate_json(BODY).jobs[0]
+    job = FeedPage.from_json(BODY).jobs[0]
     assert type(job.company) is JobCompany
     assert job.company.id == uuid.UUID("509c37fc-09d4-41ad-a7ae-85d3fe33d104")
 
@@ -377,8 +401,8 @@ def test_members_named_like_methods_read_as_in_dict_models():
 
 
 def test_a_list_of_views_changed_in_place_materialises_as_changed():
-    page = FeedPage.model_validate_json(BODY)
-    other = FeedPage.model_validate_json(BODY).jobs[2].locations[0]  # another tree
+    page = FeedPage.from_json(BODY)
+    other = FeedPage.from_json(BODY).jobs[2].locations[0]  # another tree
     locations = page.jobs[0].locations
     locations.append(other)
     del page.jobs[1:]

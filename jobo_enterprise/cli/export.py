@@ -276,10 +276,10 @@ class Export:
         self.fmt = fmt
         self.state = state
         self.sink = sink
-        self.ckpt = checkpoint_path(output)
-        self.written_now = 0
-        self.pages_now = 0
-        self.credits_now = 0
+        self.ckpt: str = checkpoint_path(output)
+        self.written_now: int = 0
+        self.pages_now: int = 0
+        self.credits_now: int = 0
 
     @classmethod
     def start(cls, output: str, fmt: str, filters: Dict[str, Any]) -> "Export":

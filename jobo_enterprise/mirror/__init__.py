@@ -14,6 +14,8 @@ watermark (minus a safety overlap) and delete the ids that expired. See
 database (SQLite is the default, DuckDB the ``duckdb`` extra).
 """
 
+from typing import Any
+
 from .core import EXPIRED_WINDOW, Mirror, MirrorStatus, SyncSummary, open_storage
 from .errors import MirrorBusyError, MirrorError, MirrorFiltersError
 from .storage import COLUMNS, SQLiteStorage, SQLStorage, Storage
@@ -23,7 +25,7 @@ __all__ = ["Mirror", "SyncSummary", "MirrorStatus", "MirrorError", "MirrorBusyEr
            "COLUMNS", "EXPIRED_WINDOW", "open_storage"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name == "DuckDBStorage":  # imports duckdb only when asked for
         from .duckdb_storage import DuckDBStorage
 

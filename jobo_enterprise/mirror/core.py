@@ -18,7 +18,7 @@ from .storage import SQLiteStorage, Storage, iso_utc
 
 __all__ = ["Mirror", "SyncSummary", "MirrorStatus", "EXPIRED_WINDOW", "open_storage"]
 
-log = logging.getLogger("jobo_enterprise.mirror")
+log: logging.Logger = logging.getLogger("jobo_enterprise.mirror")
 
 #: how far back ``GET /api/jobs/expired`` reaches: older mirrors resync in full
 EXPIRED_WINDOW = timedelta(days=7)
@@ -225,8 +225,8 @@ class Mirror:
                  backend: Optional[str] = None, overlap: Union[float, timedelta] = 600,
                  batch_size: int = 1000) -> None:
         self.client = client
-        self.storage = open_storage(database, backend)
-        self.overlap = overlap if isinstance(overlap, timedelta) else timedelta(seconds=overlap)
+        self.storage: Storage = open_storage(database, backend)
+        self.overlap: timedelta = overlap if isinstance(overlap, timedelta) else timedelta(seconds=overlap)
         if self.overlap < timedelta(0):
             raise ValueError("overlap must be >= 0")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) \

@@ -43,7 +43,7 @@ class DuckDBStorage(SQLStorage):
 
     def __init__(self, path: "str | os.PathLike[str]", read_only: bool = False) -> None:
         super().__init__()
-        self.location = os.fspath(path)
+        self.location: str = os.fspath(path)
         self.read_only = read_only
 
     def connect(self) -> Any:
@@ -56,7 +56,7 @@ class DuckDBStorage(SQLStorage):
     def open(self) -> None:
         if self.read_only:  # no tables to create, and no right to
             if self.conn is None:
-                self.conn = self.connect()
+                self.conn: Any = self.connect()
             return
         super().open()
 

@@ -301,7 +301,7 @@ class SQLiteStorage(SQLStorage):
 
     def __init__(self, path: "str | os.PathLike[str]", timeout: float = 30.0) -> None:
         super().__init__()
-        self.location = os.fspath(path)
+        self.location: str = os.fspath(path)
         self.timeout = timeout
 
     def connect(self) -> sqlite3.Connection:

@@ -2,7 +2,7 @@
 
 Every model is a thin, *lazy* view over the JSON object it came from:
 
-- A result of the client (and of :meth:`Model.model_validate_json`) is a view
+- A result of the client (and of :meth:`Model.from_json`) is a view
   of the response as parsed by the C core: the body is parsed once, with the
   GIL released, and nothing else is built up front. Reading a field converts
   that one value, in C, and keeps it; reading only ``job.title`` of a
@@ -18,9 +18,12 @@ Every model is a thin, *lazy* view over the JSON object it came from:
   objects → models, a JSON integer in a float field → ``float``, ...) and the
   result is cached on the instance. String and boolean fields need no
   conversion and read as fast as any Python attribute.
-- A value that cannot be converted (a malformed date-time or UUID, a string
-  where an object belongs) is returned as received instead of raising, so one
-  odd value never makes a whole page unreadable.
+- Declared types hold: reading a field whose value its type cannot hold (a
+  malformed date-time or UUID, a string where an object belongs), or a
+  required field that is absent, raises
+  :class:`~jobo_enterprise.exceptions.JoboResponseError` naming the field and
+  the value; the other fields still read, and ``to_dict()`` gives the data as
+  received.
 - Fields the server sends that this version does not declare are kept: they are
   readable as attributes (raw JSON values) and present in :meth:`Model.to_dict`.
 - Absent fields read as the documented default: ``None``, ``[]`` for lists, an
@@ -28,8 +31,12 @@ Every model is a thin, *lazy* view over the JSON object it came from:
   SDK has those defaults.
 
 The field names and value types follow the official ``jobo-enterprise`` 4.x
-models, so code written for those runs unchanged; ``model_validate``,
-``model_dump`` and ``model_dump_json`` exist for that reason.
+models, so code written for those runs unchanged: ``model_dump`` and
+``model_dump_json`` give the official output, ``model_validate`` and
+``model_validate_json`` check eagerly (raising
+:class:`~jobo_enterprise.exceptions.ModelValidationError`), and where pydantic
+v2 is installed the models work as fields of a ``BaseModel``, with
+``TypeAdapter`` and in FastAPI (see ``_pydantic``).
 
 Example::
 

@@ -32,12 +32,12 @@ class CompanyFundingRound(Model):
     ``investor_count`` (int, default 0)."""
 
     __slots__ = ()
-    investment_type: Optional[str] = _str()
-    announced_on: Optional[str] = _str()
-    raised_amount: Optional[str] = _str()
-    post_money_valuation: Optional[str] = _str()
-    investor_count: int = _int(0)
-    lead_investor: Optional[str] = _str()
+    investment_type: Optional[str] = _str(default=None)
+    announced_on: Optional[str] = _str(default=None)
+    raised_amount: Optional[str] = _str(default=None)
+    post_money_valuation: Optional[str] = _str(default=None)
+    investor_count: int = _int(default=0)
+    lead_investor: Optional[str] = _str(default=None)
 
 
 class CompanyLeader(Model):
@@ -46,10 +46,10 @@ class CompanyLeader(Model):
     __slots__ = ()
     _repr_fields = ("name", "title")
 
-    name: Optional[str] = _str()
-    title: Optional[str] = _str()
-    linkedin_url: Optional[str] = _str()
-    avatar_url: Optional[str] = _str()
+    name: Optional[str] = _str(default=None)
+    title: Optional[str] = _str(default=None)
+    linkedin_url: Optional[str] = _str(default=None)
+    avatar_url: Optional[str] = _str(default=None)
 
 
 class CompanyRating(Model):
@@ -57,10 +57,10 @@ class CompanyRating(Model):
     ``review_count`` (int)."""
 
     __slots__ = ()
-    source: Optional[str] = _str()
-    rating: Optional[str] = _str()
-    url: Optional[str] = _str()
-    review_count: Optional[int] = _int()
+    source: Optional[str] = _str(default=None)
+    rating: Optional[str] = _str(default=None)
+    url: Optional[str] = _str(default=None)
+    review_count: Optional[int] = _int(default=None)
 
 
 class CompanyPressReference(Model):
@@ -69,34 +69,34 @@ class CompanyPressReference(Model):
     __slots__ = ()
     _repr_fields = ("title", "publisher")
 
-    url: Optional[str] = _str()
-    posted_on: Optional[str] = _str()
-    title: Optional[str] = _str()
-    publisher: Optional[str] = _str()
+    url: Optional[str] = _str(default=None)
+    posted_on: Optional[str] = _str(default=None)
+    title: Optional[str] = _str(default=None)
+    publisher: Optional[str] = _str(default=None)
 
 
 class CompanyH1bJobCount(Model):
     """H-1B sponsored jobs in one ``year`` (str): ``count`` (int, default 0)."""
 
     __slots__ = ()
-    year: Optional[str] = _str()
-    count: int = _int(0)
+    year: Optional[str] = _str(default=None)
+    count: int = _int(default=0)
 
 
 class CompanyH1bTitleDistribution(Model):
     """H-1B sponsored jobs for one job ``title``: ``count`` (int, default 0)."""
 
     __slots__ = ()
-    title: Optional[str] = _str()
-    count: int = _int(0)
+    title: Optional[str] = _str(default=None)
+    count: int = _int(default=0)
 
 
 class CompanyTechnology(Model):
     """One technology of the stack: ``name`` and its ``categories`` (list of str)."""
 
     __slots__ = ()
-    name: Optional[str] = _str()
-    categories: List[str] = _strs()
+    name: Optional[str] = _str(default=None)
+    categories: List[str] = _strs(default_factory=list)
 
 
 class CompanyProduct(Model):
@@ -105,16 +105,16 @@ class CompanyProduct(Model):
     __slots__ = ()
     _repr_fields = ("name",)
 
-    name: Optional[str] = _str()
-    description: Optional[str] = _str()
+    name: Optional[str] = _str(default=None)
+    description: Optional[str] = _str(default=None)
 
 
 class CompanyAcquisition(Model):
     """A company this one acquired: ``acquiree_name``, ``title``."""
 
     __slots__ = ()
-    acquiree_name: Optional[str] = _str()
-    title: Optional[str] = _str()
+    acquiree_name: Optional[str] = _str(default=None)
+    title: Optional[str] = _str(default=None)
 
 
 class CompanyExit(Model):
@@ -123,17 +123,17 @@ class CompanyExit(Model):
     __slots__ = ()
     _repr_fields = ("name",)
 
-    name: Optional[str] = _str()
-    description: Optional[str] = _str()
+    name: Optional[str] = _str(default=None)
+    description: Optional[str] = _str(default=None)
 
 
 class CompanySubOrganization(Model):
     """A sub-organisation: ``name``, ``ownership_type``, ``title``."""
 
     __slots__ = ()
-    name: Optional[str] = _str()
-    ownership_type: Optional[str] = _str()
-    title: Optional[str] = _str()
+    name: Optional[str] = _str(default=None)
+    ownership_type: Optional[str] = _str(default=None)
+    title: Optional[str] = _str(default=None)
 
 
 class CompanyFeaturedList(Model):
@@ -141,17 +141,17 @@ class CompanyFeaturedList(Model):
     ``funding_total_formatted`` (str), ``funding_total_usd`` (int)."""
 
     __slots__ = ()
-    title: Optional[str] = _str()
-    org_num: Optional[int] = _int()
-    funding_total_formatted: Optional[str] = _str()
-    funding_total_usd: Optional[int] = _int()
+    title: Optional[str] = _str(default=None)
+    org_num: Optional[int] = _int(default=None)
+    funding_total_formatted: Optional[str] = _str(default=None)
+    funding_total_usd: Optional[int] = _int(default=None)
 
 
 class CompanyKeyEvent(Model):
     """A dated event (layoff, leadership hire): ``date`` (str, as sent)."""
 
     __slots__ = ()
-    date: Optional[str] = _str()
+    date: Optional[str] = _str(default=None)
 
 
 class CompanyEventAppearance(Model):
@@ -159,10 +159,10 @@ class CompanyEventAppearance(Model):
     ``event_starts_on``, ``image``."""
 
     __slots__ = ()
-    appearance_type: Optional[str] = _str()
-    event: Optional[str] = _str()
-    event_starts_on: Optional[str] = _str()
-    image: Optional[str] = _str()
+    appearance_type: Optional[str] = _str(default=None)
+    event: Optional[str] = _str(default=None)
+    event_starts_on: Optional[str] = _str(default=None)
+    image: Optional[str] = _str(default=None)
 
 
 class Company(_Response):
@@ -202,80 +202,80 @@ class Company(_Response):
 
     id: UUID = _uuid()
     name: str = _str()
-    legal_name: Optional[str] = _str()
-    summary: Optional[str] = _str()
-    description: Optional[str] = _str()
-    website: Optional[str] = _str()
-    listing_url: Optional[str] = _str()
-    logo_url: Optional[str] = _str()
+    legal_name: Optional[str] = _str(default=None)
+    summary: Optional[str] = _str(default=None)
+    description: Optional[str] = _str(default=None)
+    website: Optional[str] = _str(default=None)
+    listing_url: Optional[str] = _str(default=None)
+    logo_url: Optional[str] = _str(default=None)
 
-    linkedin_url: Optional[str] = _str()
-    linkedin_company_id: Optional[str] = _str()
-    twitter_url: Optional[str] = _str()
-    facebook_url: Optional[str] = _str()
-    instagram_url: Optional[str] = _str()
-    angellist_url: Optional[str] = _str()
-    youtube_url: Optional[str] = _str()
-    github_url: Optional[str] = _str()
-    g2_url: Optional[str] = _str()
-    crunchbase_url: Optional[str] = _str()
+    linkedin_url: Optional[str] = _str(default=None)
+    linkedin_company_id: Optional[str] = _str(default=None)
+    twitter_url: Optional[str] = _str(default=None)
+    facebook_url: Optional[str] = _str(default=None)
+    instagram_url: Optional[str] = _str(default=None)
+    angellist_url: Optional[str] = _str(default=None)
+    youtube_url: Optional[str] = _str(default=None)
+    github_url: Optional[str] = _str(default=None)
+    g2_url: Optional[str] = _str(default=None)
+    crunchbase_url: Optional[str] = _str(default=None)
 
-    headquarters_location: Optional[str] = _str()
-    headquarters_region: Optional[str] = _str()
-    headquarters_regions: List[str] = _strs()
-    country_code: Optional[str] = _str()
-    continent: Optional[str] = _str()
-    phone_number: Optional[str] = _str()
-    email_address: Optional[str] = _str()
+    headquarters_location: Optional[str] = _str(default=None)
+    headquarters_region: Optional[str] = _str(default=None)
+    headquarters_regions: List[str] = _strs(default_factory=list)
+    country_code: Optional[str] = _str(default=None)
+    continent: Optional[str] = _str(default=None)
+    phone_number: Optional[str] = _str(default=None)
+    email_address: Optional[str] = _str(default=None)
 
-    founding_year: Optional[str] = _str()
-    company_size: Optional[str] = _str()
-    revenue: Optional[str] = _str()
-    is_agency: bool = _bool(False)
-    industries: List[str] = _strs()
-    primary_industry: Optional[str] = _str()
-    categories: List[str] = _strs()
-    naics_codes: List[str] = _strs()
+    founding_year: Optional[str] = _str(default=None)
+    company_size: Optional[str] = _str(default=None)
+    revenue: Optional[str] = _str(default=None)
+    is_agency: bool = _bool(default=False)
+    industries: List[str] = _strs(default_factory=list)
+    primary_industry: Optional[str] = _str(default=None)
+    categories: List[str] = _strs(default_factory=list)
+    naics_codes: List[str] = _strs(default_factory=list)
 
-    operating_status: Optional[str] = _str()
-    ipo_status: Optional[str] = _str()
-    company_type: Optional[str] = _str()
-    stock_symbol: Optional[str] = _str()
-    stock_exchange: Optional[str] = _str()
-    is_acquired: bool = _bool(False)
-    acquired_by_company: Optional[str] = _str()
-    parent_company_url: Optional[str] = _str()
+    operating_status: Optional[str] = _str(default=None)
+    ipo_status: Optional[str] = _str(default=None)
+    company_type: Optional[str] = _str(default=None)
+    stock_symbol: Optional[str] = _str(default=None)
+    stock_exchange: Optional[str] = _str(default=None)
+    is_acquired: bool = _bool(default=False)
+    acquired_by_company: Optional[str] = _str(default=None)
+    parent_company_url: Optional[str] = _str(default=None)
 
-    funding_stage: Optional[str] = _str()
-    total_funding: Optional[str] = _str()
-    funds_total_formatted: Optional[str] = _str()
-    investors: List[str] = _strs()
-    funding_rounds: List[CompanyFundingRound] = _models(CompanyFundingRound)
+    funding_stage: Optional[str] = _str(default=None)
+    total_funding: Optional[str] = _str(default=None)
+    funds_total_formatted: Optional[str] = _str(default=None)
+    investors: List[str] = _strs(default_factory=list)
+    funding_rounds: List[CompanyFundingRound] = _models(CompanyFundingRound, default_factory=list)
 
-    founders: List[str] = _strs()
-    leadership: List[CompanyLeader] = _models(CompanyLeader)
-    leadership_hires: List[CompanyKeyEvent] = _models(CompanyKeyEvent)
-    layoffs: List[CompanyKeyEvent] = _models(CompanyKeyEvent)
-    ratings: List[CompanyRating] = _models(CompanyRating)
-    press_references: List[CompanyPressReference] = _models(CompanyPressReference)
-    h1b_annual_job_counts: List[CompanyH1bJobCount] = _models(CompanyH1bJobCount)
+    founders: List[str] = _strs(default_factory=list)
+    leadership: List[CompanyLeader] = _models(CompanyLeader, default_factory=list)
+    leadership_hires: List[CompanyKeyEvent] = _models(CompanyKeyEvent, default_factory=list)
+    layoffs: List[CompanyKeyEvent] = _models(CompanyKeyEvent, default_factory=list)
+    ratings: List[CompanyRating] = _models(CompanyRating, default_factory=list)
+    press_references: List[CompanyPressReference] = _models(CompanyPressReference, default_factory=list)
+    h1b_annual_job_counts: List[CompanyH1bJobCount] = _models(CompanyH1bJobCount, default_factory=list)
     h1b_title_distribution: List[CompanyH1bTitleDistribution] = _models(
-        CompanyH1bTitleDistribution
+        CompanyH1bTitleDistribution, default_factory=list
     )
 
-    technology_list: List[str] = _strs()
-    tech_stack: List[CompanyTechnology] = _models(CompanyTechnology)
-    products: List[CompanyProduct] = _models(CompanyProduct)
-    software_used: List[CompanyProduct] = _models(CompanyProduct)
-    research_focus_areas: List[str] = _strs()
+    technology_list: List[str] = _strs(default_factory=list)
+    tech_stack: List[CompanyTechnology] = _models(CompanyTechnology, default_factory=list)
+    products: List[CompanyProduct] = _models(CompanyProduct, default_factory=list)
+    software_used: List[CompanyProduct] = _models(CompanyProduct, default_factory=list)
+    research_focus_areas: List[str] = _strs(default_factory=list)
 
-    acquisitions: List[CompanyAcquisition] = _models(CompanyAcquisition)
-    exits: List[CompanyExit] = _models(CompanyExit)
-    subsidiary_list: List[str] = _strs()
-    sub_organizations: List[CompanySubOrganization] = _models(CompanySubOrganization)
-    featured_lists: List[CompanyFeaturedList] = _models(CompanyFeaturedList)
-    event_appearances: List[CompanyEventAppearance] = _models(CompanyEventAppearance)
+    acquisitions: List[CompanyAcquisition] = _models(CompanyAcquisition, default_factory=list)
+    exits: List[CompanyExit] = _models(CompanyExit, default_factory=list)
+    subsidiary_list: List[str] = _strs(default_factory=list)
+    sub_organizations: List[CompanySubOrganization] = _models(CompanySubOrganization, default_factory=list)
+    featured_lists: List[CompanyFeaturedList] = _models(CompanyFeaturedList, default_factory=list)
+    event_appearances: List[CompanyEventAppearance] = _models(CompanyEventAppearance, default_factory=list)
 
-    investor_types: List[str] = _strs()
+    investor_types: List[str] = _strs(default_factory=list)
 
-    page_rank: Optional[float] = _float()
+    page_rank: Optional[float] = _float(default=None)

@@ -38,10 +38,10 @@ class FeedPage(_Response):
     __slots__ = ()
     _repr_fields = ("jobs", "has_more", "next_cursor", "estimated_total")
 
-    jobs: List[Job] = _models(Job)
-    next_cursor: Optional[str] = _str()
-    has_more: bool = _bool(False)
-    estimated_total: Optional[int] = _int()
+    jobs: List[Job] = _models(Job, default_factory=list)
+    next_cursor: Optional[str] = _str(default=None)
+    has_more: bool = _bool(default=False)
+    estimated_total: Optional[int] = _int(default=None)
 
     def __iter__(self) -> Iterator[Job]:
         return iter(self.jobs)
@@ -63,9 +63,9 @@ class ExpiredJobIdsResponse(_Response):
     __slots__ = ()
     _repr_fields = ("job_ids", "has_more", "next_cursor")
 
-    job_ids: List[UUID] = _uuids()
-    next_cursor: Optional[str] = _str()
-    has_more: bool = _bool(False)
+    job_ids: List[UUID] = _uuids(default_factory=list)
+    next_cursor: Optional[str] = _str(default=None)
+    has_more: bool = _bool(default=False)
 
 
 class LocationFilter(Model):
@@ -78,9 +78,9 @@ class LocationFilter(Model):
     __slots__ = ()
     _omit_none = True
 
-    country: Optional[str] = _str()
-    region: Optional[str] = _str()
-    city: Optional[str] = _str()
+    country: Optional[str] = _str(default=None)
+    region: Optional[str] = _str(default=None)
+    city: Optional[str] = _str(default=None)
 
 
 class JobFeedRequest(Model):
@@ -97,16 +97,16 @@ class JobFeedRequest(Model):
     __slots__ = ()
     _omit_none = True
 
-    locations: Optional[List[LocationFilter]] = _models(LocationFilter, optional=True)
-    sources: Optional[List[str]] = _strs(optional=True)
-    work_models: Optional[List[str]] = _strs(optional=True)
-    employment_types: Optional[List[str]] = _strs(optional=True)
-    experience_levels: Optional[List[str]] = _strs(optional=True)
-    posted_after: Optional[datetime] = _datetime()
-    updated_after: Optional[datetime] = _datetime()
-    stable_scan: Optional[bool] = _bool()
-    cursor: Optional[str] = _str()
-    batch_size: int = _int(1000, ge=1, le=1000)
+    locations: Optional[List[LocationFilter]] = _models(LocationFilter, default=None)
+    sources: Optional[List[str]] = _strs(default=None)
+    work_models: Optional[List[str]] = _strs(default=None)
+    employment_types: Optional[List[str]] = _strs(default=None)
+    experience_levels: Optional[List[str]] = _strs(default=None)
+    posted_after: Optional[datetime] = _datetime(default=None)
+    updated_after: Optional[datetime] = _datetime(default=None)
+    stable_scan: Optional[bool] = _bool(default=None)
+    cursor: Optional[str] = _str(default=None)
+    batch_size: int = _int(default=1000, ge=1, le=1000)
 
 
 class ManagedJobFeedRequest(Model):
@@ -118,9 +118,9 @@ class ManagedJobFeedRequest(Model):
     __slots__ = ()
     _omit_none = True
 
-    sources: Optional[List[str]] = _strs(optional=True)
-    work_models: Optional[List[str]] = _strs(optional=True)
-    posted_after: Optional[datetime] = _datetime()
-    updated_after: Optional[datetime] = _datetime()
-    cursor: Optional[str] = _str()
-    batch_size: int = _int(1000, ge=1, le=1000)
+    sources: Optional[List[str]] = _strs(default=None)
+    work_models: Optional[List[str]] = _strs(default=None)
+    posted_after: Optional[datetime] = _datetime(default=None)
+    updated_after: Optional[datetime] = _datetime(default=None)
+    cursor: Optional[str] = _str(default=None)
+    batch_size: int = _int(default=1000, ge=1, le=1000)

@@ -30,7 +30,7 @@ class QualificationSkill(Model):
 
     __slots__ = ()
     name: str = _str()
-    type: str = _str("hard")
+    type: str = _str(default="hard")
 
 
 class QualificationBucket(Model):
@@ -43,9 +43,9 @@ class QualificationBucket(Model):
     """
 
     __slots__ = ()
-    education: List[str] = _strs()
-    certifications: List[str] = _strs()
-    skills: List[QualificationSkill] = _models(QualificationSkill)
+    education: List[str] = _strs(default_factory=list)
+    certifications: List[str] = _strs(default_factory=list)
+    skills: List[QualificationSkill] = _models(QualificationSkill, default_factory=list)
 
 
 class JobQualifications(Model):
@@ -55,8 +55,12 @@ class JobQualifications(Model):
     """
 
     __slots__ = ()
-    must_have: QualificationBucket = _model(QualificationBucket, factory=True)
-    preferred: QualificationBucket = _model(QualificationBucket, factory=True)
+    must_have: QualificationBucket = _model(
+        QualificationBucket, default_factory=QualificationBucket
+    )
+    preferred: QualificationBucket = _model(
+        QualificationBucket, default_factory=QualificationBucket
+    )
 
 
 class JobCompany(Model):
@@ -72,14 +76,14 @@ class JobCompany(Model):
 
     id: UUID = _uuid()
     name: str = _str()
-    website: Optional[str] = _str()
-    logo_url: Optional[str] = _str()
-    summary: Optional[str] = _str()
-    industries: List[str] = _strs()
-    categories: List[str] = _strs()
-    linkedin_url: Optional[str] = _str()
-    crunchbase_url: Optional[str] = _str()
-    details_url: Optional[str] = _str()
+    website: Optional[str] = _str(default=None)
+    logo_url: Optional[str] = _str(default=None)
+    summary: Optional[str] = _str(default=None)
+    industries: List[str] = _strs(default_factory=list)
+    categories: List[str] = _strs(default_factory=list)
+    linkedin_url: Optional[str] = _str(default=None)
+    crunchbase_url: Optional[str] = _str(default=None)
+    details_url: Optional[str] = _str(default=None)
 
 
 class JobLocation(Model):
@@ -90,12 +94,12 @@ class JobLocation(Model):
     """
 
     __slots__ = ()
-    location: Optional[str] = _str()
-    city: Optional[str] = _str()
-    region: Optional[str] = _str()
-    country: Optional[str] = _str()
-    latitude: Optional[float] = _float()
-    longitude: Optional[float] = _float()
+    location: Optional[str] = _str(default=None)
+    city: Optional[str] = _str(default=None)
+    region: Optional[str] = _str(default=None)
+    country: Optional[str] = _str(default=None)
+    latitude: Optional[float] = _float(default=None)
+    longitude: Optional[float] = _float(default=None)
 
 
 class JobCompensation(Model):
@@ -109,10 +113,10 @@ class JobCompensation(Model):
     __slots__ = ()
     _repr_fields = ("min", "max", "currency", "period")
 
-    min: Optional[float] = _float()
-    max: Optional[float] = _float()
-    currency: Optional[str] = _str()
-    period: Optional[str] = _str()
+    min: Optional[float] = _float(default=None)
+    max: Optional[float] = _float(default=None)
+    currency: Optional[str] = _str(default=None)
+    period: Optional[str] = _str(default=None)
 
 
 class Job(_Response):
@@ -140,25 +144,27 @@ class Job(_Response):
 
     id: UUID = _uuid()
     title: str = _str()
-    normalized_title: Optional[str] = _str()
+    normalized_title: Optional[str] = _str(default=None)
     company: JobCompany = _model(JobCompany)
-    description: Optional[str] = _str()
-    summary: Optional[str] = _str()
-    listing_url: Optional[str] = _str()
-    apply_url: Optional[str] = _str()
-    locations: List[JobLocation] = _models(JobLocation)
-    compensation: Optional[JobCompensation] = _model(JobCompensation)
-    employment_type: Optional[str] = _str()
-    workplace_type: Optional[str] = _str()
-    experience_level: Optional[str] = _str()
-    source: Optional[str] = _str()
+    description: str = _str()
+    summary: Optional[str] = _str(default=None)
+    listing_url: str = _str()
+    apply_url: str = _str()
+    locations: List[JobLocation] = _models(JobLocation, default_factory=list)
+    compensation: Optional[JobCompensation] = _model(JobCompensation, default=None)
+    employment_type: Optional[str] = _str(default=None)
+    workplace_type: Optional[str] = _str(default=None)
+    experience_level: Optional[str] = _str(default=None)
+    source: str = _str()
     created_at: datetime = _datetime()
     updated_at: datetime = _datetime()
-    date_posted: Optional[datetime] = _datetime()
-    valid_through: Optional[datetime] = _datetime()
-    qualifications: JobQualifications = _model(JobQualifications, factory=True)
-    responsibilities: List[str] = _strs()
-    benefits: List[str] = _strs()
-    is_work_auth_required: Optional[bool] = _bool()
-    is_h1b_sponsor: Optional[bool] = _bool()
-    is_clearance_required: Optional[bool] = _bool()
+    date_posted: Optional[datetime] = _datetime(default=None)
+    valid_through: Optional[datetime] = _datetime(default=None)
+    qualifications: JobQualifications = _model(
+        JobQualifications, default_factory=JobQualifications
+    )
+    responsibilities: List[str] = _strs(default_factory=list)
+    benefits: List[str] = _strs(default_factory=list)
+    is_work_auth_required: Optional[bool] = _bool(default=None)
+    is_h1b_sponsor: Optional[bool] = _bool(default=None)
+    is_clearance_required: Optional[bool] = _bool(default=None)

@@ -24,14 +24,14 @@ class GeocodedLocation(Model):
     __slots__ = ()
     _repr_fields = ("display_name", "country_code")
 
-    city: Optional[str] = _str()
-    region: Optional[str] = _str()
-    country: Optional[str] = _str()
-    latitude: Optional[float] = _float()
-    longitude: Optional[float] = _float()
-    display_name: Optional[str] = _str()
-    country_code: Optional[str] = _str()
-    fuzzy_confidence: Optional[float] = _float()
+    city: Optional[str] = _str(default=None)
+    region: Optional[str] = _str(default=None)
+    country: Optional[str] = _str(default=None)
+    latitude: Optional[float] = _float(default=None)
+    longitude: Optional[float] = _float(default=None)
+    display_name: Optional[str] = _str(default=None)
+    country_code: Optional[str] = _str(default=None)
+    fuzzy_confidence: Optional[float] = _float(default=None)
 
 
 class GeocodeResultItem(_Response):
@@ -47,9 +47,9 @@ class GeocodeResultItem(_Response):
 
     input: str = _str()
     succeeded: bool = _bool()
-    locations: List[GeocodedLocation] = _models(GeocodedLocation)
-    method: Optional[str] = _str()
-    error: Optional[str] = _str()
+    locations: List[GeocodedLocation] = _models(GeocodedLocation, default_factory=list)
+    method: Optional[str] = _str(default=None)
+    error: Optional[str] = _str(default=None)
 
 
 GeocodeResult = GeocodeResultItem

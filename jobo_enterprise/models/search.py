@@ -50,12 +50,12 @@ class SearchResult(_Response):
     __slots__ = ()
     _repr_fields = ("total", "page", "total_pages", "jobs")
 
-    jobs: List[Job] = _models(Job)
-    total: int = _int(0)
-    page: int = _int(1)
-    page_size: int = _int(25)
-    total_pages: int = _int(0)
-    facets: Dict[str, List[JobFacet]] = _model_map(JobFacet)
+    jobs: List[Job] = _models(Job, default_factory=list)
+    total: int = _int(default=0)
+    page: int = _int(default=1)
+    page_size: int = _int(default=25)
+    total_pages: int = _int(default=0)
+    facets: Dict[str, List[JobFacet]] = _model_map(JobFacet, default_factory=dict)
 
     def __iter__(self) -> Iterator[Job]:
         return iter(self.jobs)
@@ -77,8 +77,8 @@ class InclusionExclusionFilter(Model):
     __slots__ = ()
     _omit_none = True
 
-    include: Optional[List[str]] = _strs(optional=True)
-    exclude: Optional[List[str]] = _strs(optional=True)
+    include: Optional[List[str]] = _strs(default=None)
+    exclude: Optional[List[str]] = _strs(default=None)
 
 
 class RangeFilter(Model):
@@ -92,8 +92,8 @@ class RangeFilter(Model):
     _omit_none = True
     _repr_fields = ("min", "max")
 
-    min: Optional[int] = _int()
-    max: Optional[int] = _int()
+    min: Optional[int] = _int(default=None)
+    max: Optional[int] = _int(default=None)
 
 
 class JobSearchBodyRequest(Model):
@@ -113,22 +113,22 @@ class JobSearchBodyRequest(Model):
     __slots__ = ()
     _omit_none = True
 
-    queries: Optional[List[str]] = _strs(optional=True)
-    search_description: Optional[bool] = _bool()
-    locations: Optional[List[str]] = _strs(optional=True)
-    sources: Optional[List[str]] = _strs(optional=True)
-    skills: Optional[InclusionExclusionFilter] = _model(InclusionExclusionFilter)
-    companies: Optional[InclusionExclusionFilter] = _model(InclusionExclusionFilter)
-    industries: Optional[InclusionExclusionFilter] = _model(InclusionExclusionFilter)
-    work_models: Optional[List[str]] = _strs(optional=True)
-    employment_types: Optional[List[str]] = _strs(optional=True)
-    experience_levels: Optional[List[str]] = _strs(optional=True)
-    salary_usd: Optional[RangeFilter] = _model(RangeFilter)
-    posted_after: Optional[datetime] = _datetime()
-    posted_before: Optional[datetime] = _datetime()
-    discovered_after: Optional[datetime] = _datetime()
-    discovered_before: Optional[datetime] = _datetime()
-    page: int = _int(1, ge=1)
-    page_size: int = _int(25, ge=1, le=100)
-    include_facets: Optional[List[str]] = _strs(optional=True)
-    include_fields: Optional[List[str]] = _strs(optional=True)
+    queries: Optional[List[str]] = _strs(default=None)
+    search_description: Optional[bool] = _bool(default=None)
+    locations: Optional[List[str]] = _strs(default=None)
+    sources: Optional[List[str]] = _strs(default=None)
+    skills: Optional[InclusionExclusionFilter] = _model(InclusionExclusionFilter, default=None)
+    companies: Optional[InclusionExclusionFilter] = _model(InclusionExclusionFilter, default=None)
+    industries: Optional[InclusionExclusionFilter] = _model(InclusionExclusionFilter, default=None)
+    work_models: Optional[List[str]] = _strs(default=None)
+    employment_types: Optional[List[str]] = _strs(default=None)
+    experience_levels: Optional[List[str]] = _strs(default=None)
+    salary_usd: Optional[RangeFilter] = _model(RangeFilter, default=None)
+    posted_after: Optional[datetime] = _datetime(default=None)
+    posted_before: Optional[datetime] = _datetime(default=None)
+    discovered_after: Optional[datetime] = _datetime(default=None)
+    discovered_before: Optional[datetime] = _datetime(default=None)
+    page: int = _int(default=1, ge=1)
+    page_size: int = _int(default=25, ge=1, le=100)
+    include_facets: Optional[List[str]] = _strs(default=None)
+    include_fields: Optional[List[str]] = _strs(default=None)

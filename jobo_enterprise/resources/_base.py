@@ -36,16 +36,17 @@ class Call:
         body: Optional[bytes] = None,
         timeout_kind: str = "default",
     ) -> None:
-        self.method = method
-        self.path = path
-        self.parse = parse
-        self.query = query
-        self.body = body
-        self.timeout_kind = timeout_kind
+        self.method: str = method
+        self.path: str = path
+        self.parse: Callable[[Any, Any], Any] = parse
+        self.query: Query | None = query
+        self.body: bytes | None = body
+        self.timeout_kind: str = timeout_kind
         # parse = SomeModel._from_response: the C core hands the body back as a
         # lazy view of that model class (decoded on access, not up front)
         owner = getattr(parse, "__self__", None)
-        self.model = owner if isinstance(owner, type) and issubclass(owner, Record) else None
+        self.model: Optional[type] = (
+            owner if isinstance(owner, type) and issubclass(owner, Record) else None)
 
     def __repr__(self) -> str:
         return f"Call({self.method} {self.path})"

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterator, Optional
 from uuid import UUID
 
 from ..exceptions import JoboResponseError, JoboValidationError
-from ..models import ExpiredJobIdsResponse, FeedPage, Job, LocationFilter
-from ._base import Call, Resource, build_query, check_int, jobs_of, json_body, str_list
-
-StrOrList = Union[str, Sequence[str], None]
-When = Union[datetime, str, None]
-Locations = Optional[Sequence[Union[LocationFilter, Dict[str, Any]]]]
+from ..models import ExpiredJobIdsResponse, FeedPage, Job
+from ._base import Call, Resource, build_query, check_int, jobs_of, json_body
+from ._params import FEED_FILTERS, MANAGED_FEED_FILTERS, Locations, Params, StrOrList, When
 
 #: seconds allowed for one feed or expired-ids call (the API asks for at least 120)
 DEFAULT_FEED_TIMEOUT = 120.0
@@ -22,48 +18,14 @@ MANAGED_FEED_PATH = "/api/jobs/feed/managed"
 EXPIRED_PATH = "/api/jobs/expired"
 
 
-_FEED_FILTERS = frozenset({"locations", "sources", "work_models", "employment_types",
-                           "experience_levels", "posted_after", "updated_after",
-                           "stable_scan", "batch_size"})
-_MANAGED_FILTERS = frozenset({"sources", "work_models", "posted_after", "updated_after",
-                              "batch_size"})
-
-
-def _check_names(method: str, given: Dict[str, Any], allowed: frozenset) -> None:
-    unknown = sorted(set(given) - allowed)
-    if unknown:
-        raise TypeError(f"{method}() got unexpected keyword argument(s): {', '.join(unknown)}")
-
-
-def _locations(value: Locations) -> Optional[List[LocationFilter]]:
-    if value is None:
-        return None
-    if isinstance(value, (LocationFilter, dict)):
-        value = [value]
-    out = []
-    for item in value:
-        if isinstance(item, LocationFilter):
-            out.append(item)
-        elif isinstance(item, dict):
-            try:
-                out.append(LocationFilter(**item))
-            except (TypeError, ValueError) as exc:
-                raise JoboValidationError(f"Parameter 'locations' has an invalid entry: {exc}")
-        else:
-            raise JoboValidationError(
-                "Parameter 'locations' must be a list of LocationFilter or dicts "
-                "with country, region, city."
-            )
-    return out
-
-
 def _flag(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise JoboValidationError(f"Parameter '{name}' must be True or False, got {value!r}.")
     return value
 
 
-def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[str, Any]) -> Call:
+def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[str, Any],
+              params: Params = FEED_FILTERS) -> Call:
     """The Call of a feed request. With a cursor only the cursor is sent: it
     already carries the filters and batch size of the first request."""
     if cursor is not None:
@@ -72,17 +34,7 @@ def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[st
         body = json_body([("cursor", cursor)])
     else:
         check_int("batch_size", batch_size, 1, 1000)
-        pairs = []
-        for name, value in fields.items():
-            if value is None:
-                continue
-            if name == "locations":
-                value = _locations(value)
-            elif name in ("sources", "work_models", "employment_types", "experience_levels"):
-                value = str_list(name, value)
-            elif name == "stable_scan" and not isinstance(value, bool):
-                raise JoboValidationError("Parameter 'stable_scan' must be a bool.")
-            pairs.append((name, value))
+        pairs = params.encode(fields)
         pairs.append(("batch_size", batch_size))
         body = json_body(pairs)
     return Call("POST", path, FeedPage._from_response, body=body, timeout_kind="feed")
@@ -134,6 +86,7 @@ class FeedResource(Resource):
     def get_jobs(
         self,
         *,
+        # <params: FEED_FILTERS>
         locations: Locations = None,
         sources: StrOrList = None,
         work_models: StrOrList = None,
@@ -142,6 +95,7 @@ class FeedResource(Resource):
         posted_after: When = None,
         updated_after: When = None,
         stable_scan: Optional[bool] = None,
+        # </params>
         cursor: Optional[str] = None,
         batch_size: int = 1000,
         timeout: Optional[float] = None,
@@ -156,31 +110,58 @@ class FeedResource(Resource):
         ...                             work_models=["remote"], batch_size=500)
         >>> page.jobs, page.next_cursor, page.has_more, page.estimated_total
         """
-        fields = dict(locations=locations, sources=sources, work_models=work_models,
-                      employment_types=employment_types, experience_levels=experience_levels,
-                      posted_after=posted_after, updated_after=updated_after,
-                      stable_scan=stable_scan)
+        fields = FEED_FILTERS.given(locals())
         return self._run(feed_call(FEED_PATH, cursor, batch_size, fields), timeout)
 
-    def iter_pages(self, *, prefetch: bool = True, **filters: Any) -> Iterator[FeedPage]:
+    def iter_pages(
+        self,
+        *,
+        prefetch: bool = True,
+        batch_size: int = 1000,
+        # <params: FEED_FILTERS>
+        locations: Locations = None,
+        sources: StrOrList = None,
+        work_models: StrOrList = None,
+        employment_types: StrOrList = None,
+        experience_levels: StrOrList = None,
+        posted_after: When = None,
+        updated_after: When = None,
+        stable_scan: Optional[bool] = None,
+        # </params>
+    ) -> Iterator[FeedPage]:
         """Every batch of the feed, following cursors (see :meth:`iter_jobs`).
 
         Unlike the official names, this one prefetches by default: the next
         batch is fetched while you work on the current one (so a stop costs at
         most one batch you did not get); ``prefetch=False`` turns that off."""
-        _check_names("iter_jobs", filters, _FEED_FILTERS)
-        return self._feed_pages(FEED_PATH, filters, _flag("prefetch", prefetch))
+        return self._feed_pages(FEED_PATH, FEED_FILTERS.given(locals()), batch_size,
+                                _flag("prefetch", prefetch))
 
-    def _feed_pages(self, path: str, filters: Dict[str, Any], prefetch: bool) -> Iterator[FeedPage]:
+    def _feed_pages(self, path: str, filters: Dict[str, Any], batch_size: int, prefetch: bool,
+                    params: Params = FEED_FILTERS) -> Iterator[FeedPage]:
         """The first request with the filters, then cursor-only continuations."""
-        filters = dict(filters)
-        first = feed_call(path, None, filters.pop("batch_size", 1000), filters)
+        first = feed_call(path, None, batch_size, filters, params)
         run = self._client._execute
         return follow_cursors(
             lambda cursor: run(first) if cursor is None else run(feed_call(path, cursor, 1, {})),
             prefetch)
 
-    def iter_jobs(self, *, prefetch: bool = False, **filters: Any) -> Iterator[Job]:
+    def iter_jobs(
+        self,
+        *,
+        prefetch: bool = False,
+        batch_size: int = 1000,
+        # <params: FEED_FILTERS>
+        locations: Locations = None,
+        sources: StrOrList = None,
+        work_models: StrOrList = None,
+        employment_types: StrOrList = None,
+        experience_levels: StrOrList = None,
+        posted_after: When = None,
+        updated_after: When = None,
+        stable_scan: Optional[bool] = None,
+        # </params>
+    ) -> Iterator[Job]:
         """Every job of the feed, following cursors until ``has_more`` is false.
 
         Takes the filters of :meth:`get_jobs` (not ``cursor``). As in the
@@ -192,31 +173,46 @@ class FeedResource(Resource):
         >>> for job in client.feed.iter_jobs(sources=["greenhouse"], batch_size=1000):
         ...     store(job)
         """
-        return jobs_of(self.iter_pages(prefetch=prefetch, **filters))
+        filters = FEED_FILTERS.given(locals())
+        return jobs_of(self._feed_pages(FEED_PATH, filters, batch_size,
+                                        _flag("prefetch", prefetch)))
 
     def get_managed_jobs(
         self,
         *,
+        # <params: MANAGED_FEED_FILTERS>
         sources: StrOrList = None,
         work_models: StrOrList = None,
         posted_after: When = None,
         updated_after: When = None,
+        # </params>
         cursor: Optional[str] = None,
         batch_size: int = 1000,
         timeout: Optional[float] = None,
     ) -> FeedPage:
         """One batch of the managed feed (POST /api/jobs/feed/managed): jobs of
         the account's managed companies. Sandbox keys get JoboPermissionError."""
-        fields = dict(sources=sources, work_models=work_models, posted_after=posted_after,
-                      updated_after=updated_after)
-        return self._run(feed_call(MANAGED_FEED_PATH, cursor, batch_size, fields), timeout)
+        fields = MANAGED_FEED_FILTERS.given(locals())
+        call = feed_call(MANAGED_FEED_PATH, cursor, batch_size, fields, MANAGED_FEED_FILTERS)
+        return self._run(call, timeout)
 
-    def iter_managed_jobs(self, *, prefetch: bool = False, **filters: Any) -> Iterator[Job]:
+    def iter_managed_jobs(
+        self,
+        *,
+        prefetch: bool = False,
+        batch_size: int = 1000,
+        # <params: MANAGED_FEED_FILTERS>
+        sources: StrOrList = None,
+        work_models: StrOrList = None,
+        posted_after: When = None,
+        updated_after: When = None,
+        # </params>
+    ) -> Iterator[Job]:
         """Every job of the managed feed, following cursors; a batch is requested
         only when the loop reaches it unless ``prefetch=True`` (see
         :meth:`iter_jobs`)."""
-        _check_names("iter_managed_jobs", filters, _MANAGED_FILTERS)
-        pages = self._feed_pages(MANAGED_FEED_PATH, filters, _flag("prefetch", prefetch))
+        pages = self._feed_pages(MANAGED_FEED_PATH, MANAGED_FEED_FILTERS.given(locals()),
+                                 batch_size, _flag("prefetch", prefetch), MANAGED_FEED_FILTERS)
         return jobs_of(pages)
 
     def get_expired_job_ids(

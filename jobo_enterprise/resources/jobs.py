@@ -4,56 +4,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from datetime import datetime
-from typing import Any, Deque, Dict, Iterator, Optional, Sequence, Union
+from typing import Any, Deque, Dict, Iterator, Optional, Union
 
-from ..models import InclusionExclusionFilter, Job, RangeFilter, SearchResult
-from ._base import (
-    Call,
-    Resource,
-    build_query,
-    check_int,
-    jobs_of,
-    json_body,
-    path_segment,
-    str_list,
-)
-
-StrOrList = Union[str, Sequence[str], None]
-When = Union[datetime, str, None]
-IncExc = Union[InclusionExclusionFilter, Dict[str, Any], None]
-Range = Union[RangeFilter, Dict[str, Any], None]
+from ..models import Job, SearchResult
+from ._base import Call, Resource, build_query, check_int, jobs_of, json_body, path_segment
+from ._params import ADVANCED_FILTERS, SEARCH_QUERY, IncExc, Range, StrOrList, When
 
 # argument names of the advanced search body, in wire order
-ADVANCED_FIELDS = (
-    "queries",
-    "search_description",
-    "locations",
-    "sources",
-    "skills",
-    "companies",
-    "industries",
-    "work_models",
-    "employment_types",
-    "experience_levels",
-    "salary_usd",
-    "posted_after",
-    "posted_before",
-    "discovered_after",
-    "discovered_before",
-    "include_facets",
-    "include_fields",
-)
-_LIST_FIELDS = frozenset(
-    {"queries", "locations", "sources", "work_models", "employment_types",
-     "experience_levels", "include_facets", "include_fields"}
-)
-_FILTER_FIELDS = {
-    "skills": InclusionExclusionFilter,
-    "companies": InclusionExclusionFilter,
-    "industries": InclusionExclusionFilter,
-    "salary_usd": RangeFilter,
-}
+ADVANCED_FIELDS: tuple[str, ...] = ADVANCED_FILTERS.names
 
 
 # paging prefetch. The adaptive default of ``iter``/``iter_pages`` (``prefetch=None``)
@@ -81,25 +39,21 @@ def official_prefetch(prefetch: Any) -> Optional[int]:
         return None
     return prefetch
 
-# query parameters of GET /api/jobs, in wire order
-SEARCH_PARAMS = (
-    "q", "search_description", "location", "sources", "work_model", "employment_type",
-    "experience_level", "posted_after", "posted_before", "discovered_after",
-    "discovered_before", "min_salary_usd", "max_salary_usd", "skills", "industries",
-    "include_facets", "include_fields", "page", "page_size",
-)
 
-
-def search_call(params: Dict[str, Any], extra_params: Optional[Dict[str, Any]] = None) -> Call:
+def search_call(
+    q: Optional[str],
+    page: int,
+    page_size: int,
+    filters: Dict[str, Any],
+    extra_params: Optional[Dict[str, Any]] = None,
+) -> Call:
     """The Call of GET /api/jobs from the arguments of :meth:`JobsResource.search`."""
-    check_int("page", params["page"], 1)
-    check_int("page_size", params["page_size"], 1, 100)
-    for name in ("min_salary_usd", "max_salary_usd"):
-        if params.get(name) is not None:
-            check_int(name, params[name], 0)
-    pairs = [(name, params.get(name)) for name in SEARCH_PARAMS]
-    # an empty q or location means "not given"
-    pairs = [(n, v or None) if n in ("q", "location") else (n, v) for n, v in pairs]
+    check_int("page", page, 1)
+    check_int("page_size", page_size, 1, 100)
+    if not filters.get("location"):
+        filters.pop("location", None)  # an empty q or location means "not given"
+    pairs = [("q", q or None)] + SEARCH_QUERY.encode(filters)
+    pairs += [("page", page), ("page_size", page_size)]
     query = build_query(pairs + list((extra_params or {}).items()))
     return Call("GET", "/api/jobs", SearchResult._from_response, query=query)
 
@@ -108,34 +62,10 @@ def advanced_body(filters: Dict[str, Any], page: int, page_size: int) -> bytes:
     """The JSON body of POST /api/jobs/search from the advanced-search arguments."""
     check_int("page", page, 1)
     check_int("page_size", page_size, 1, 100)
-    fields = []
-    for name in ADVANCED_FIELDS:
-        value = filters.get(name)
-        if value is None:
-            continue
-        if name in _LIST_FIELDS:
-            value = str_list(name, value)
-        elif name in _FILTER_FIELDS:
-            value = _filter(name, value, _FILTER_FIELDS[name])
-        fields.append((name, value))
+    fields = ADVANCED_FILTERS.encode(filters)
     fields.append(("page", page))
     fields.append(("page_size", page_size))
     return json_body(fields)
-
-
-def _filter(name: str, value: Any, cls: type) -> Any:
-    from ..exceptions import JoboValidationError
-
-    if isinstance(value, cls):
-        return value
-    if isinstance(value, dict):
-        try:
-            return cls(**value)
-        except (TypeError, ValueError) as exc:
-            raise JoboValidationError(f"Parameter '{name}' is not a valid {cls.__name__}: {exc}")
-    raise JoboValidationError(
-        f"Parameter '{name}' must be a {cls.__name__} or a dict, got {type(value).__name__}."
-    )
 
 
 def advanced_call(filters: Dict[str, Any], page: int, page_size: int) -> Call:
@@ -157,6 +87,8 @@ class JobsResource(Resource):
         *,
         page: int = 1,
         page_size: int = 25,
+        # <params: SEARCH_QUERY>
+        search_description: Optional[bool] = None,
         location: Optional[str] = None,
         sources: StrOrList = None,
         work_model: StrOrList = None,
@@ -170,9 +102,9 @@ class JobsResource(Resource):
         max_salary_usd: Optional[int] = None,
         skills: StrOrList = None,
         industries: StrOrList = None,
-        search_description: Optional[bool] = None,
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
+        # </params>
         extra_params: Optional[Dict[str, Any]] = None,
         timeout: Optional[float] = None,
     ) -> SearchResult:
@@ -195,13 +127,13 @@ class JobsResource(Resource):
         >>> result = client.jobs.search("data engineer", page_size=5, work_model=["remote"])
         >>> result.total, result.jobs[0].title, result.usage.credits_used
         """
-        params = dict(locals())
-        call = search_call(params, extra_params)
+        call = search_call(q, page, page_size, SEARCH_QUERY.given(locals()), extra_params)
         return self._run(call, timeout)
 
     def search_advanced(
         self,
         *,
+        # <params: ADVANCED_FILTERS>
         queries: StrOrList = None,
         search_description: Optional[bool] = None,
         locations: StrOrList = None,
@@ -219,6 +151,7 @@ class JobsResource(Resource):
         discovered_before: When = None,
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
+        # </params>
         page: int = 1,
         page_size: int = 25,
         timeout: Optional[float] = None,
@@ -236,9 +169,7 @@ class JobsResource(Resource):
         ...     locations=["Germany"], skills={"include": ["python"]},
         ...     salary_usd={"min": 80000}, page_size=10)
         """
-        filters = dict(locals())
-        for name in ("self", "page", "page_size", "timeout"):
-            del filters[name]
+        filters = ADVANCED_FILTERS.given(locals())
         return self._run(advanced_call(filters, page, page_size), timeout)
 
     def get(self, job_id: Any, *, timeout: Optional[float] = None) -> Job:
@@ -256,7 +187,25 @@ class JobsResource(Resource):
         max_items: Optional[int] = None,
         prefetch: Optional[int] = None,
         start_page: int = 1,
-        **filters: Any,
+        # <params: ADVANCED_FILTERS>
+        queries: StrOrList = None,
+        search_description: Optional[bool] = None,
+        locations: StrOrList = None,
+        sources: StrOrList = None,
+        skills: IncExc = None,
+        companies: IncExc = None,
+        industries: IncExc = None,
+        work_models: StrOrList = None,
+        employment_types: StrOrList = None,
+        experience_levels: StrOrList = None,
+        salary_usd: Range = None,
+        posted_after: When = None,
+        posted_before: When = None,
+        discovered_after: When = None,
+        discovered_before: When = None,
+        include_facets: StrOrList = None,
+        include_fields: StrOrList = None,
+        # </params>
     ) -> Iterator[SearchResult]:
         """Every page of an advanced search, in order (POST /api/jobs/search).
 
@@ -278,6 +227,7 @@ class JobsResource(Resource):
         (stopping wastes at most ``k`` pages); ``prefetch=0`` fetches one page
         at a time and never more than you consume.
         """
+        filters = ADVANCED_FILTERS.given(locals())
         _check_filters(filters)
         check_int("page_size", page_size, 1, 100)
         check_int("start_page", start_page, 1)
@@ -294,7 +244,25 @@ class JobsResource(Resource):
         page_size: int = 100,
         max_items: Optional[int] = None,
         prefetch: Optional[int] = None,
-        **filters: Any,
+        # <params: ADVANCED_FILTERS>
+        queries: StrOrList = None,
+        search_description: Optional[bool] = None,
+        locations: StrOrList = None,
+        sources: StrOrList = None,
+        skills: IncExc = None,
+        companies: IncExc = None,
+        industries: IncExc = None,
+        work_models: StrOrList = None,
+        employment_types: StrOrList = None,
+        experience_levels: StrOrList = None,
+        salary_usd: Range = None,
+        posted_after: When = None,
+        posted_before: When = None,
+        discovered_after: When = None,
+        discovered_before: When = None,
+        include_facets: StrOrList = None,
+        include_fields: StrOrList = None,
+        # </params>
     ) -> Iterator[Job]:
         """Every job of an advanced search, in order; see :meth:`iter_pages`.
 
@@ -308,7 +276,7 @@ class JobsResource(Resource):
         ...     print(job.title)
         """
         pages = self.iter_pages(page_size=page_size, max_items=max_items, prefetch=prefetch,
-                                **filters)
+                                **ADVANCED_FILTERS.given(locals()))
         return jobs_of(pages)
 
     # -- the official SDK's names ----------------------------------------------
@@ -318,7 +286,30 @@ class JobsResource(Resource):
         return self.get(job_id, timeout=timeout)
 
     def iter_jobs(
-        self, *, page_size: int = 25, prefetch: Union[bool, int, None] = False, **filters: Any
+        self,
+        *,
+        page_size: int = 25,
+        prefetch: Union[bool, int, None] = False,
+        max_items: Optional[int] = None,
+        # <params: ADVANCED_FILTERS>
+        queries: StrOrList = None,
+        search_description: Optional[bool] = None,
+        locations: StrOrList = None,
+        sources: StrOrList = None,
+        skills: IncExc = None,
+        companies: IncExc = None,
+        industries: IncExc = None,
+        work_models: StrOrList = None,
+        employment_types: StrOrList = None,
+        experience_levels: StrOrList = None,
+        salary_usd: Range = None,
+        posted_after: When = None,
+        posted_before: When = None,
+        discovered_after: When = None,
+        discovered_before: When = None,
+        include_facets: StrOrList = None,
+        include_fields: StrOrList = None,
+        # </params>
     ) -> Iterator[Job]:
         """Every job of an advanced search, in order: the official SDK's name,
         default page size and cost.
@@ -328,16 +319,11 @@ class JobsResource(Resource):
         yours to ask for: ``prefetch=True`` takes the adaptive window of
         :meth:`iter`, ``prefetch=k`` (1–16) a fixed window of ``k`` pages.
         """
-        return self.iter(page_size=page_size, prefetch=official_prefetch(prefetch), **filters)
+        return self.iter(page_size=page_size, max_items=max_items,
+                         prefetch=official_prefetch(prefetch), **ADVANCED_FILTERS.given(locals()))
 
 
 def _check_filters(filters: Dict[str, Any]) -> None:
-    unknown = sorted(set(filters) - set(ADVANCED_FIELDS))
-    if unknown:
-        raise TypeError(
-            f"unexpected keyword argument(s): {', '.join(unknown)}; "
-            f"the search filters are: {', '.join(ADVANCED_FIELDS)}"
-        )
     advanced_body(filters, 1, 1)  # validate every value now, before any request
 
 

@@ -73,15 +73,15 @@ class Account:
 
     def __init__(self, key: str, plan: Plan, credits: Optional[int] = None,
                  rate_limit: Optional[int] = None, window: Optional[int] = None):
-        self.key = key
-        self.plan = plan.name
-        self.groups = plan.groups
-        self.rate_limit = plan.rate_limit if rate_limit is None else rate_limit
-        self.window = plan.window if window is None else window
-        self.milli = _to_milli(plan.credits if credits is None else credits)
-        self.revoked = plan.revoked
-        self.window_reset = 0
-        self.window_count = 0
+        self.key: str = key
+        self.plan: str = plan.name
+        self.groups: FrozenSet[str] = plan.groups
+        self.rate_limit: int = plan.rate_limit if rate_limit is None else rate_limit
+        self.window: int = plan.window if window is None else window
+        self.milli: int = _to_milli(plan.credits if credits is None else credits)
+        self.revoked: bool = plan.revoked
+        self.window_reset: int = 0
+        self.window_count: int = 0
 
     @property
     def balance(self) -> int:
@@ -101,21 +101,21 @@ class Charge:
     __slots__ = ("ok", "used", "remaining", "required", "exact")
 
     def __init__(self, ok: bool, used: int, remaining: int, required: int, exact: float):
-        self.ok = ok
-        self.used = used
-        self.remaining = remaining
-        self.required = required
-        self.exact = exact
+        self.ok: bool = ok
+        self.used: int = used
+        self.remaining: int = remaining
+        self.required: int = required
+        self.exact: float = exact
 
 
 class RateDecision:
     __slots__ = ("allowed", "limit", "remaining", "reset")
 
     def __init__(self, allowed: bool, limit: int, remaining: int, reset: int):
-        self.allowed = allowed
-        self.limit = limit
-        self.remaining = remaining
-        self.reset = reset
+        self.allowed: bool = allowed
+        self.limit: int = limit
+        self.remaining: int = remaining
+        self.reset: int = reset
 
 
 class Accounts:

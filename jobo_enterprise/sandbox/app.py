@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 import traceback
-from typing import Callable, Dict, List, Optional, Pattern, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Pattern, Tuple
 from urllib.parse import unquote
 
 from .accounts import PLANS, Account, Accounts
@@ -44,6 +44,9 @@ from .data import Dataset
 from .routing import Router
 from .search import SearchEngine
 from .wire import ApiError, Request, Response
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 
 __all__ = ["App", "Wrapper"]
 
@@ -69,13 +72,13 @@ class App:
         self.dataset = dataset
         self.cursor_ttl = cursor_ttl
         self.legacy_feed_limit = legacy_feed_limit
-        self.cursor_secret = secrets.token_bytes(32)
-        self.cursor_generation = 0
-        self.stop_event = threading.Event()
-        self.engine = SearchEngine(dataset)
-        self.accounts = Accounts(seed)
-        self.router = Router()
-        self.latency = max(0.0, float(latency_ms)) / 1000.0
+        self.cursor_secret: bytes = secrets.token_bytes(32)
+        self.cursor_generation: int = 0
+        self.stop_event: threading.Event = threading.Event()
+        self.engine: SearchEngine = SearchEngine(dataset)
+        self.accounts: Accounts = Accounts(seed)
+        self.router: Router = Router()
+        self.latency: float = max(0.0, float(latency_ms)) / 1000.0
         prefix = "/" + path_prefix.strip("/") if path_prefix.strip("/") else ""
         self.path_prefix = prefix
         self.verbose = verbose
@@ -94,7 +97,7 @@ class App:
         from . import endpoints, faults, timeline  # routes, the fault prefix, the clock
         endpoints.register(self)
         faults.install(self)
-        self.timeline = timeline.install(self, seed)
+        self.timeline: Timeline = timeline.install(self, seed)
 
     def expire_cursors(self) -> None:
         """Make every feed cursor issued so far stale (409 on its next use)."""
@@ -133,7 +136,7 @@ class App:
             self._by_plan[plan] += 1
             self._by_route[route] += 1
 
-    def stats(self) -> dict:
+    def stats(self) -> Dict[str, Any]:
         """Counters since start: API requests (internal routes excluded) in total, per
         plan (``anonymous`` = no or unknown key) and per route, responses per status,
         TCP connections accepted per port kind (``https``, ``http``), failed TLS

@@ -23,7 +23,7 @@ import datetime as _dt
 import ipaddress
 import os
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence, Tuple, Union
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -198,7 +198,7 @@ def _write(path: str, data: bytes, private: bool = False) -> None:
 
 def write_pem_files(
     issued: Union[IssuedCert, CertificateAuthority], directory: str, stem: str
-) -> tuple:
+) -> Tuple[str, str]:
     """Write ``<stem>.pem`` (certificate; for a leaf, leaf + CA chain) and ``<stem>.key``
     (private key, mode 0600) into ``directory``. Returns ``(cert_path, key_path)``."""
     os.makedirs(directory, exist_ok=True)

@@ -29,7 +29,7 @@ import re
 import threading
 import time
 import uuid
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from . import _vocab as V
 from .gazetteer import CITIES, City, fold
@@ -104,7 +104,7 @@ def iso(ts: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
-def dumps(obj) -> bytes:
+def dumps(obj: Any) -> bytes:
     """The sandbox's JSON encoding: compact, UTF-8, non-ASCII kept as is."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -130,7 +130,7 @@ class CompanyRecord:
     __slots__ = ("idx", "id", "name", "slug", "source", "industries", "hq", "offices",
                  "country_code", "doc", "profile", "families", "job_indices")
 
-    def __init__(self, **kw):
+    def __init__(self, **kw: Any) -> None:
         for k, v in kw.items():
             setattr(self, k, v)
 
@@ -152,14 +152,14 @@ class JobRecord:
         "salary_min_usd", "salary_max_usd", "body_seed",
     )
 
-    def __init__(self, **kw):
+    def __init__(self, **kw: Any) -> None:
         self._doc = None
         self._ds = None
         for k, v in kw.items():
             setattr(self, k, v)
 
     @property
-    def doc(self) -> dict:
+    def doc(self) -> Dict[str, Any]:
         """The public JSON document (a dict; never mutate it)."""
         doc = self._doc
         if doc is None:
@@ -184,10 +184,10 @@ class Dataset:
                  expiry_ref: Optional[int] = None):
         self.seed = seed
         self.anchor = anchor
-        self.expiry_ref = anchor if expiry_ref is None else expiry_ref
+        self.expiry_ref: int = anchor if expiry_ref is None else expiry_ref
         self.jobs = jobs
         self.companies = companies
-        self.cache_docs = len(jobs) <= CACHE_DOCS_MAX if cache_docs is None else cache_docs
+        self.cache_docs: bool = len(jobs) <= CACHE_DOCS_MAX if cache_docs is None else cache_docs
         for job in jobs:
             job._ds = self
         self.jobs_by_id: Dict[str, JobRecord] = {j.id: j for j in jobs}
@@ -195,7 +195,7 @@ class Dataset:
         self._json: Dict[int, bytes] = {}
         self._lock = threading.Lock()
 
-    def doc_of(self, job: JobRecord) -> dict:
+    def doc_of(self, job: JobRecord) -> Dict[str, Any]:
         if self.cache_docs:
             doc = job._doc
             if doc is None:

@@ -109,25 +109,30 @@ class FaultSpec:
                  "after", "delay_ms", "drip_ms", "truncate", "reset", "malformed", "empty",
                  "huge_bytes", "redirect", "id", "refuse", "stall", "goaway")
 
-    def __init__(self, raw: str):
-        self.raw = raw
+    def __init__(self, raw: str) -> None:
+        self.raw: str = raw
         self.status: Optional[int] = None
-        self.html = self.truncate = self.reset = self.malformed = self.empty = False
-        self.refuse = self.stall = False
+        self.html: bool = False
+        self.truncate: bool = False
+        self.reset: bool = False
+        self.malformed: bool = False
+        self.empty: bool = False
+        self.refuse: bool = False
+        self.stall: bool = False
         self.goaway: Optional[int] = None
         self.retry_after: Optional[int] = None
         self.retry_after_date: Optional[int] = None
         self.times: Optional[int] = None
-        self.after = 0
-        self.delay_ms = 0.0
-        self.drip_ms = 0.0
+        self.after: int = 0
+        self.delay_ms: float = 0.0
+        self.drip_ms: float = 0.0
         self.huge_bytes: Optional[int] = None
         self.redirect: Optional[str] = None
         self.id: Optional[str] = None
         for item in raw.split(","):
             if item:
                 self._item(item)
-        self.key = self.id if self.id is not None else unquote(raw, errors="replace")
+        self.key: str = self.id if self.id is not None else unquote(raw, errors="replace")
 
     @staticmethod
     def _bad(message: str) -> ApiError:

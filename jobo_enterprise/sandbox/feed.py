@@ -149,15 +149,15 @@ class FeedFilter:
 
     def __init__(self, spec: Dict[str, Any], managed_ids: Optional[FrozenSet[str]] = None):
         self.spec = spec
-        self.criteria = Criteria(
+        self.criteria: Criteria = Criteria(
             sources=spec.get("sources"), work_models=spec.get("work_models"),
             employment_types=spec.get("employment_types"),
             experience_levels=spec.get("experience_levels"),
             posted_after=spec.get("posted_after"),
             company_ids=managed_ids if spec.get("managed") else None)
-        self.updated_after = spec.get("updated_after")
-        self.locations = [tuple(e) for e in spec.get("locations") or ()]
-        self.key = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+        self.updated_after: Any = spec.get("updated_after")
+        self.locations: List[Tuple[Any, ...]] = [tuple(e) for e in spec.get("locations") or ()]
+        self.key: str = json.dumps(spec, sort_keys=True, separators=(",", ":"))
 
     def _place_ok(self, job: JobRecord) -> bool:
         for country, region, city in self.locations:
@@ -213,9 +213,9 @@ class _Scan:
 
     __slots__ = ("jobs", "ranks")
 
-    def __init__(self, jobs: List[JobRecord], ranks: Optional["array.array"]):
-        self.jobs = jobs
-        self.ranks = ranks
+    def __init__(self, jobs: List[JobRecord], ranks: Optional["array.array[int]"]) -> None:
+        self.jobs: List[JobRecord] = jobs
+        self.ranks: Optional[array.array[int]] = ranks
 
 
 class FeedEngine:
@@ -273,7 +273,7 @@ class FeedEngine:
             expiring = sorted((j for j in self.dataset.jobs if j.expires_at is not None),
                               key=lambda j: (j.expires_at, j.id))
             self.expired_jobs = expiring
-            self.expired_keys = [(j.expires_at, j.id) for j in expiring]
+            self.expired_keys: List[Tuple[int, str]] = [(j.expires_at, j.id) for j in expiring]
             self._orders.clear()
             self._cache.clear()
 

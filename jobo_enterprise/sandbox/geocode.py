@@ -25,7 +25,7 @@ Anything else answers ``succeeded: false``, ``locations: []``, ``method: null`` 
 from __future__ import annotations
 
 import difflib
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .gazetteer import CITIES, COUNTRIES, City, fold
 
@@ -95,7 +95,7 @@ def _match_cities(name: str, qualifiers: List[str]) -> Tuple[List[City], float]:
     return found, confidence
 
 
-def geocode(text: str) -> dict:
+def geocode(text: str) -> Dict[str, Any]:
     """The GeocodeResponse body for ``text``."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     result = {"input": text, "succeeded": False, "locations": [], "method": None,

@@ -19,10 +19,13 @@ import ssl
 import sys
 import threading
 import time
-from typing import Dict, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Optional, Set, Tuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .wire import REASONS, Request
+
+if TYPE_CHECKING:
+    from .app import App
 
 __all__ = ["HTTPSServer", "RedirectServer", "Connection"]
 
@@ -45,11 +48,11 @@ class Connection:
 
     __slots__ = ("sock", "close_connection", "server", "id")
 
-    def __init__(self, sock, server, conn_id: int = 0):
-        self.sock = sock
-        self.close_connection = False
-        self.server = server
-        self.id = conn_id
+    def __init__(self, sock: socket.socket, server: "_BaseServer", conn_id: int = 0) -> None:
+        self.sock: socket.socket = sock
+        self.close_connection: bool = False
+        self.server: _BaseServer = server
+        self.id: int = conn_id
 
 
 def _family(host: str) -> int:
@@ -57,14 +60,16 @@ def _family(host: str) -> int:
 
 
 class _BaseServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    """A threading TCP server that tracks its connections so that stop() can end them."""
+
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: Tuple[str, int], app, kind: str):
-        self.address_family = _family(address[0])
-        self.app = app
+    def __init__(self, address: Tuple[str, int], app: "App", kind: str) -> None:
+        self.address_family: int = _family(address[0])
+        self.app: App = app
         self.kind = kind
         self.stopping = False
         self._conns: Set[socket.socket] = set()
@@ -80,7 +85,7 @@ class _BaseServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self._thread.start()
 
     def stop(self) -> None:
-        self.stopping = True
+        self.stopping: bool = True
         if self._thread is not None:
             self.shutdown()
             self._thread.join(1.0)
@@ -110,7 +115,8 @@ class _BaseServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         with self._conns_lock:
             self._conns.discard(sock)
 
-    def process_request(self, request, client_address):
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Count and track the connection, then serve it on its own thread."""
         self.app.count_connection(self.kind)
         self._track(request)
         if self.stopping:
@@ -122,11 +128,13 @@ class _BaseServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
                 self._conn_ids[request] = self.app.next_connection_id()
         super().process_request(request, client_address)
 
-    def handle_error(self, request, client_address):  # quiet unless verbose
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet unless the app is verbose."""
         if getattr(self.app, "verbose", False):
             super().handle_error(request, client_address)
 
-    def shutdown_request(self, request):
+    def shutdown_request(self, request: Any) -> None:
+        """Forget and close the connection."""
         self._untrack(request)
         try:
             request.close()
@@ -137,11 +145,13 @@ class _BaseServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 class HTTPSServer(_BaseServer):
     """The API server: TLS (or plain, with ``ssl_context=None``) HTTP/1.1 keep-alive."""
 
-    def __init__(self, address: Tuple[str, int], app, ssl_context: Optional[ssl.SSLContext]):
+    def __init__(self, address: Tuple[str, int], app: "App",
+                 ssl_context: Optional[ssl.SSLContext]) -> None:
         self.ssl_context = ssl_context
         super().__init__(address, app, "https" if ssl_context is not None else "plain")
 
-    def finish_request(self, raw, client_address):
+    def finish_request(self, raw: Any, client_address: Any) -> None:
+        """Serve one connection (TLS handshake first), keep-alive until it closes."""
         sock = raw
         with self._conns_lock:
             conn_id = self._conn_ids.pop(raw, 0)
@@ -341,11 +351,12 @@ class RedirectServer(_BaseServer):
     whatever the client still sends for up to a second, so that the client reads the
     301 instead of a connection reset."""
 
-    def __init__(self, address: Tuple[str, int], app, https_origin: str):
+    def __init__(self, address: Tuple[str, int], app: "App", https_origin: str) -> None:
         self.https_origin = https_origin
         super().__init__(address, app, "http")
 
-    def finish_request(self, sock, client_address):
+    def finish_request(self, sock: Any, client_address: Any) -> None:
+        """Answer the first request with a redirect to the HTTPS origin."""
         try:
             sock.settimeout(5.0)
             buf = b""

@@ -99,7 +99,7 @@ def _funding_round(raw: RawRound, rng: random.Random) -> Dict[str, Any]:
     }
 
 
-def company_profile(*, cid: str, name: str, base: str, legal: str, slug: str, doc: dict,
+def company_profile(*, cid: str, name: str, base: str, legal: str, slug: str, doc: Dict[str, Any],
                     hq: Any, country_code: str, industries: List[str],
                     categories: List[str], founded: int, size: str,
                     raw_rounds: List[RawRound], leadership: List[Dict[str, Any]],

@@ -33,11 +33,11 @@ class Route:
             raise ValueError(f"unknown route group {group!r}")
         if not pattern.startswith("/"):
             raise ValueError("route patterns start with '/'")
-        self.method = method.upper()
-        self.pattern = pattern
+        self.method: str = method.upper()
+        self.pattern: str = pattern
         self.group = group
-        self.handler = handler
-        self.name = name
+        self.handler: Handler = handler
+        self.name: str = name
         parts = []
         literals = 0
         for seg in pattern.strip("/").split("/"):
@@ -47,8 +47,8 @@ class Route:
             else:
                 parts.append(re.escape(seg))
                 literals += 1
-        self.regex = re.compile("^/" + "/".join(parts) + "$")
-        self.literals = literals
+        self.regex: re.Pattern[str] = re.compile("^/" + "/".join(parts) + "$")
+        self.literals: int = literals
 
 
 class Router:
@@ -68,7 +68,8 @@ class Router:
             self.routes.append(route)
         return route
 
-    def route(self, method: str, pattern: str, group: str, name: str = ""):
+    def route(self, method: str, pattern: str, group: str,
+              name: str = "") -> Callable[[Handler], Handler]:
         """Decorator form of :meth:`add`."""
         def deco(handler: Handler) -> Handler:
             self.add(method, pattern, group, handler, name)

@@ -32,7 +32,7 @@ import collections
 import re
 import string
 import threading
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from .data import (ALL_FIELDS_MASK, EMPLOYMENT_TYPES, EXPERIENCE_LEVELS, HEAVY_FIELDS,
                    WORK_MODELS, Dataset, JobRecord, dumps, fields_mask)
@@ -64,13 +64,13 @@ class TextQuery:
     __slots__ = ("raw", "words", "phrases", "_word_res", "_phrase_res")
 
     def __init__(self, raw: str, words: List[str], phrases: List[List[str]]):
-        self.raw = raw
-        self.words = words
-        self.phrases = phrases
+        self.raw: str = raw
+        self.words: List[str] = words
+        self.phrases: List[List[str]] = phrases
         self._word_res = [(w, _word_re([w])) for w in words]
         self._phrase_res = [_word_re(p) for p in phrases]
 
-    def key(self) -> tuple:
+    def key(self) -> Tuple[Any, ...]:
         return (tuple(self.words), tuple(tuple(p) for p in self.phrases))
 
     def in_title(self, job: JobRecord) -> bool:
@@ -192,30 +192,30 @@ class Criteria:
                  companies_any: Optional[Iterable[str]] = None,
                  companies_exclude: Optional[Iterable[str]] = None,
                  company_ids: Optional[Iterable[str]] = None):
-        self.text_any = list(text_any)
-        self.text_exclude = list(text_exclude)
-        self.search_description = bool(search_description)
-        self.locations = list(locations)
+        self.text_any: list[TextQuery] = list(text_any)
+        self.text_exclude: list[TextQuery] = list(text_exclude)
+        self.search_description: bool = bool(search_description)
+        self.locations: list[Tuple[str, ...]] = list(locations)
         self._location_alts = [tuple((p, fold(p)) for p in parts) for parts in self.locations]
-        self.sources = _set(sources)
-        self.work_models = _set(work_models)
-        self.employment_types = _set(employment_types)
-        self.experience_levels = _set(experience_levels)
+        self.sources: FrozenSet[str] | None = _set(sources)
+        self.work_models: FrozenSet[str] | None = _set(work_models)
+        self.employment_types: FrozenSet[str] | None = _set(employment_types)
+        self.experience_levels: FrozenSet[str] | None = _set(experience_levels)
         self.posted_after = posted_after
         self.posted_before = posted_before
         self.discovered_after = discovered_after
         self.discovered_before = discovered_before
         self.min_salary_usd = min_salary_usd
         self.max_salary_usd = max_salary_usd
-        self.skills_any = _set(skills_any)
-        self.skills_exclude = _set(skills_exclude)
-        self.industries_any = _set(industries_any)
-        self.industries_exclude = _set(industries_exclude)
-        self.companies_any = _set(companies_any)
-        self.companies_exclude = _set(companies_exclude)
-        self.company_ids = _set(company_ids)
+        self.skills_any: FrozenSet[str] | None = _set(skills_any)
+        self.skills_exclude: FrozenSet[str] | None = _set(skills_exclude)
+        self.industries_any: FrozenSet[str] | None = _set(industries_any)
+        self.industries_exclude: FrozenSet[str] | None = _set(industries_exclude)
+        self.companies_any: FrozenSet[str] | None = _set(companies_any)
+        self.companies_exclude: FrozenSet[str] | None = _set(companies_exclude)
+        self.company_ids: FrozenSet[str] | None = _set(company_ids)
 
-    def key(self) -> tuple:
+    def key(self) -> Tuple[Any, ...]:
         out = []
         for name in self._FIELDS:
             value = getattr(self, name)
@@ -304,8 +304,8 @@ class SearchResult:
     __slots__ = ("jobs", "facets_json")
 
     def __init__(self, jobs: Tuple[JobRecord, ...], facets_json: bytes):
-        self.jobs = jobs
-        self.facets_json = facets_json
+        self.jobs: Tuple[JobRecord, ...] = jobs
+        self.facets_json: bytes = facets_json
 
 
 class SearchPage:
@@ -315,10 +315,10 @@ class SearchPage:
 
     def __init__(self, page: int = 1, page_size: int = 25, facets: Sequence[str] = FACETS,
                  fields_mask: int = (1 << len(HEAVY_FIELDS)) - 1):
-        self.page = page
-        self.page_size = page_size
-        self.facets = tuple(facets)
-        self.fields_mask = fields_mask
+        self.page: int = page
+        self.page_size: int = page_size
+        self.facets: tuple[str, ...] = tuple(facets)
+        self.fields_mask: int = fields_mask
 
 
 def _facet_values(job: JobRecord, name: str):
@@ -360,8 +360,9 @@ class SearchEngine:
                                              " ".join(job.skills))).lower()
             self._hay_ready = True
 
-    def facets(self, jobs: Sequence[JobRecord], names: Sequence[str]) -> Dict[str, list]:
-        out: Dict[str, list] = {}
+    def facets(self, jobs: Sequence[JobRecord],
+               names: Sequence[str]) -> Dict[str, List[Dict[str, Any]]]:
+        out: Dict[str, List[Dict[str, Any]]] = {}
         for name in names:
             counter: Dict[str, int] = {}
             for job in jobs:
@@ -554,7 +555,7 @@ def _split_queries(queries: Sequence[str]) -> Tuple[List[TextQuery], List[TextQu
     return wanted, excluded
 
 
-def criteria_from_body(data: dict) -> Tuple[Criteria, SearchPage]:
+def criteria_from_body(data: Dict[str, Any]) -> Tuple[Criteria, SearchPage]:
     """``POST /api/jobs/search`` body (API.md §4.2) -> (Criteria, SearchPage); 400 for
     values of the wrong type or out of range, as for the GET search."""
     from .jsonbody import Fields  # (jsonbody imports this module)

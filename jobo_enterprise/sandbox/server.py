@@ -9,11 +9,14 @@ import ssl
 import tempfile
 import threading
 import time
-from typing import Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
 
 from . import certs
 from .app import App
-from .data import CACHE_DOCS_MAX, generate
+from .data import CACHE_DOCS_MAX, Dataset, JobRecord, generate
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
 from .http11 import HTTPSServer, RedirectServer
 
 __all__ = ["Sandbox"]
@@ -105,7 +108,7 @@ class Sandbox:
         if self._https is not None:
             return self
         t0 = time.perf_counter()
-        self.dataset = generate(self.seed, self.jobs, self.companies, self.anchor,
+        self.dataset: Dataset = generate(self.seed, self.jobs, self.companies, self.anchor,
                                 self.expiry_ref)
         self.app = App(self.dataset, seed=self.seed, latency_ms=self.latency_ms,
                        path_prefix=self.path_prefix, verbose=self.verbose,
@@ -127,10 +130,12 @@ class Sandbox:
             hosts.insert(0, self.host)
         ca = certs.make_ca()
         leaf = certs.issue_cert(ca, hosts)
-        self.ca_cert = os.path.join(self.state_dir, "ca.pem")
+        self.ca_cert: str = os.path.join(self.state_dir, "ca.pem")
         with open(self.ca_cert, "wb") as fh:
             fh.write(ca.cert_pem)
-        self.server_cert, self.server_key = certs.write_pem_files(leaf, self.state_dir, "server")
+        pem: Tuple[str, str] = certs.write_pem_files(leaf, self.state_dir, "server")
+        self.server_cert: str = pem[0]
+        self.server_key: str = pem[1]
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(self.server_cert, self.server_key)
@@ -145,7 +150,7 @@ class Sandbox:
             self._https = server_class((self.host, self.port), self.app, ctx)
             self._https.start()
             port = self._https.server_address[1]
-            self.base_url = _origin("https", self.host, port) + self.app.path_prefix
+            self.base_url: str = _origin("https", self.host, port) + self.app.path_prefix
             if self.http_port is not None:
                 self._http = RedirectServer((self.host, self.http_port), self.app,
                                             _origin("https", self.host, port))
@@ -155,7 +160,7 @@ class Sandbox:
             self.stop()
             raise
         self.keys = dict(self.app.accounts.default_keys)
-        self.startup_seconds = time.perf_counter() - t0
+        self.startup_seconds: float = time.perf_counter() - t0
         return self
 
     def stop(self) -> None:
@@ -175,7 +180,7 @@ class Sandbox:
     def __enter__(self) -> "Sandbox":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.stop()
 
     # -- helpers for tests -----------------------------------------------------------
@@ -183,7 +188,7 @@ class Sandbox:
     def running(self) -> bool:
         return self._https is not None
 
-    def info(self) -> dict:
+    def info(self) -> Dict[str, Any]:
         """The startup description printed by ``python -m jobo_enterprise.sandbox``."""
         return {"base_url": self.base_url, "http_url": self.http_url,
                 "ca_cert": self.ca_cert, "keys": dict(self.keys)}
@@ -191,7 +196,7 @@ class Sandbox:
     def info_json(self) -> str:
         return json.dumps(self.info())
 
-    def stats(self) -> dict:
+    def stats(self) -> Dict[str, Any]:
         """Counters (see ``GET /__stats``) without making a request."""
         return self.app.stats()
 
@@ -212,7 +217,7 @@ class Sandbox:
 
     # -- a sandbox that changes (see .timeline) --------------------------------------------
     @property
-    def timeline(self):
+    def timeline(self) -> Timeline:
         """The :class:`~.timeline.Timeline` (clock and changes) of the running sandbox."""
         return self.app.timeline
 
@@ -224,19 +229,21 @@ class Sandbox:
         """Move the sandbox's clock forward by ``seconds``; the new time."""
         return self.app.timeline.advance(seconds)
 
-    def update_jobs(self, count: int = 0, ids=None, work_model: Optional[str] = None) -> list:
+    def update_jobs(self, count: int = 0, ids: Optional[Iterable[str]] = None,
+                    work_model: Optional[str] = None) -> List[str]:
         """Update ``count`` served jobs (or ``ids``) now; see :meth:`.Timeline.update_jobs`."""
         return self.app.timeline.update_jobs(count, ids, work_model)
 
-    def expire_jobs(self, count: int = 0, ids=None, at: Optional[float] = None) -> list:
+    def expire_jobs(self, count: int = 0, ids: Optional[Iterable[str]] = None,
+                    at: Optional[float] = None) -> List[str]:
         """Expire ``count`` served jobs (or ``ids``) now (or ``at`` that time); their ids."""
         return self.app.timeline.expire_jobs(count, ids, at)
 
-    def add_jobs(self, count: int) -> list:
+    def add_jobs(self, count: int) -> List[str]:
         """Add ``count`` new jobs, created and updated now; their ids."""
         return self.app.timeline.add_jobs(count)
 
-    def served_jobs(self) -> list:
+    def served_jobs(self) -> List[JobRecord]:
         """The jobs (dataset records, ``.id``, ``.doc``) an unfiltered feed returns now."""
         return self.app.timeline.served_jobs()
 

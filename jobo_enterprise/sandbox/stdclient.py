@@ -15,8 +15,11 @@ import json
 import socket
 import ssl
 import time
-from typing import Any, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 from urllib.parse import quote, urlencode, urlsplit
+
+if TYPE_CHECKING:
+    from .server import Sandbox
 
 __all__ = ["Reply", "StdClient"]
 
@@ -25,9 +28,10 @@ class Reply:
     """One answer: ``status``, ``headers`` (an ``http.client.HTTPMessage``), ``body``
     (bytes) and ``elapsed`` (seconds from sending to the end of the body)."""
 
-    def __init__(self, status: int, headers, body: bytes, elapsed: float = 0.0):
+    def __init__(self, status: int, headers: http.client.HTTPMessage, body: bytes,
+                 elapsed: float = 0.0) -> None:
         self.status = status
-        self.headers = headers
+        self.headers: http.client.HTTPMessage = headers
         self.body = body
         self.elapsed = elapsed
 
@@ -39,11 +43,13 @@ class StdClient:
     """Requests to one sandbox. ``key`` arguments are plan names of ``sb.keys`` or
     literal keys (None: no key header)."""
 
-    def __init__(self, sb, timeout: float = 20.0):
-        self.sb = sb
+    def __init__(self, sb: "Sandbox", timeout: float = 20.0) -> None:
+        self.sb: Sandbox = sb
         split = urlsplit(sb.base_url)
-        self.host, self.port, self.prefix = split.hostname, split.port, split.path
-        self.ctx = ssl.create_default_context(cafile=sb.ca_cert)
+        self.host: Optional[str] = split.hostname
+        self.port: Optional[int] = split.port
+        self.prefix: str = split.path
+        self.ctx: ssl.SSLContext = ssl.create_default_context(cafile=sb.ca_cert)
         self.timeout = timeout
 
     def connect(self, timeout: Optional[float] = None) -> http.client.HTTPSConnection:
@@ -80,10 +86,10 @@ class StdClient:
             if own:
                 conn.close()
 
-    def get(self, path: str, key: Optional[str] = "full", **params) -> Reply:
+    def get(self, path: str, key: Optional[str] = "full", **params: Any) -> Reply:
         return self.request("GET", path, key=key, params=params or None)
 
-    def post(self, path: str, body: Any, key: Optional[str] = "full", **params) -> Reply:
+    def post(self, path: str, body: Any, key: Optional[str] = "full", **params: Any) -> Reply:
         return self.request("POST", path, key=key, body=body, params=params or None)
 
     @staticmethod
@@ -94,7 +100,7 @@ class StdClient:
 
     # -- faults ---------------------------------------------------------------------
     def fault(self, spec: str, path: str = "/api/jobs", key: Optional[str] = "full",
-              **params) -> Reply:
+              **params: Any) -> Reply:
         """GET ``path`` through the fault ``spec``."""
         return self.get(f"/__fault/{spec}{path}", key=key, **params)
 

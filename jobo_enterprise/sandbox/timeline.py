@@ -70,7 +70,7 @@ class Timeline:
 
     def __init__(self, app: "App", seed: int = 1, drop_expired: bool = False):
         self.app = app
-        self.offset = 0.0
+        self.offset: float = 0.0
         self.drop_expired = drop_expired
         self._rng = random.Random(f"jobo-sandbox-timeline/{seed}")
         self._lock = threading.RLock()

@@ -49,20 +49,20 @@ class Request:
                  query_all: Dict[str, List[str]], headers: Dict[str, str], body: bytes,
                  client_address: Any = None, raw_path: Optional[str] = None,
                  connection_id: int = 0):
-        self.method = method
-        self.path = path
-        self.raw_path = path if raw_path is None else raw_path
-        self.connection_id = connection_id
-        self.raw_target = raw_target
-        self.query = query
-        self.query_all = query_all
-        self.headers = headers
-        self.body = body
+        self.method: str = method
+        self.path: str = path
+        self.raw_path: str = path if raw_path is None else raw_path
+        self.connection_id: int = connection_id
+        self.raw_target: str = raw_target
+        self.query: Dict[str, str] = query
+        self.query_all: Dict[str, List[str]] = query_all
+        self.headers: Dict[str, str] = headers
+        self.body: bytes = body
         self.params: Dict[str, str] = {}
-        self.account = None
+        self.account: None = None
         self.context: Dict[str, Any] = {}
-        self.client_address = client_address
-        self.now = 0
+        self.client_address: Any = client_address
+        self.now: int = 0
 
     def json(self) -> Any:
         """The body parsed as a JSON object; 400 if it is not one."""
@@ -100,16 +100,16 @@ class Response:
                  headers: Optional[List[Tuple[str, str]]] = None,
                  content_type: str = "application/json",
                  transmit: Optional[Callable[[Any, bytes], None]] = None,
-                 content_length: Optional[int] = None):
-        self.status = status
-        self.body = body
-        self.cost = cost
-        self.headers = headers if headers is not None else []
-        self.content_type = content_type
-        self.transmit = transmit
-        self.content_length = content_length
-        self.faulted = False
-        self.close_connection = False
+                 content_length: Optional[int] = None) -> None:
+        self.status: int = status
+        self.body: Any = body
+        self.cost: float = cost
+        self.headers: List[Tuple[str, str]] = headers if headers is not None else []
+        self.content_type: str = content_type
+        self.transmit: Optional[Callable[[Any, bytes], None]] = transmit
+        self.content_length: int | None = content_length
+        self.faulted: bool = False
+        self.close_connection: bool = False
 
     def body_bytes(self) -> bytes:
         if self.body is None:
@@ -125,12 +125,12 @@ class ApiError(Exception):
 
     def __init__(self, status: int, message: str,
                  headers: Optional[List[Tuple[str, str]]] = None,
-                 extra: Optional[Dict[str, Any]] = None):
+                 extra: Optional[Dict[str, Any]] = None) -> None:
         super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or []
-        self.extra = extra or {}
+        self.status: int = status
+        self.message: str = message
+        self.headers: List[Tuple[str, str]] = headers or []
+        self.extra: Dict[str, Any] = extra or {}
 
     def to_response(self) -> Response:
         body = {"status": self.status, "error": REASONS.get(self.status, "Error"),
