@@ -6,7 +6,7 @@ import atexit
 import collections
 import random
 import time
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from . import _core, _log
 from ._config import (
@@ -203,7 +203,7 @@ class JoboClient:
         """The HTTP version asked for: ``"auto"``, ``"1.1"`` or ``"2"``."""
         return self._transport.http_version
 
-    def diagnostics(self) -> dict:
+    def diagnostics(self) -> Dict[str, Any]:
         """:func:`jobo_enterprise.diagnostics` for this client's CA bundle, plus its
         ``http_version`` option and its recent ``attempts`` (oldest first, at most
         32): method, path, attempt number, the HTTP version the answer came in
