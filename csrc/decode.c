@@ -53,8 +53,14 @@ typedef struct jobo_chunk {
     _Alignas(16) char data[];
 } jobo_chunk;
 
+/* One parse in progress: its arena, and what it needs to look for a signal
+ * now and then while the GIL is released (the thread state to take it back). */
 typedef struct {
     jobo_chunk *head;
+    PyThreadState *ts;     /* the parsing thread's state, GIL released */
+    int64_t last_check_ms;
+    unsigned tick;
+    int interrupted;       /* a signal handler raised: stop the parse */
 } jobo_arena;
 
 /* what jobo_parse_nogil returns: a copy of the root node, in front of which
@@ -79,6 +85,31 @@ chunk_new(size_t cap, jobo_chunk *next)
     return c;
 }
 
+/* With the GIL released, take it back for a moment every JOBO_SLICE_MS and run
+ * the signal handlers, so Ctrl-C lands during a long parse. The handlers run
+ * with no arena active (Python code in them may parse too). 0, or -1 when a
+ * handler raised (the exception stays set). */
+static int
+arena_check_signals(jobo_arena *a)
+{
+    int64_t now;
+    int rc;
+    if (a->ts == NULL || a->interrupted)
+        return a->interrupted ? -1 : 0;
+    now = jobo_now_ms();
+    if (now - a->last_check_ms < JOBO_SLICE_MS)
+        return 0;
+    a->last_check_ms = now;
+    running_arena = NULL;
+    PyEval_RestoreThread(a->ts);
+    rc = PyErr_CheckSignals();
+    a->ts = PyEval_SaveThread();
+    running_arena = a;
+    if (rc < 0)
+        a->interrupted = 1;
+    return rc;
+}
+
 static void *
 arena_malloc(size_t n)
 {
@@ -88,6 +119,10 @@ arena_malloc(size_t n)
     if (a == NULL)
         return malloc(n);
     if (n > SIZE_MAX / 2)
+        return NULL;
+    if ((++a->tick & 4095) == 0 && arena_check_signals(a) < 0)
+        return NULL; /* cJSON gives up: the parse fails, the signal's exception is set */
+    if (a->interrupted)
         return NULL;
     n = (n + ARENA_REDZONE + 15) & ~(size_t)15;
     c = a->head;
@@ -134,41 +169,180 @@ jobo_arena_install(void)
     cJSON_InitHooks(&hooks);
 }
 
+/* ---- pre-scan --------------------------------------------------------------
+ *
+ * Before cJSON runs, one cheap pass over the text counts what the tree will
+ * need: a node per value, an allocation per string (value or key) of at most
+ * its raw length. That bounds the tree's memory exactly, so a body that would
+ * take more than JOBO_PARSE_FACTOR times its size (plus JOBO_PARSE_SLACK) is
+ * refused before any of it is allocated, and the arena is sized once. It also
+ * bounds the nesting depth (JOBO_MAX_DEPTH) and refuses strings holding a NUL
+ * (\u0000 or a raw 0 byte), which cJSON's NUL-terminated strings would cut.
+ * It does not validate: malformed text is left for cJSON to refuse. */
+
+#define ALLOC_SIZE(n) ((((size_t)(n)) + ARENA_REDZONE + 15) & ~(size_t)15)
+
+static int
+is_delim(unsigned char c)
+{
+    return c == ',' || c == ']' || c == '}' || c == ':' || c == ' ' || c == '\n' ||
+           c == '\r' || c == '\t' || c == '"' || c == '[' || c == '{';
+}
+
+int
+jobo_prescan(const char *buf, size_t len, jobo_scan *out)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    size_t i = 0, nodes = 0, bytes = 0, budget;
+    int depth = 0, max_depth = 0;
+    jobo_arena *a = running_arena; /* set: check for signals every few MB */
+    size_t next_check = (size_t)1 << 22;
+
+    while (i < len) {
+        unsigned char c = s[i];
+        if (i >= next_check) {
+            next_check = i + ((size_t)1 << 22);
+            if (a != NULL && arena_check_signals(a) < 0)
+                return JOBO_PARSE_INTERRUPTED;
+        }
+        switch (c) {
+        case ' ': case '\n': case '\r': case '\t': case ',': case ':':
+            i++;
+            break;
+        case '[': case '{':
+            nodes++;
+            if (++depth > max_depth) {
+                max_depth = depth;
+                if (depth > JOBO_MAX_DEPTH) {
+                    out->depth = depth;
+                    return JOBO_PARSE_TOO_DEEP;
+                }
+            }
+            i++;
+            break;
+        case ']': case '}':
+            depth--;
+            i++;
+            break;
+        case '"': {
+            size_t start = ++i, j;
+            while (i < len && s[i] != '"') {
+                if (s[i] == 0)
+                    return JOBO_PARSE_NUL;
+                if (s[i] == '\\') {
+                    if (i + 5 < len && s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' &&
+                        s[i + 4] == '0' && s[i + 5] == '0')
+                        return JOBO_PARSE_NUL;
+                    i++;
+                }
+                i++;
+            }
+            bytes += ALLOC_SIZE(i - start + 1);
+            i++;
+            /* a key (followed by ':') is a string of its value's node; a
+             * value string is a node of its own */
+            for (j = i; j < len && (s[j] == ' ' || s[j] == '\n' || s[j] == '\r' || s[j] == '\t');
+                 j++)
+                ;
+            if (!(j < len && s[j] == ':'))
+                nodes++;
+            break;
+        }
+        default:
+            /* a number, true, false, null, or junk cJSON will refuse */
+            nodes++;
+            while (i < len && !is_delim(s[i]))
+                i++;
+            break;
+        }
+    }
+    out->nodes = nodes;
+    out->depth = max_depth;
+    out->bytes = nodes * ALLOC_SIZE(sizeof(cJSON)) + bytes + ALLOC_SIZE(sizeof(jobo_tree));
+    budget = len > (SIZE_MAX - JOBO_PARSE_SLACK) / JOBO_PARSE_FACTOR
+                 ? SIZE_MAX
+                 : len * JOBO_PARSE_FACTOR + JOBO_PARSE_SLACK;
+    if (out->bytes > budget)
+        return JOBO_PARSE_TOO_MANY;
+    return JOBO_PARSE_OK;
+}
+
+const char *
+jobo_parse_error(int why)
+{
+    switch (why) {
+    case JOBO_PARSE_TOO_MANY:
+        return "the server sent a body with too many values to parse within the memory "
+               "budget (16 times the body size)";
+    case JOBO_PARSE_TOO_DEEP:
+        return "the server sent JSON nested deeper than the limit of "
+               JOBO_STR(JOBO_MAX_DEPTH) " levels";
+    case JOBO_PARSE_NUL:
+        return "the server sent a string holding a NUL character (\\u0000)";
+    case JOBO_PARSE_NOMEM:
+        return "out of memory while parsing the response";
+    default:
+        return "the server sent a body that is not valid JSON";
+    }
+}
+
 cJSON *
-jobo_parse_nogil(const char *buf, size_t len)
+jobo_parse_nogil(const char *buf, size_t len, int *why)
 {
     cJSON *parsed = NULL;
     jobo_tree *tree = NULL;
-    jobo_arena *a;
+    jobo_arena *a, *outer = running_arena;
     const char *end = NULL;
+    jobo_scan scan;
+    int rc = JOBO_PARSE_INVALID;
 
+    *why = JOBO_PARSE_INVALID;
     if (len == 0)
         return NULL;
-    Py_BEGIN_ALLOW_THREADS
-    a = malloc(sizeof(*a));
-    /* nodes and strings take about 3x the text; the arena grows if needed */
-    if (a != NULL && (a->head = chunk_new(len < ((size_t)1 << 28) ? len * 3 + 4096 : len, NULL))) {
-        running_arena = a;
-        parsed = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-        if (parsed != NULL) {
-            /* only whitespace may follow the value */
-            const char *stop = buf + len;
-            while (end < stop && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
-                end++;
-            if (end == stop)
-                tree = arena_malloc(sizeof(*tree));
-        }
-        running_arena = NULL;
-        if (tree != NULL) {
-            tree->arena = a;
-            tree->root = *parsed; /* nodes never point back to their parent */
-        } else {
-            arena_release(a);
-        }
-    } else {
-        free(a);
+    a = calloc(1, sizeof(*a));
+    if (a == NULL) {
+        *why = JOBO_PARSE_NOMEM;
+        return NULL;
     }
-    Py_END_ALLOW_THREADS
+    a->ts = PyEval_SaveThread();
+    a->last_check_ms = jobo_now_ms();
+    running_arena = a;
+    memset(&scan, 0, sizeof(scan));
+    rc = jobo_prescan(buf, len, &scan);
+    if (rc == JOBO_PARSE_OK) {
+        /* the pre-scan's count is exact for cJSON 1.7's allocations; the arena
+         * still grows should another version allocate more */
+        if ((a->head = chunk_new(scan.bytes + 256, NULL)) == NULL) {
+            rc = JOBO_PARSE_NOMEM;
+        } else {
+            parsed = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+            rc = JOBO_PARSE_INVALID;
+            if (a->interrupted) {
+                rc = JOBO_PARSE_INTERRUPTED;
+            } else if (parsed != NULL) {
+                /* only whitespace may follow the value */
+                const char *stop = buf + len;
+                while (end < stop &&
+                       (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+                    end++;
+                if (end == stop && (tree = arena_malloc(sizeof(*tree))) != NULL)
+                    rc = JOBO_PARSE_OK;
+            }
+        }
+    }
+    if (a->interrupted)
+        rc = JOBO_PARSE_INTERRUPTED;
+    running_arena = outer;
+    PyEval_RestoreThread(a->ts);
+    a->ts = NULL;
+    if (tree != NULL && rc == JOBO_PARSE_OK) {
+        tree->arena = a;
+        tree->root = *parsed; /* nodes never point back to their parent */
+    } else {
+        tree = NULL;
+        arena_release(a);
+    }
+    *why = rc;
     return tree != NULL ? &tree->root : NULL;
 }
 
@@ -260,6 +434,9 @@ decode_number(double d)
 PyObject *
 jobo_decode(jobo_state *st, const cJSON *item)
 {
+    /* a large body: let Ctrl-C in now and then */
+    if ((++st->decode_tick & 8191) == 0 && PyErr_CheckSignals() < 0)
+        return NULL;
     switch (item->type & 0xFF) {
     case cJSON_NULL:
         Py_RETURN_NONE;

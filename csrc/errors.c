@@ -63,6 +63,46 @@ set_str(PyObject *d, const char *k, const char *v)
     return set_item(d, k, PyUnicode_DecodeUTF8(v, (Py_ssize_t)strlen(v), "replace"));
 }
 
+/* Server-supplied text as shown: control characters escaped, cut to
+ * JOBO_MAX_SERVER_TEXT characters. A malloc'd string, or NULL (MemoryError). */
+static char *
+shown(const char *v)
+{
+    size_t n;
+    char *e = jobo_escape_text(v, strlen(v), JOBO_MAX_SERVER_TEXT, &n);
+    if (e == NULL)
+        PyErr_NoMemory();
+    return e;
+}
+
+/* set_str for server-supplied text (see shown()). */
+static int
+set_text(PyObject *d, const char *k, const char *v)
+{
+    char *e;
+    int rc;
+    if (v == NULL || v[0] == '\0')
+        return 0;
+    if ((e = shown(v)) == NULL)
+        return -1;
+    rc = set_str(d, k, e);
+    free(e);
+    return rc;
+}
+
+/* Before server text goes into an exception: mask the client's key in it
+ * (headers, request id, content type, and the body as far as it is used). */
+static int
+mask_for_exception(jobo_response *r)
+{
+    size_t limit = r->len <= MAX_ERROR_BODY_PARSE ? r->len : MAX_ERROR_TEXT + 6 * r->key_len + 16;
+    if (jobo_response_mask(r, limit) < 0) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
 /* Common kwargs: status_code, request_id, headers, usage. */
 static PyObject *
 base_kwargs(jobo_state *st, jobo_response *r)
@@ -73,7 +113,7 @@ base_kwargs(jobo_state *st, jobo_response *r)
     jobo_usage_finish(&r->usage, (long long)time(NULL));
     if (r->status > 0 && set_item(kw, "status_code", PyLong_FromLong(r->status)) < 0)
         goto error;
-    if (set_str(kw, "request_id", r->usage.request_id) < 0)
+    if (set_text(kw, "request_id", r->usage.request_id) < 0)
         goto error;
     if (set_item(kw, "headers", jobo_headers_dict(r)) < 0)
         goto error;
@@ -237,17 +277,24 @@ jobo_raise_http_error(jobo_state *st, jobo_response *r)
     PyObject *kw = NULL, *cls;
     cJSON *tree = NULL;
     const cJSON *obj = NULL;
-    char message[1024];
+    char message[4096];
     char host[512];
     const char *msg = NULL, *err = NULL, *detail = NULL;
+    char *text = NULL;
+    int why = 0;
 
+    if (mask_for_exception(r) < 0)
+        return NULL;
     kw = base_kwargs(st, r);
     if (kw == NULL)
         goto done;
     cls = class_for_status(st, r->status);
 
-    if (r->len > 0 && r->len <= MAX_ERROR_BODY_PARSE)
-        tree = jobo_parse_nogil(r->body, r->len);
+    if (r->len > 0 && r->len <= MAX_ERROR_BODY_PARSE) {
+        tree = jobo_parse_nogil(r->body, r->len, &why);
+        if (tree == NULL && why == JOBO_PARSE_INTERRUPTED)
+            goto done;
+    }
     if (tree != NULL) {
         if (set_item(kw, "response_body", jobo_decode(st, tree)) < 0)
             goto done;
@@ -275,37 +322,45 @@ jobo_raise_http_error(jobo_state *st, jobo_response *r)
             err = json_str(obj, "title");
         if (err != NULL && msg != NULL && strcmp(err, msg) == 0)
             err = NULL;
-        if (set_str(kw, "error", err) < 0 || set_str(kw, "detail", detail) < 0 ||
-            set_str(kw, "code", json_str(obj, "code")) < 0 ||
-            set_str(kw, "api_version", json_str(obj, "api_version")) < 0)
+        if (set_text(kw, "error", err) < 0 || set_text(kw, "detail", detail) < 0 ||
+            set_text(kw, "code", json_str(obj, "code")) < 0 ||
+            set_text(kw, "api_version", json_str(obj, "api_version")) < 0)
             goto done;
     }
 
     if (r->status >= 300 && r->status <= 399) {
         location_host(r, host, sizeof(host));
+        if (host[0] && (text = shown(host)) == NULL)
+            goto done;
         if (host[0])
             snprintf(message, sizeof(message),
-                     "redirect to %s was not followed (the SDK never follows redirects)", host);
+                     "redirect to %s was not followed (the SDK never follows redirects)", text);
         else
             snprintf(message, sizeof(message),
                      "redirect without a Location was not followed");
     } else if (msg != NULL) {
-        snprintf(message, sizeof(message), "%s", msg);
+        if ((text = shown(msg)) == NULL)
+            goto done;
+        snprintf(message, sizeof(message), "%s", text);
     } else if (r->len == 0) {
         snprintf(message, sizeof(message), "the server sent an empty error body");
     } else if (strstr(r->usage.content_type, "html") != NULL) {
         snprintf(message, sizeof(message),
                  "the server answered with an HTML page instead of JSON (%zu bytes)", r->len);
     } else {
+        if ((text = shown(r->usage.content_type[0] ? r->usage.content_type
+                                                   : "no content type")) == NULL)
+            goto done;
         snprintf(message, sizeof(message),
                  "the server answered with a body that is not a JSON error (%s, %zu bytes)",
-                 r->usage.content_type[0] ? r->usage.content_type : "no content type", r->len);
+                 text, r->len);
     }
 
     if (r->status == 429 && add_retry_fields(st, kw, r, obj) < 0)
         goto done;
     raise_with(cls, message, kw);
 done:
+    free(text);
     jobo_delete_nogil(tree);
     Py_XDECREF(kw);
     return NULL;
@@ -314,8 +369,11 @@ done:
 PyObject *
 jobo_raise_response_error(jobo_state *st, jobo_response *r, const char *what)
 {
-    PyObject *kw = base_kwargs(st, r);
-    if (kw == NULL)
+    PyObject *kw;
+    /* only the first MAX_ERROR_TEXT bytes of the body are kept */
+    if (jobo_response_mask(r, MAX_ERROR_TEXT + 6 * r->key_len + 16) < 0)
+        return PyErr_NoMemory();
+    if ((kw = base_kwargs(st, r)) == NULL)
         return NULL;
     if (r->len > 0) {
         size_t n = r->len > MAX_ERROR_TEXT ? MAX_ERROR_TEXT : r->len;
@@ -400,6 +458,15 @@ jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const
                  JOBO_MAX_HEADER_BYTES);
         return jobo_raise_response_error(st, r, message);
     }
+    if (code == CURLE_OUT_OF_MEMORY && r->status > 0 && r->len == 0) {
+        /* while headers arrive, libcurl refuses one header line above its own
+         * limit (100 KB) with CURLE_OUT_OF_MEMORY: say what happened */
+        snprintf(message, sizeof(message),
+                 "a response header line exceeds libcurl's limit of 100 KB per header");
+        return jobo_raise_response_error(st, r, message);
+    }
+    if (jobo_response_mask(r, 0) < 0)
+        return PyErr_NoMemory();
     kw = base_kwargs(st, r);
     if (kw == NULL)
         return NULL;

@@ -37,6 +37,13 @@ Py_NewRef(PyObject *o)
 #define JOBO_KEPT_HEADER_BYTES (64 * 1024) /* headers kept for exceptions */
 #define JOBO_SLICE_MS 50                 /* longest wait between signal checks */
 #define JOBO_POOL_MAX 16                 /* idle handles kept per Transport */
+#define JOBO_MAX_KEY_BYTES 1024          /* longest API key accepted */
+#define JOBO_MAX_DEPTH 128               /* deepest JSON nesting accepted */
+#define JOBO_PARSE_FACTOR 16             /* a parsed tree takes at most this x the body */
+#define JOBO_PARSE_SLACK (1024 * 1024)   /* ... plus this many bytes */
+#define JOBO_MAX_SERVER_TEXT 500         /* characters of server text in a message */
+#define JOBO_STR_(x) #x
+#define JOBO_STR(x) JOBO_STR_(x)
 
 /* ---- module state -------------------------------------------------------- */
 
@@ -47,6 +54,7 @@ typedef struct {
 
 typedef struct {
     PyTypeObject *TransportType;
+    PyTypeObject *MultiType;      /* concurrent transfers on one multi handle */
     PyTypeObject *DocType;        /* owner of one parsed tree (record.c) */
     PyTypeObject *RecordType;     /* base of the models */
     PyTypeObject *FieldType;      /* base of typed model fields */
@@ -76,6 +84,7 @@ typedef struct {
     PyObject *uuid_type, *uuid_int, *uuid_is_safe, *uuid_unknown;
     void *datetime_api;           /* PyDateTime_CAPI from its capsule (not owned) */
     long live_docs;               /* parsed trees alive (GIL held to change) */
+    unsigned decode_tick;         /* jobo_decode checks for signals now and then */
 
     jobo_key_entry keys[JOBO_KEY_CACHE_SIZE];
 
@@ -124,6 +133,11 @@ typedef struct {
     long status;                 /* from the status line, 0 if none yet */
     int64_t last_rx_ms;          /* monotonic time of the last byte received */
     jobo_usage usage;
+    /* the client's key, to mask it in server text that reaches an exception
+     * (borrowed from the Transport, which outlives the transfer) */
+    const char *key;
+    size_t key_len;
+    const char *masked_key;
 } jobo_response;
 
 /* CLOCK_MONOTONIC in milliseconds (no Python calls; safe without the GIL). */
@@ -142,6 +156,24 @@ void jobo_parse_header_line(jobo_usage *u, const char *line, size_t len);
 PyObject *jobo_usage_object(jobo_state *st, const jobo_usage *u);
 /* dict of lower-cased header name -> value from the kept header lines */
 PyObject *jobo_headers_dict(const jobo_response *r);
+
+/* Mask the client's key in the kept headers, the request id and content type
+ * and (up to `body_limit` bytes) the body: done once before server text goes
+ * into an exception. 0, or -1 out of memory. No Python calls. */
+int jobo_response_mask(jobo_response *r, size_t body_limit);
+
+/* ---- server text (text.c) -------------------------------------------------- */
+
+/* A malloc'd copy of s[0..n) with every encoded occurrence of key (raw,
+ * JSON-escaped, percent-encoded) replaced by mask; NUL-terminated, its length
+ * in *outlen. NULL when out of memory. */
+char *jobo_mask_key(const char *s, size_t n, const char *key, size_t klen, const char *mask,
+                    size_t *outlen);
+/* The value of one hex digit (either case), or -1. */
+int jobo_hex_digit(unsigned char c);
+/* A malloc'd UTF-8 copy with control characters escaped, invalid bytes as
+ * \xNN, cut after max_chars characters (marked with an ellipsis). */
+char *jobo_escape_text(const char *s, size_t n, size_t max_chars, size_t *outlen);
 
 /* ---- request (request.c) ------------------------------------------------- */
 
@@ -173,9 +205,30 @@ PyObject *jobo_raise_connection_coded(jobo_state *st, jobo_response *r, const ch
 PyObject *jobo_decode(jobo_state *st, const cJSON *item);
 /* Decode a UTF-8 buffer of n bytes into a str (invalid UTF-8 -> U+FFFD). */
 PyObject *jobo_str_from_utf8(const char *s, Py_ssize_t n);
-/* Parse len bytes of JSON with the GIL released; NULL if not valid JSON. The
- * tree lives in a per-parse arena: free it only with jobo_delete_nogil. */
-cJSON *jobo_parse_nogil(const char *buf, size_t len);
+/* Outcomes of a parse (jobo_parse_nogil's *why). */
+enum {
+    JOBO_PARSE_OK = 0,
+    JOBO_PARSE_INVALID,       /* not valid JSON */
+    JOBO_PARSE_TOO_MANY,      /* the tree would exceed the memory budget */
+    JOBO_PARSE_TOO_DEEP,      /* nested deeper than JOBO_MAX_DEPTH */
+    JOBO_PARSE_NUL,           /* a string holds a NUL character */
+    JOBO_PARSE_NOMEM,
+    JOBO_PARSE_INTERRUPTED,   /* a signal handler raised: its exception is set */
+};
+typedef struct {
+    size_t nodes;   /* values */
+    size_t bytes;   /* arena bytes the tree needs */
+    int depth;      /* deepest nesting seen */
+} jobo_scan;
+/* The pre-scan alone (exposed for the fuzz harness): a JOBO_PARSE_ code. */
+int jobo_prescan(const char *buf, size_t len, jobo_scan *out);
+/* A sentence for a JOBO_PARSE_ code. */
+const char *jobo_parse_error(int why);
+/* Parse len bytes of JSON with the GIL released (GIL held on entry); NULL on
+ * failure with the reason in *why (JOBO_PARSE_INTERRUPTED: an exception is
+ * set). The tree lives in a per-parse arena: free it only with
+ * jobo_delete_nogil. */
+cJSON *jobo_parse_nogil(const char *buf, size_t len, int *why);
 void jobo_delete_nogil(cJSON *tree);
 /* Route cJSON's allocations through the per-parse arenas (module exec). */
 void jobo_arena_install(void);
@@ -195,5 +248,49 @@ int jobo_is_record_class(jobo_state *st, PyObject *cls);
 /* ---- transport (transport.c) --------------------------------------------- */
 
 extern PyType_Spec jobo_transport_spec;
+
+/* One multi handle with one easy handle, from a Transport's pool. */
+typedef struct {
+    CURLM *multi;
+    CURL *easy;
+    char errbuf[CURL_ERROR_SIZE];
+} jobo_slot;
+
+/* One transfer: its slot, its response buffers, its URL. */
+typedef struct {
+    jobo_slot *slot;
+    jobo_response resp;
+    char *url;
+    PyObject *body;   /* owned reference to the request body (bytes) or NULL */
+    long timeout_ms;
+    long stall_ms;    /* read_timeout: abort when no byte came for this long */
+    CURLcode code;
+    int added;        /* on a multi handle (started) */
+    int done;         /* finished (or aborted as stalled) */
+    int stalled;
+} jobo_xfer;
+
+/* The timeout argument of a request in ms (None: the client's). -1 on error. */
+long jobo_transport_timeout_ms(PyObject *transport, PyObject *timeout);
+/* 0 when a request may start, else -1 with the typed exception set. */
+int jobo_transport_check_open(PyObject *transport, jobo_state *st);
+/* Set up x (a slot from the Transport's pool) for one request. 0 or -1; call
+ * jobo_xfer_release in both cases. */
+int jobo_xfer_prepare(PyObject *transport, jobo_state *st, jobo_xfer *x, const char *method,
+                      PyObject *path, PyObject *query, PyObject *body, long timeout_ms);
+/* The outcome of a finished transfer: (data, usage), or NULL with the typed
+ * exception set. */
+PyObject *jobo_xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model);
+/* Put the HTTP version of x's answer in info["http_version"] (info: a dict, or
+ * NULL/None); for a client that requires HTTP/2, raise on an HTTP/1.x answer.
+ * 0, or -1 with the exception set. */
+int jobo_xfer_version_check(PyObject *transport, jobo_state *st, jobo_xfer *x, PyObject *info);
+/* Give the slot back to the pool (not on any multi handle) and free buffers. */
+void jobo_xfer_release(PyObject *transport, jobo_xfer *x);
+int jobo_is_transport(jobo_state *st, PyObject *o);
+
+/* ---- concurrent transfers (multi.c) --------------------------------------- */
+
+extern PyType_Spec jobo_multi_spec;
 
 #endif /* JOBO_H */

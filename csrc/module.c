@@ -8,6 +8,7 @@
  */
 #include "jobo.h"
 
+#include <string.h>
 #include <time.h>
 
 jobo_state *
@@ -125,6 +126,16 @@ interp_shutdown(PyObject *module, PyObject *args)
     return PyLong_FromLong(left);
 }
 
+/* os.register_at_fork(after_in_child=...): the child has one thread, which is
+ * in no transfer; what the parent had in flight must not hold its exit. */
+static PyObject *
+after_fork_in_child(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    jobo_state *st = jobo_get_state(module);
+    __atomic_store_n(&st->in_flight, 0, __ATOMIC_SEQ_CST);
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 decode_json(PyObject *module, PyObject *arg)
 {
@@ -132,12 +143,14 @@ decode_json(PyObject *module, PyObject *arg)
     Py_buffer view;
     cJSON *tree;
     PyObject *result;
+    int why = 0;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
         return NULL;
-    tree = jobo_parse_nogil((const char *)view.buf, (size_t)view.len);
+    tree = jobo_parse_nogil((const char *)view.buf, (size_t)view.len, &why);
     if (tree == NULL) {
         PyBuffer_Release(&view);
-        PyErr_SetString(PyExc_ValueError, "not valid JSON");
+        if (why != JOBO_PARSE_INTERRUPTED)
+            PyErr_SetString(PyExc_ValueError, jobo_parse_error(why));
         return NULL;
     }
     result = jobo_decode(st, tree);
@@ -146,12 +159,53 @@ decode_json(PyObject *module, PyObject *arg)
     return result;
 }
 
+/* Server text as exceptions show it (errors.c's rule): control characters
+ * escaped, cut at JOBO_MAX_SERVER_TEXT characters. */
+static PyObject *
+shown_text(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    const char *s;
+    Py_ssize_t n;
+    size_t outlen;
+    char *e;
+    PyObject *result;
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "_shown_text: text must be str");
+        return NULL;
+    }
+    if ((s = PyUnicode_AsUTF8AndSize(arg, &n)) == NULL)
+        return NULL;
+    if ((e = jobo_escape_text(s, (size_t)n, JOBO_MAX_SERVER_TEXT, &outlen)) == NULL)
+        return PyErr_NoMemory();
+    result = PyUnicode_DecodeUTF8(e, (Py_ssize_t)outlen, "replace");
+    free(e);
+    return result;
+}
+
+/* The pre-scan of a body (tests, the fuzz oracle): (outcome, values, tree
+ * bytes, depth), outcome 0 when it would be parsed. */
+static PyObject *
+prescan(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_buffer view;
+    jobo_scan scan;
+    int rc;
+    memset(&scan, 0, sizeof(scan));
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    rc = jobo_prescan((const char *)view.buf, (size_t)view.len, &scan);
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(innni)", rc, (Py_ssize_t)scan.nodes, (Py_ssize_t)scan.bytes,
+                         (Py_ssize_t)JOBO_PARSE_FACTOR, scan.depth);
+}
+
 static PyObject *
 parse_model(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     jobo_state *st = jobo_get_state(module);
     Py_buffer view;
     cJSON *tree;
+    int why = 0;
     if (nargs != 2) {
         PyErr_SetString(PyExc_TypeError, "parse_model(cls, data) takes 2 arguments");
         return NULL;
@@ -162,10 +216,11 @@ parse_model(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     if (PyObject_GetBuffer(args[1], &view, PyBUF_SIMPLE) < 0)
         return NULL;
-    tree = jobo_parse_nogil((const char *)view.buf, (size_t)view.len);
+    tree = jobo_parse_nogil((const char *)view.buf, (size_t)view.len, &why);
     PyBuffer_Release(&view);
     if (tree == NULL) {
-        PyErr_SetString(PyExc_ValueError, "not valid JSON");
+        if (why != JOBO_PARSE_INTERRUPTED)
+            PyErr_SetString(PyExc_ValueError, jobo_parse_error(why));
         return NULL;
     }
     if (!cJSON_IsObject(tree)) {
@@ -208,6 +263,13 @@ jobo_exec(PyObject *module)
         Py_DECREF(st->TransportType);
         return -1;
     }
+    st->MultiType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_multi_spec, NULL);
+    if (st->MultiType == NULL)
+        return -1;
+    if (PyModule_AddObject(module, "Multi", Py_NewRef((PyObject *)st->MultiType)) < 0) {
+        Py_DECREF(st->MultiType);
+        return -1;
+    }
     if (PyModule_AddStringConstant(module, "LIBCURL_VERSION", vi->version) < 0 ||
         PyModule_AddIntConstant(module, "DEFAULT_MAX_BODY", 64 * 1024 * 1024) < 0)
         return -1;
@@ -222,6 +284,7 @@ jobo_traverse(PyObject *module, visitproc visit, void *arg)
     if (st == NULL)
         return 0;
     Py_VISIT(st->TransportType);
+    Py_VISIT(st->MultiType);
     Py_VISIT(st->DocType);
     Py_VISIT(st->RecordType);
     Py_VISIT(st->FieldType);
@@ -245,6 +308,7 @@ jobo_clear(PyObject *module)
     if (st == NULL)
         return 0;
     Py_CLEAR(st->TransportType);
+    Py_CLEAR(st->MultiType);
     Py_CLEAR(st->DocType);
     Py_CLEAR(st->RecordType);
     Py_CLEAR(st->FieldType);
@@ -278,6 +342,16 @@ static PyMethodDef jobo_methods[] = {
     {"_shutdown", interp_shutdown, METH_VARARGS,
      "_shutdown(wait=1.0) -> int\n\nStop all transfers for interpreter exit; wait until none\n"
      "is inside libcurl. Returns how many still are. Registered with atexit."},
+    {"_after_fork_in_child", after_fork_in_child, METH_NOARGS,
+     "_after_fork_in_child()\n\nForget the transfers the parent had in flight (registered with\n"
+     "os.register_at_fork)."},
+    {"_shown_text", shown_text, METH_O,
+     "_shown_text(text) -> str\n\nServer text as exceptions show it: control characters\n"
+     "escaped, cut at 500 characters."},
+    {"_prescan", prescan, METH_O,
+     "_prescan(data: bytes) -> (outcome, values, tree_bytes, factor, depth)\n\nThe pre-scan "
+     "that bounds a parse: outcome 0 when the body would be parsed, the\nvalues counted, "
+     "the bytes its tree takes, the budget factor, the deepest nesting."},
     {"decode_json", decode_json, METH_O,
      "decode_json(data: bytes) -> object\n\nDecode JSON with the C decoder (the same one\n"
      "responses go through): parsing runs with the GIL released."},

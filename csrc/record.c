@@ -656,17 +656,6 @@ done:
     return rc;
 }
 
-static int
-hex_digit(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* A UUID from its canonical 8-4-4-4-12 form (either case), built the way
  * uuid.UUID() builds it. 1 = done (*out set), 0 = another form (let Python
  * decide), -1 = error. */
@@ -682,8 +671,8 @@ fast_uuid(jobo_state *st, const char *s, PyObject **out)
         int hi, lo;
         if (i == 8 || i == 13 || i == 18 || i == 23)
             i++;
-        hi = hex_digit((unsigned char)s[i]);
-        lo = hex_digit((unsigned char)s[i + 1]);
+        hi = jobo_hex_digit((unsigned char)s[i]);
+        lo = jobo_hex_digit((unsigned char)s[i + 1]);
         if (hi < 0 || lo < 0)
             return 0;
         bytes[j++] = (unsigned char)(hi << 4 | lo);

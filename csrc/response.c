@@ -407,3 +407,56 @@ jobo_headers_dict(const jobo_response *r)
     }
     return d;
 }
+
+/* ---- the client's key in server text --------------------------------------- */
+
+/* Replace *buf (n bytes, NUL-terminated) by a masked copy of its first `limit`
+ * bytes followed by the rest as it was. */
+static int
+mask_buffer(const jobo_response *r, char **buf, size_t *n, size_t *cap, size_t limit)
+{
+    size_t head = *n < limit ? *n : limit, rest = *n - head, mlen = 0;
+    char *m = jobo_mask_key(*buf, head, r->key, r->key_len, r->masked_key, &mlen), *nb;
+    if (m == NULL)
+        return -1;
+    nb = realloc(m, mlen + rest + 1);
+    if (nb == NULL) {
+        free(m);
+        return -1;
+    }
+    memcpy(nb + mlen, *buf + head, rest);
+    nb[mlen + rest] = '\0';
+    free(*buf);
+    *buf = nb;
+    *n = mlen + rest;
+    *cap = mlen + rest + 1;
+    return 0;
+}
+
+static int
+mask_field(const jobo_response *r, char *field, size_t cap)
+{
+    size_t mlen = 0;
+    char *m = jobo_mask_key(field, strlen(field), r->key, r->key_len, r->masked_key, &mlen);
+    if (m == NULL)
+        return -1;
+    copy_str(field, cap, m, mlen);
+    free(m);
+    return 0;
+}
+
+int
+jobo_response_mask(jobo_response *r, size_t body_limit)
+{
+    if (r->key == NULL || r->key_len == 0)
+        return 0;
+    if (r->hdr != NULL && mask_buffer(r, &r->hdr, &r->hlen, &r->hcap, r->hlen) < 0)
+        return -1;
+    if (r->body != NULL && body_limit > 0 &&
+        mask_buffer(r, &r->body, &r->len, &r->cap, body_limit) < 0)
+        return -1;
+    if (mask_field(r, r->usage.request_id, sizeof(r->usage.request_id)) < 0 ||
+        mask_field(r, r->usage.content_type, sizeof(r->usage.content_type)) < 0)
+        return -1;
+    return 0;
+}

@@ -20,12 +20,6 @@
 #include <unistd.h>
 
 typedef struct {
-    CURLM *multi;
-    CURL *easy;
-    char errbuf[CURL_ERROR_SIZE];
-} jobo_slot;
-
-typedef struct {
     PyObject_HEAD
     char *base_url;              /* no trailing slash */
     char *masked_key;
@@ -38,6 +32,8 @@ typedef struct {
     size_t max_body;
     int http_version;            /* 0: auto (h2 when offered), 11: HTTP/1.1, 20: h2 only */
     struct curl_slist *hdr_get;  /* holds the only copy of the key */
+    const char *key;             /* the key inside hdr_get's first line */
+    size_t key_len;
     struct curl_slist *hdr_post;
     jobo_slot *idle[JOBO_POOL_MAX];
     int n_idle;
@@ -111,8 +107,12 @@ slot_new(TransportObject *self)
     SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
     SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
     SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    if (self->ca_bundle != NULL)
+    if (self->ca_bundle != NULL) {
+        /* the bundle replaces the trust store: libcurl's built-in CA
+         * directory would otherwise still be trusted next to it */
         SETOPT(CURLOPT_CAINFO, self->ca_bundle);
+        SETOPT(CURLOPT_CAPATH, NULL);
+    }
     if (self->proxy != NULL) {
         SETOPT(CURLOPT_PROXY, self->proxy);
         /* the API is https only: through an HTTP proxy that means a CONNECT
@@ -163,23 +163,10 @@ slot_give_back(TransportObject *self, jobo_slot *s)
         slot_free(s);
 }
 
-/* One transfer in flight: its slot, its response buffers, its URL. */
-typedef struct {
-    jobo_slot *slot;
-    jobo_response resp;
-    char *url;
-    PyObject *body;   /* owned reference to the request body (bytes) or NULL */
-    long timeout_ms;
-    long stall_ms;    /* read_timeout: abort when no byte came for this long */
-    CURLcode code;
-    int added;        /* on the multi handle (started) */
-    int done;         /* finished (or aborted as stalled) */
-    int stalled;
-} jobo_xfer;
-
-static long
-timeout_ms_of(TransportObject *self, PyObject *timeout)
+long
+jobo_transport_timeout_ms(PyObject *transport, PyObject *timeout)
 {
+    TransportObject *self = (TransportObject *)transport;
     double t;
     if (timeout == NULL || timeout == Py_None)
         return self->timeout_ms;
@@ -193,11 +180,37 @@ timeout_ms_of(TransportObject *self, PyObject *timeout)
     return (long)(t * 1000.0 + 0.5);
 }
 
-/* Take a slot and set up its easy handle for one request. 0 or -1 (exception set). */
-static int
-xfer_prepare(TransportObject *self, jobo_state *st, jobo_xfer *x, const char *method,
-             PyObject *path, PyObject *query, PyObject *body, long timeout_ms)
+/* A request may start: the client is open and the interpreter not exiting.
+ * 0, or -1 with the exception set. */
+int
+jobo_transport_check_open(PyObject *transport, jobo_state *st)
 {
+    if (((TransportObject *)transport)->closed) {
+        jobo_raise_simple(st->ConfigurationError, "this client has been closed");
+        return -1;
+    }
+    if (__atomic_load_n(&st->shutting_down, __ATOMIC_SEQ_CST)) {
+        jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
+        return -1;
+    }
+    return 0;
+}
+
+#define XSETOPT(opt, val)                                                    \
+    do {                                                                     \
+        if (curl_easy_setopt(e, opt, val) != CURLE_OK) {                     \
+            PyErr_Format(PyExc_RuntimeError, "libcurl refused option %s", #opt); \
+            return -1;                                                       \
+        }                                                                    \
+    } while (0)
+
+/* Take a slot and set up its easy handle for one request. 0 or -1 (exception
+ * set; jobo_xfer_release frees what was taken). */
+int
+jobo_xfer_prepare(PyObject *transport, jobo_state *st, jobo_xfer *x, const char *method,
+                  PyObject *path, PyObject *query, PyObject *body, long timeout_ms)
+{
+    TransportObject *self = (TransportObject *)transport;
     CURL *e;
     int is_post;
 
@@ -223,15 +236,22 @@ xfer_prepare(TransportObject *self, jobo_state *st, jobo_xfer *x, const char *me
     if (x->url == NULL)
         return -1;
     jobo_response_init(&x->resp, self->max_body);
+    x->resp.key = self->key;
+    x->resp.key_len = self->key_len;
+    x->resp.masked_key = self->masked_key;
     x->timeout_ms = timeout_ms;
     x->stall_ms = self->read_timeout_ms;
     x->code = CURLE_OK;
     x->slot->errbuf[0] = '\0';
-    curl_easy_setopt(e, CURLOPT_URL, x->url);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &x->resp);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &x->resp);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)x);
+    XSETOPT(CURLOPT_URL, x->url);
+    XSETOPT(CURLOPT_WRITEFUNCTION, jobo_write_cb);
+#if LIBCURL_VERSION_NUM >= 0x075000
+    XSETOPT(CURLOPT_PREREQFUNCTION, NULL); /* a Multi may have set one */
+#endif
+    XSETOPT(CURLOPT_WRITEDATA, (void *)&x->resp);
+    XSETOPT(CURLOPT_HEADERDATA, (void *)&x->resp);
+    XSETOPT(CURLOPT_TIMEOUT_MS, timeout_ms);
+    XSETOPT(CURLOPT_PRIVATE, (void *)x);
     if (is_post) {
         /* the bytes object stays alive (we own a reference) for the transfer */
         const char *b = "";
@@ -241,19 +261,22 @@ xfer_prepare(TransportObject *self, jobo_state *st, jobo_xfer *x, const char *me
             b = PyBytes_AS_STRING(body);
             n = (curl_off_t)PyBytes_GET_SIZE(body);
         }
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, n ? self->hdr_post : self->hdr_get);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, n);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, b);
+        XSETOPT(CURLOPT_HTTPHEADER, n ? self->hdr_post : self->hdr_get);
+        XSETOPT(CURLOPT_POSTFIELDSIZE_LARGE, n);
+        XSETOPT(CURLOPT_POSTFIELDS, b);
     } else {
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, self->hdr_get);
-        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        XSETOPT(CURLOPT_HTTPHEADER, self->hdr_get);
+        XSETOPT(CURLOPT_HTTPGET, 1L);
     }
     return 0;
 }
 
-static void
-xfer_release(TransportObject *self, jobo_xfer *x)
+#undef XSETOPT
+
+void
+jobo_xfer_release(PyObject *transport, jobo_xfer *x)
 {
+    TransportObject *self = (TransportObject *)transport;
     if (x->slot != NULL) {
         curl_easy_setopt(x->slot->easy, CURLOPT_PRIVATE, NULL);
         slot_give_back(self, x->slot);
@@ -413,9 +436,10 @@ xfer_http_version(jobo_xfer *x)
 /* Report the attempt's HTTP version into `info` (a dict, or None) and, for a
  * client pinned to HTTP/2, refuse an answer in HTTP/1.x. 0, or -1 with the
  * exception set. */
-static int
-xfer_version_check(TransportObject *self, jobo_state *st, jobo_xfer *x, PyObject *info)
+int
+jobo_xfer_version_check(PyObject *transport, jobo_state *st, jobo_xfer *x, PyObject *info)
 {
+    TransportObject *self = (TransportObject *)transport;
     const char *v = xfer_http_version(x);
     if (info != NULL && PyDict_Check(info)) {
         PyObject *value = v ? PyUnicode_FromString(v) : Py_NewRef(Py_None);
@@ -438,13 +462,14 @@ xfer_version_check(TransportObject *self, jobo_state *st, jobo_xfer *x, PyObject
 
 /* The outcome of a finished transfer: (data, usage), or NULL with the typed
  * exception set. */
-static PyObject *
-xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
+PyObject *
+jobo_xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
 {
     jobo_response *r = &x->resp;
     PyObject *data = NULL, *usage = NULL, *result = NULL;
     cJSON *tree = NULL;
     CURL *e = x->slot->easy;
+    int why = 0;
 
     if (x->code != CURLE_OK) {
         /* "connected": the TLS session was up and the request went out */
@@ -465,9 +490,12 @@ xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
     if (r->len == 0)
         return jobo_raise_response_error(st, r,
                                          "the server sent an empty body where JSON was expected");
-    tree = jobo_parse_nogil(r->body, r->len);
-    if (tree == NULL)
-        return jobo_raise_response_error(st, r, "the server sent a body that is not valid JSON");
+    tree = jobo_parse_nogil(r->body, r->len, &why);
+    if (tree == NULL) {
+        if (why == JOBO_PARSE_INTERRUPTED)
+            return NULL; /* KeyboardInterrupt (or what a signal handler raised) */
+        return jobo_raise_response_error(st, r, jobo_parse_error(why));
+    }
     if (model != NULL && cJSON_IsObject(tree)) {
         data = jobo_record_from_tree(st, (PyTypeObject *)model, tree); /* owns tree */
     } else {
@@ -476,6 +504,11 @@ xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
     }
     if (data == NULL)
         goto done;
+    /* the body is data and stays as sent; an echoed key in the request id is masked */
+    if (jobo_response_mask(r, 0) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
     jobo_usage_finish(&r->usage, (long long)time(NULL));
     usage = jobo_usage_object(st, &r->usage);
     if (usage == NULL)
@@ -509,16 +542,15 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_TypeError, "request: model must be a model class or None");
         return NULL;
     }
-    if ((timeout_ms = timeout_ms_of(self, timeout)) < 0)
+    if ((timeout_ms = jobo_transport_timeout_ms((PyObject *)self, timeout)) < 0)
         return NULL;
-    if (self->closed)
-        return jobo_raise_simple(st->ConfigurationError, "this client has been closed");
-    if (__atomic_load_n(&st->shutting_down, __ATOMIC_SEQ_CST))
-        return jobo_raise_simple(st->ConnectionError, "the interpreter is shutting down");
-    if (xfer_prepare(self, st, &x, method, path, query, body, timeout_ms) == 0 &&
-        run_transfers(st, &x, 1, 1) == 0 && xfer_version_check(self, st, &x, info) == 0)
-        result = xfer_result(st, &x, model);
-    xfer_release(self, &x);
+    if (jobo_transport_check_open((PyObject *)self, st) < 0)
+        return NULL;
+    if (jobo_xfer_prepare((PyObject *)self, st, &x, method, path, query, body, timeout_ms) == 0 &&
+        run_transfers(st, &x, 1, 1) == 0 &&
+        jobo_xfer_version_check((PyObject *)self, st, &x, info) == 0)
+        result = jobo_xfer_result(st, &x, model);
+    jobo_xfer_release((PyObject *)self, &x);
     return result;
 }
 
@@ -544,15 +576,24 @@ Transport_close(TransportObject *self, PyObject *Py_UNUSED(ignored))
 }
 
 /* "jbe_…7f3a": the prefix up to the first '_' (at most 4 chars) and the last
- * four characters; short keys show nothing but their length class. */
+ * four characters; short keys show nothing but their length class. Characters
+ * of the tail outside [A-Za-z0-9_-] show as '*', so the masked form can stand
+ * inside JSON, a header or a URL without escaping. */
 static char *
 mask_key(const char *key)
 {
-    size_t n = strlen(key);
-    char buf[64];
+    size_t n = strlen(key), i;
+    char buf[64], tail[5];
     if (n >= 16) {
         size_t pre = (strncmp(key, "jbe_", 4) == 0) ? 4 : 0;
-        snprintf(buf, sizeof(buf), "%.*s\xe2\x80\xa6%s", (int)pre, key, key + n - 4);
+        for (i = 0; i < 4; i++) {
+            char c = key[n - 4 + i];
+            int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '_' || c == '-';
+            tail[i] = ok ? c : '*';
+        }
+        tail[4] = '\0';
+        snprintf(buf, sizeof(buf), "%.*s\xe2\x80\xa6%s", (int)pre, key, tail);
     } else {
         snprintf(buf, sizeof(buf), "\xe2\x80\xa6");
     }
@@ -603,6 +644,12 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
     }
     if (base_len < 9 || strncasecmp(base_url, "https://", 8) != 0) {
         jobo_raise_simple(st->ConfigurationError, "the base URL must start with https://");
+        return -1;
+    }
+    if (key_len > JOBO_MAX_KEY_BYTES) {
+        jobo_raise_simple(st->ConfigurationError,
+                          "the API key is longer than " JOBO_STR(JOBO_MAX_KEY_BYTES)
+                          " bytes; check how it was copied");
         return -1;
     }
     if (!key_is_valid(key, key_len)) {
@@ -663,6 +710,8 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
         return -1;
     }
     zero_free(line);
+    self->key = self->hdr_get->data + strlen("X-Api-Key: ");
+    self->key_len = (size_t)key_len;
     return 0;
 }
 
@@ -729,6 +778,31 @@ get_ca_bundle(TransportObject *self, void *Py_UNUSED(c))
     return PyUnicode_DecodeFSDefault(self->ca_bundle);
 }
 
+/* The client's key masked in a text, in every form a server could echo it. */
+static PyObject *
+Transport_mask(TransportObject *self, PyObject *arg)
+{
+    const char *s;
+    Py_ssize_t n;
+    size_t mlen = 0;
+    char *m;
+    PyObject *result;
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "mask: text must be str");
+        return NULL;
+    }
+    if (self->key == NULL)
+        return Py_NewRef(arg);
+    if ((s = PyUnicode_AsUTF8AndSize(arg, &n)) == NULL)
+        return NULL;
+    if ((m = jobo_mask_key(s, (size_t)n, self->key, self->key_len, self->masked_key, &mlen)) ==
+        NULL)
+        return PyErr_NoMemory();
+    result = PyUnicode_DecodeUTF8(m, (Py_ssize_t)mlen, "surrogatepass");
+    free(m);
+    return result;
+}
+
 static PyObject *
 get_http_version(TransportObject *self, void *Py_UNUSED(c))
 {
@@ -746,6 +820,9 @@ static PyMethodDef Transport_methods[] = {
      "lazy view of that class) and a Usage record, or raises a typed JoboError.\n"
      "With info, a dict, info['http_version'] is set to the HTTP version of the\n"
      "response (\"1.1\", \"2\"), or None when none came, also when it raises."},
+    {"mask", (PyCFunction)Transport_mask, METH_O,
+     "mask(text) -> str\n\nThe text with the client's key masked, raw, JSON-escaped or\n"
+     "percent-encoded."},
     {"close", (PyCFunction)Transport_close, METH_NOARGS,
      "close()\n\nClose idle connections; further requests raise JoboConfigurationError."},
     {NULL, NULL, 0, NULL},
@@ -783,3 +860,9 @@ PyType_Spec jobo_transport_spec = {
     .flags = Py_TPFLAGS_DEFAULT,
     .slots = Transport_slots,
 };
+
+int
+jobo_is_transport(jobo_state *st, PyObject *o)
+{
+    return PyObject_TypeCheck(o, st->TransportType);
+}

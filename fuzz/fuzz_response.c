@@ -74,6 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t body_at = 0;
     int failed;
     cJSON *tree = NULL;
+    int why = 0;
     PyObject *result = NULL, *decoded = NULL, *usage = NULL;
     PyObject *type = NULL, *value = NULL, *tb = NULL;
 
@@ -89,8 +90,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         jobo_raise_http_error(st, &r);
     } else if (r.len == 0) {
         jobo_raise_response_error(st, &r, "the server sent an empty body where JSON was expected");
-    } else if ((tree = jobo_parse_nogil(r.body, r.len)) == NULL) {
-        jobo_raise_response_error(st, &r, "the server sent a body that is not valid JSON");
+    } else if ((tree = jobo_parse_nogil(r.body, r.len, &why)) == NULL) {
+        jobo_raise_response_error(st, &r, jobo_parse_error(why));
     } else if ((decoded = jobo_decode(st, tree)) != NULL) {
         jobo_usage_finish(&r.usage, JOBO_FUZZ_NOW);
         usage = jobo_usage_object(st, &r.usage);

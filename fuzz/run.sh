@@ -11,7 +11,7 @@
 #                                         fuzz/build/seeds/ and what runs found (-merge=1)
 #   fuzz/run.sh --repro FILE HARNESS     run one input (e.g. a crash-* artifact)
 #
-# Harnesses: fuzz_headers, fuzz_response, fuzz_decode, fuzz_view (see each .c file).
+# Harnesses: fuzz_headers, fuzz_response, fuzz_decode, fuzz_view, fuzz_text (see each .c file).
 # Needs Debian's clang and libclang-rt-14-dev (libFuzzer), libcurl4-openssl-dev,
 # libcjson-dev, pkg-config, and a Python built with a shared libpython (pyenv's and
 # Debian's are); PYTHON picks the interpreter (default python3).
@@ -24,7 +24,7 @@ F=$ROOT/fuzz
 B=$F/build
 PY=${PYTHON:-python3}
 CC=${FUZZ_CC:-clang}
-ALL=(fuzz_headers fuzz_response fuzz_decode fuzz_view)
+ALL=(fuzz_headers fuzz_response fuzz_decode fuzz_view fuzz_text)
 
 say() { printf '[fuzz] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 2; }

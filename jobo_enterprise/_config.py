@@ -7,7 +7,9 @@ API key.
 
 from __future__ import annotations
 
+import binascii
 import os
+import re
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
@@ -24,21 +26,58 @@ _KEY_HELP = (
 )
 
 
-def resolve_api_key(api_key: Optional[str]) -> str:
-    """The key from the argument, else ``JOBO_API_KEY``; stripped and checked."""
-    if api_key is None:
-        api_key = os.environ.get("JOBO_API_KEY")
-    if api_key is None:
-        raise JoboConfigurationError(_KEY_HELP)
-    if isinstance(api_key, bytes):
-        raise JoboConfigurationError("the API key must be a str, not bytes")
-    if not isinstance(api_key, str):
-        raise JoboConfigurationError(
-            f"the API key must be a str, not {type(api_key).__name__}"
-        )
-    key = api_key.strip()
+MAX_KEY_LENGTH = 1024  # characters; real keys are far shorter
+
+
+class Secret:
+    """An API key on its way to the C transport.
+
+    The constructor wraps the key at once, so no frame of the SDK holds the raw
+    string in a local while anything can raise: a traceback formatted with
+    ``capture_locals=True`` (what Sentry records) shows only this object's
+    repr. It cannot be pickled."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: object) -> None:
+        self._value = value
+
+    def reveal(self) -> object:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<API key, hidden>"
+
+    def __reduce__(self) -> object:
+        raise TypeError("an API key cannot be pickled")
+
+
+def resolve_api_key(api_key: Secret) -> Secret:
+    """The key from the argument, else ``JOBO_API_KEY``; stripped and checked.
+    A refusal is raised from this frame, which holds no raw key."""
+    problem, key = _check_key(api_key)
+    if problem is not None:
+        raise JoboConfigurationError(problem)
+    return key
+
+
+def _check_key(api_key: Secret) -> Tuple[Optional[str], Secret]:
+    """(message of the refusal or None, the stripped key). Never raises."""
+    raw = api_key.reveal()
+    if raw is None:
+        raw = os.environ.get("JOBO_API_KEY")
+    if raw is None:
+        return _KEY_HELP, Secret(None)
+    if isinstance(raw, bytes):
+        return "the API key must be a str, not bytes", Secret(None)
+    if not isinstance(raw, str):
+        return f"the API key must be a str, not {type(raw).__name__}", Secret(None)
+    key = raw.strip()
     if not key:
-        raise JoboConfigurationError(_KEY_HELP.replace("No API key was given", "The API key is empty"))
+        return _KEY_HELP.replace("No API key was given", "The API key is empty"), Secret(None)
+    if len(key) > MAX_KEY_LENGTH:
+        return (f"the API key is {len(key)} characters long, more than the limit of "
+                f"{MAX_KEY_LENGTH}; check how it was copied"), Secret(None)
     for ch in key:
         if not (0x21 <= ord(ch) <= 0x7E):
             if ord(ch) > 0x7E:
@@ -47,11 +86,9 @@ def resolve_api_key(api_key: Optional[str]) -> str:
                 what = "whitespace inside it"
             else:
                 what = "a control character"
-            raise JoboConfigurationError(
-                f"the API key contains {what} (position {key.index(ch) + 1} of "
-                f"{len(key)}); keys are printable ASCII. Check how it was copied."
-            )
-    return key
+            return (f"the API key contains {what} (position {key.index(ch) + 1} of "
+                    f"{len(key)}); keys are printable ASCII. Check how it was copied."), Secret(None)
+    return None, Secret(key)
 
 
 def resolve_base_url(environment: Optional[str], base_url: Optional[str]) -> str:
@@ -71,6 +108,9 @@ def resolve_base_url(environment: Optional[str], base_url: Optional[str]) -> str
     if not isinstance(base_url, str):
         raise JoboConfigurationError("base_url must be a str")
     url = base_url.strip()
+    if "?" in url or "#" in url:
+        # even a bare "?" or "#" would end up inside every request's path
+        raise JoboConfigurationError("base_url must not contain a query or a fragment")
     try:
         parts = urlsplit(url)
         parts.port  # raises ValueError on a bad port
@@ -103,13 +143,47 @@ SYSTEM_CA_FILES = (
 )
 
 
+MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024
+_PEM_CERT = re.compile(
+    rb"-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----\r?\n([A-Za-z0-9+/=\s]+?)-----END (?:TRUSTED |X509 )?CERTIFICATE-----"
+)
+
+
 def _checked(path: str, origin: str) -> str:
+    """A CA bundle named explicitly: a readable file holding at least one PEM
+    certificate, else JoboConfigurationError now (not a JoboTLSError on every
+    call later)."""
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise JoboConfigurationError(f"the CA bundle {path!r} ({origin}) does not exist or is not a file")
-    if not os.access(path, os.R_OK):
-        raise JoboConfigurationError(f"the CA bundle {path!r} ({origin}) is not readable")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_CA_BUNDLE_BYTES + 1)
+    except OSError as exc:
+        raise JoboConfigurationError(
+            f"the CA bundle {path!r} ({origin}) is not readable: {exc.strerror}") from None
+    problem = None
+    if not data.strip():
+        problem = "it is empty"
+    elif len(data) > MAX_CA_BUNDLE_BYTES:
+        problem = f"it is larger than {MAX_CA_BUNDLE_BYTES} bytes"
+    elif b"-----BEGIN " not in data:
+        problem = ("it is not PEM (no -----BEGIN line); convert a DER file with "
+                   "`openssl x509 -inform der -in ca.der -out ca.pem`")
+    elif not any(_is_der_certificate(m.group(1)) for m in _PEM_CERT.finditer(data)):
+        problem = "it holds no certificate (PEM -----BEGIN CERTIFICATE----- blocks are needed)"
+    if problem is not None:
+        raise JoboConfigurationError(f"the CA bundle {path!r} ({origin}) is not usable: {problem}")
     return path
+
+
+def _is_der_certificate(b64: bytes) -> bool:
+    """The base64 body of a PEM block decodes to a DER SEQUENCE."""
+    try:
+        der = binascii.a2b_base64(b"".join(b64.split()))
+    except (binascii.Error, ValueError):
+        return False
+    return len(der) > 64 and der[0] == 0x30
 
 
 def resolve_ca_bundle(ca_bundle: Optional[str]) -> Tuple[Optional[str], str]:

@@ -2,9 +2,13 @@
 
 Off unless the logger is enabled for DEBUG: set ``JOBO_LOG=debug`` (a handler
 on stderr is installed at import) or configure logging yourself. A line is
-written per attempt: method, path and query, status, the HTTP version of the
-answer (``over HTTP/2``), request id, credits, time. The API key is never in them: it is not in URLs, and messages are
-passed through :func:`redact` in case a server echoes it back.
+written per attempt: method, path and query, status, the HTTP version of
+the answer (``over HTTP/2``), request id, credits,
+time. The API key is never in them: it is not in URLs, and every line is
+passed through the client's own key masker (which finds the configured key
+itself, whatever its shape, raw, JSON-escaped or percent-encoded) and then
+:func:`redact` (anything shaped like a Jobo key) in case a server echoes it
+back. Server text in them has its control characters escaped by the C core.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 _logger: Optional[Any] = None
 DEBUG = 10  # logging.DEBUG
@@ -34,8 +38,11 @@ def _get_logger() -> Optional[Any]:
 _KEYISH = re.compile(r"(jbe_(?:live|test)_)[A-Za-z0-9_\-]+|(?i:(x-api-key\s*[:=]\s*))\S+")
 
 
-def redact(text: str) -> str:
-    """Mask anything in ``text`` that looks like an API key."""
+def redact(text: str, mask: Optional[Callable[[str], str]] = None) -> str:
+    """Mask the client's key (``mask``, the transport's masker) and anything
+    in ``text`` that looks like an API key."""
+    if mask is not None:
+        text = mask(text)
     return _KEYISH.sub(lambda m: (m.group(1) or m.group(2)) + "[redacted]", text)
 
 
@@ -57,23 +64,26 @@ def _over(http_version: Optional[str]) -> str:
 
 
 def success(call: Any, usage: Any, attempt: int, seconds: float,
+            mask: Optional[Callable[[str], str]] = None,
             http_version: Optional[str] = None) -> None:
     _logger.debug(  # type: ignore[union-attr]
-        "%s %s -> 200 over %s in %.1f ms (attempt %d, request id %s, credits used %s, "
-        "remaining %s, rate limit remaining %s)",
-        call.method, redact(_target(call)), _over(http_version), seconds * 1000, attempt + 1,
-        usage.request_id, usage.credits_used, usage.credits_remaining,
-        usage.rate_limit_remaining,
+        "%s",
+        redact("%s %s -> 200 over %s in %.1f ms (attempt %d, request id %s, credits used %s, "
+               "remaining %s, rate limit remaining %s)" % (
+                   call.method, _target(call), _over(http_version), seconds * 1000,
+                   attempt + 1, usage.request_id, usage.credits_used,
+                   usage.credits_remaining, usage.rate_limit_remaining), mask),
     )
 
 
 def failure(call: Any, exc: Exception, attempt: int, seconds: float,
+            mask: Optional[Callable[[str], str]] = None,
             http_version: Optional[str] = None) -> None:
     _logger.debug(  # type: ignore[union-attr]
-        "%s %s -> %s over %s in %.1f ms (attempt %d): %s %s",
-        call.method, redact(_target(call)), type(exc).__name__, _over(http_version),
-        seconds * 1000, attempt + 1,
-        redact(str(exc)), redact(repr(exc)),
+        "%s",
+        redact("%s %s -> %s over %s in %.1f ms (attempt %d): %s %s" % (
+            call.method, _target(call), type(exc).__name__, _over(http_version),
+            seconds * 1000, attempt + 1, str(exc), repr(exc)), mask),
     )
 
 

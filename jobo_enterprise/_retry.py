@@ -62,56 +62,114 @@ def backoff(attempt: int, rng: random.Random) -> float:
 
 
 class RateLimitState:
-    """The rate-limit figures seen by a client, shared by its threads.
+    """Client-side pacing against the key's rate-limit window, shared by every
+    request of one client (threads, prefetched pages, and the async client).
 
-    Each request takes one of the requests left in the window before it is sent
-    (:meth:`acquire`), so threads racing for the window's last slot do not all
-    spend it; answers (:meth:`update`) that arrive out of order cannot raise
-    the count for the same window again.
+    A state machine behind one lock, with no thread-specific waiting:
+    :meth:`acquire` either hands out one request of the window (returns 0) or
+    says how long to wait before asking again, and the caller sleeps its own
+    way (``time.sleep``, driving its transfers, ``await asyncio.sleep``). Every
+    request that took a slot reports back with :meth:`update`, with the answer's
+    :class:`~jobo_enterprise.models.Usage` or ``None`` (no figures).
+
+    States:
+
+    - ``unknown``: nothing heard yet. The first request goes alone (a probe);
+      the others wait for its answer.
+    - ``free``: the server sent no rate-limit figures; nothing is paced.
+    - ``window``: ``remaining`` requests left until ``reset`` (epoch). Each
+      acquire takes one; with none left, wait for the reset.
+    - ``assumed``: the window reset and no answer of the new one has come yet.
+      It is assumed to allow the last known ``X-RateLimit-Limit``, and those
+      slots are handed out; once they are gone, wait for the first answer of
+      the new window, which gives its real ``remaining`` and ``reset``.
+
+    Answers arriving out of order cannot raise the count of a window: within
+    one window the smaller ``remaining`` wins, and answers of an earlier
+    window are ignored.
     """
 
-    __slots__ = ("_lock", "_remaining", "_reset")
+    __slots__ = ("_lock", "_state", "_limit", "_remaining", "_reset", "_prev_reset", "_since")
+
+    POLL = 0.02  # seconds between asks while a probe or a new window is awaited
+    ASSUMED_GIVE_UP = 5.0  # an assumed window with no answer at all: start another
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._remaining: Optional[int] = None
+        self._state = "unknown"
+        self._limit: Optional[int] = None
+        self._remaining = 0
         self._reset: Optional[float] = None
+        self._prev_reset: Optional[float] = None
+        self._since = 0.0
 
-    def update(self, usage: object) -> None:
-        if usage is None:
-            return
-        remaining = getattr(usage, "rate_limit_remaining", None)
-        reset = getattr(usage, "rate_limit_reset", None)
-        if remaining is None:
-            return
-        new_reset = reset.timestamp() if reset is not None else None
-        with self._lock:
-            known, known_reset = self._remaining, self._reset
-            if known is not None and known_reset is not None and new_reset is not None:
-                if abs(new_reset - known_reset) < 1.0:  # the same window
-                    self._remaining = min(known, remaining)
-                    return
-                if new_reset < known_reset:  # an answer from an earlier window
-                    return
-            self._remaining = remaining
-            self._reset = new_reset
+    @property
+    def state(self) -> str:
+        """``unknown``, ``probing``, ``free``, ``window`` or ``assumed``."""
+        return self._state
 
     def acquire(self, now: Optional[float] = None) -> float:
-        """Take one request of the window: 0 when one is left (or the figures are
-        unknown), else the seconds until the window resets."""
+        """Take one request of the window: 0 to go, else seconds to wait before
+        asking again."""
+        now = time.time() if now is None else now
         with self._lock:
-            if self._remaining is None or self._reset is None:
+            state = self._state
+            if state == "unknown":
+                self._state = "probing"
+                self._since = now
                 return 0.0
-            delta = self._reset - (time.time() if now is None else now)
-            if delta <= 0:
-                self._remaining = None
+            if state == "probing":
+                return self.POLL
+            if state == "free":
                 return 0.0
+            if state == "window" and now >= self._reset:  # type: ignore[operator]
+                self._assume(now)
+                state = "assumed"
+            if state == "assumed" and self._remaining <= 0 and now - self._since > self.ASSUMED_GIVE_UP:
+                self._assume(now)
             if self._remaining > 0:
                 self._remaining -= 1
                 return 0.0
-            return delta
+            if state == "assumed":
+                return self.POLL
+            return max(self.POLL, self._reset - now)  # type: ignore[operator]
 
-    def window_passed(self) -> None:
+    def _assume(self, now: float) -> None:
+        self._state = "assumed"
+        self._remaining = self._limit or 1
+        if self._reset is not None:
+            self._prev_reset = self._reset
+        self._reset = None
+        self._since = now
+
+    def update(self, usage: object) -> None:
+        """Report the answer of a request that acquired (``None``: none came)."""
+        limit = getattr(usage, "rate_limit_limit", None) if usage is not None else None
+        remaining = getattr(usage, "rate_limit_remaining", None) if usage is not None else None
+        reset_dt = getattr(usage, "rate_limit_reset", None) if usage is not None else None
         with self._lock:
-            self._remaining = None
-            self._reset = None
+            if remaining is None or reset_dt is None:
+                if self._state == "probing":
+                    # the probe's answer had no figures: don't pace (until some come)
+                    self._state = "free" if usage is not None else "unknown"
+                return
+            reset = reset_dt.timestamp()
+            if limit is not None:
+                self._limit = limit
+            state = self._state
+            if state in ("unknown", "probing", "free"):
+                self._state, self._remaining, self._reset = "window", remaining, reset
+            elif state == "window":
+                if abs(reset - self._reset) < 1.0:  # type: ignore[operator]
+                    self._remaining = min(self._remaining, remaining)
+                elif reset > self._reset:  # type: ignore[operator]
+                    # a new window began: slots handed out since are counted
+                    self._assume(time.time())
+                    self._remaining = min(self._remaining, remaining)
+                    self._state, self._reset = "window", reset
+                # else: an answer from an earlier window
+            elif self._prev_reset is not None and reset < self._prev_reset + 1.0:
+                return  # assumed, but this answer is from the window before
+            else:  # assumed: the first answer of the new window
+                self._remaining = min(self._remaining, remaining)
+                self._state, self._reset = "window", reset

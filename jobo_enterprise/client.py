@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import atexit
 import collections
+import os
 import random
 import time
 from typing import Any, Dict, Optional
 
 from . import _core, _log
 from ._config import (
+    Secret,
     check_proxy,
     check_timeout,
     resolve_api_key,
@@ -36,6 +38,9 @@ USER_AGENT_PREFIX = f"jobo-enterprise-python/{__version__}"
 # At exit, stop transfers still running in daemon threads before libcurl's and
 # OpenSSL's exit-time cleanup can run under them.
 atexit.register(_core._shutdown)
+# A child forked while transfers were in flight has none of them: its exit
+# must not wait for the parent's.
+os.register_at_fork(after_in_child=_core._after_fork_in_child)
 DEFAULT_MAX_BODY = 64 * 1024 * 1024
 #: http_version values -> the C transport's code (0 auto, 11 HTTP/1.1, 20 HTTP/2)
 HTTP_VERSIONS = {"auto": 0, "1.1": 11, "2": 20}
@@ -119,6 +124,9 @@ class JoboClient:
         http_version: str = "auto",
         httpx_client: Any = None,
     ) -> None:
+        # from here on no frame holds the raw key in a local (tracebacks that
+        # capture locals, as Sentry's do, show <API key, hidden>)
+        api_key = Secret(api_key)  # type: ignore[assignment]
         self._transport: Any = None
         if httpx_client is not None:
             raise TypeError(
@@ -148,7 +156,7 @@ class JoboClient:
             ca, self._ca_source = resolve_ca_bundle(ca_bundle)
             self._transport = _core.Transport(
                 base,
-                resolve_api_key(api_key),
+                resolve_api_key(api_key).reveal(),  # type: ignore[arg-type]
                 USER_AGENT_PREFIX,
                 ca_bundle=ca,
                 connect_timeout=self.connect_timeout,
@@ -233,26 +241,13 @@ class JoboClient:
 
     # -- running requests -------------------------------------------------------
 
-    def _execute(self, call: Any, timeout: Optional[float] = None, _attempt: int = 0) -> Any:
+    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
         """Run a Call: pacing, attempts, retries with backoff; returns the parsed result."""
-        if timeout is None:
-            timeout = self.feed_timeout if call.timeout_kind == "feed" else None
-        else:
-            timeout = check_timeout("timeout", timeout)
-        stop = time.monotonic() + self.deadline if self.deadline is not None else None
-        attempt = _attempt
+        timeout = self._call_timeout(call, timeout)
+        stop = self._call_stop()
+        attempt = 0
         while True:
-            self._pace(stop)
-            attempt_timeout = timeout
-            if stop is not None:
-                left = stop - time.monotonic()
-                if left <= 0:
-                    raise JoboTimeoutError(
-                        f"the deadline of {self.deadline:g} s passed before attempt {attempt + 1}",
-                        code="deadline",
-                        retries_taken=attempt,
-                    )
-                attempt_timeout = min(attempt_timeout or self.timeout, left)
+            attempt_timeout = self._before_attempt(attempt, timeout, stop, time.sleep)
             started = time.perf_counter() if _log.enabled() else 0.0
             info: dict = {}
             try:
@@ -261,30 +256,76 @@ class JoboClient:
                     info,
                 )
             except JoboError as exc:
-                exc.retries_taken = attempt
-                self._note(call, attempt, info, getattr(exc, "status_code", None), exc,
-                           getattr(exc, "request_id", None))
-                if started:
-                    _log.failure(call, exc, attempt, time.perf_counter() - started,
-                                 info.get("http_version"))
-                if exc.usage is not None:
-                    self._usage = exc.usage
-                    self._rate.update(exc.usage)
-                wait = self._retry_wait(exc, attempt, stop)
-                if wait is None:
-                    raise
-                if _log.enabled():
-                    _log.retrying(call, wait, attempt + 1)
-                time.sleep(wait)  # interruptible: Ctrl-C raises KeyboardInterrupt here
+                # interruptible: Ctrl-C raises KeyboardInterrupt in the sleep
+                time.sleep(self._after_failure(call, exc, attempt, stop, started, info))
                 attempt += 1
                 continue
-            self._note(call, attempt, info, 200, None, usage.request_id)
-            if started:
-                _log.success(call, usage, attempt, time.perf_counter() - started,
-                             info.get("http_version"))
-            self._usage = usage
-            self._rate.update(usage)
-            return call.parse(data, usage)
+            except BaseException:
+                self._rate.update(None)  # the slot it took came to nothing
+                raise
+            return self._after_success(call, data, usage, attempt, started, info)
+
+    # The steps of one call, shared by _execute and the concurrent page fetches
+    # (jobo_enterprise._prefetch), which run attempts on a multi handle instead.
+
+    def _call_timeout(self, call: Any, timeout: Optional[float]) -> Optional[float]:
+        if timeout is None:
+            return self.feed_timeout if call.timeout_kind == "feed" else None
+        return check_timeout("timeout", timeout)
+
+    def _call_stop(self) -> Optional[float]:
+        return time.monotonic() + self.deadline if self.deadline is not None else None
+
+    def _before_attempt(self, attempt: int, timeout: Optional[float], stop: Optional[float],
+                        sleep: Any) -> Optional[float]:
+        """Pace, check the deadline; the timeout of this attempt."""
+        self._pace(stop, sleep)
+        if stop is None:
+            return timeout
+        left = stop - time.monotonic()
+        if left <= 0:
+            raise JoboTimeoutError(
+                f"the deadline of {self.deadline:g} s passed before attempt {attempt + 1}",
+                code="deadline",
+                retries_taken=attempt,
+            )
+        return min(timeout or self.timeout, left)
+
+    def _after_failure(self, call: Any, exc: JoboError, attempt: int, stop: Optional[float],
+                       started: float, info: Optional[dict] = None) -> float:
+        """Record a failed attempt; the wait before the next one, or raise exc.
+        ``info`` is what the transport reported of the attempt (its HTTP version)."""
+        exc.retries_taken = attempt
+        info = info or {}
+        self._note(call, attempt, info, getattr(exc, "status_code", None), exc,
+                   getattr(exc, "request_id", None))
+        if started:
+            _log.failure(call, exc, attempt, time.perf_counter() - started, self._mask,
+                         info.get("http_version"))
+        if exc.usage is not None:
+            self._usage = exc.usage
+        self._rate.update(exc.usage)
+        wait = self._retry_wait(exc, attempt, stop)
+        if wait is None:
+            raise exc
+        if _log.enabled():
+            _log.retrying(call, wait, attempt + 1)
+        return wait
+
+    def _after_success(self, call: Any, data: Any, usage: Any, attempt: int,
+                       started: float, info: Optional[dict] = None) -> Any:
+        info = info or {}
+        self._note(call, attempt, info, 200, None, usage.request_id)
+        if started:
+            _log.success(call, usage, attempt, time.perf_counter() - started, self._mask,
+                         info.get("http_version"))
+        self._usage = usage
+        self._rate.update(usage)
+        return call.parse(data, usage)
+
+    def _mask(self, text: str) -> str:
+        """The client's own key masked in text, in any form (for log lines)."""
+        return self._transport.mask(text)
 
     def _retry_wait(self, exc: JoboError, attempt: int, stop: Optional[float]) -> Optional[float]:
         """Seconds to wait before the next attempt, or None to raise exc now."""
@@ -298,16 +339,16 @@ class JoboClient:
             return None
         return wait
 
-    def _pace(self, stop: Optional[float]) -> None:
-        """With no request left in the window, wait for its reset (<= max_wait)
-        rather than spend a request on a certain 429."""
-        wait = self._rate.acquire()
-        if wait <= 0 or wait > self.max_wait:
-            return
-        if stop is not None and time.monotonic() + wait >= stop:
-            return
-        time.sleep(wait)
-        self._rate.window_passed()
+    def _pace(self, stop: Optional[float], sleep: Any = time.sleep) -> None:
+        """Take a request of the rate-limit window (see RateLimitState), waiting
+        (<= max_wait) rather than spending a request on a certain 429."""
+        while True:
+            wait = self._rate.acquire()
+            if wait <= 0 or wait > self.max_wait:
+                return
+            if stop is not None and time.monotonic() + wait >= stop:
+                return
+            sleep(wait)
 
     # -- lifecycle --------------------------------------------------------------
 

@@ -134,7 +134,7 @@ class JoboError(Exception):
         super().__init__(message)
         if detail is None and headers is not None and status_code is not None \
                 and status_code >= 300:
-            detail = official_detail(response_body)
+            detail = _shown(official_detail(response_body))
         self.message = message
         self.status_code = status_code
         self.detail = detail
@@ -306,6 +306,14 @@ class JoboResponseError(JoboAPIError):
             return urlsplit(location).hostname
         except ValueError:
             return None
+
+
+def _shown(text: str) -> str:
+    """Server text as an exception shows it (the C core's rule, the same as for
+    ``message``): control characters escaped, cut at 500 characters."""
+    from ._core import _shown_text
+
+    return _shown_text(text)
 
 
 def official_detail(body: Any) -> str:

@@ -23,7 +23,8 @@
 # design, a Transport used after fork() forgets, and so leaks, the parent's handles.
 #
 # The tests run about 30x slower than normal; the subset (SUBSET) is the transport,
-# search, security and sandbox-fault tests, the decode leak loop and the lazy views
+# search, security, hardening (echoed keys, hostile text, iterators on the multi
+# handle) and sandbox-fault tests, the decode leak loop and the lazy views
 # (record.c: every conversion, materialising, detaching, threads; their tracemalloc
 # leak loop is left to the normal run): every C path of a
 # request (URL and query building, TLS, headers, the body and header caps, decoding,
@@ -43,7 +44,8 @@ PY=${PYTHON:-python3}
 PY=$("$PY" -c 'import sys; print(sys.executable)')
 START=$(date +%s)
 SUBSET=(tests/test_transport.py tests/test_search.py tests/test_security.py
-        tests/test_sandbox_faults.py tests/test_c_core_leaks.py tests/test_views.py)
+        tests/test_sandbox_faults.py tests/test_c_core_leaks.py tests/test_views.py
+        tests/test_hardening.py)
 
 say() { printf '[valgrind] %s\n' "$*" >&2; }
 
@@ -71,7 +73,7 @@ if [ ${#args[@]} -eq 0 ]; then
     done
     # deadline-sensitive under a 30x slowdown; the tracemalloc plateau loop is slow
     # under memcheck and adds nothing to it (memcheck sees every block itself)
-    args+=(-k "not interrupt and not sigint and not drip and not delay and not slow and not deadline and not plateau and not huge_100_mib and not do_not_leak")
+    args+=(-k "not interrupt and not sigint and not drip and not delay and not slow and not deadline and not plateau and not huge_100_mib and not do_not_leak and not threads_sharing and not forked")
 fi
 
 say "running under memcheck: pytest ${args[*]}"

@@ -38,7 +38,7 @@ GOOD = [
     json.dumps({f"k{i}_{'x' * (i % 40)}": i for i in range(700)}).encode(),
     b"[9007199254740991, 9007199254740993, 18446744073709551616, -0.0, 1e308, 0.1]",
     b'{"\xff\xfe": "\xc3(", "caf\xc3\xa9": "ok", "\\u20ac": "\\ud83d\\ude00"}',
-    b"[" * 200 + b"]" * 200,
+    b"[" * 128 + b"]" * 128,  # the deepest accepted (JOBO_MAX_DEPTH)
     b'"a lone string"',
     b"null",
 ]
@@ -50,6 +50,9 @@ BAD = [
     b'["\\ud800"]',
     b"[1] trailing",
     b"[" * 1200 + b"]" * 1200,  # beyond cJSON's nesting limit
+    b"[" * 129 + b"]" * 129,  # beyond JOBO_MAX_DEPTH
+    b"[" + b"0," * 100000 + b"0]",  # too many values for the memory budget
+    b'["a\\u0000b"]',  # a NUL in a string
 ]
 
 

@@ -14,6 +14,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import types
 
@@ -286,3 +287,50 @@ def test_no_log_of_the_h2_stack_carries_the_key(make_client, sandbox, caplog):
     with caplog.at_level("DEBUG"):  # every logger, the server's h2/hpack included
         client.jobs.search("engineer", page_size=1)
     assert caplog.records and sandbox.keys["full"] not in caplog.text
+
+
+# ------------------------------------------------------------------ one connection, many streams
+
+def test_a_prefetching_scan_is_streams_of_one_connection_over_h2(make_client, sandbox,
+                                                                  http_version):
+    client = make_client()
+    client.jobs.search("engineer", page_size=1)  # the client's own connection, first
+    before = sandbox.stats()
+    pages = list(client.jobs.iter_pages(page_size=100, prefetch=16))
+    after = sandbox.stats()
+    assert len(pages) == 50 and sum(len(p.jobs) for p in pages) == 5000
+    opened = after["connections"]["https"] - before["connections"]["https"]
+    if sandbox.http2:
+        # one multi handle, PIPEWAIT: every page a stream of one new connection
+        assert opened == 1
+        assert after["h2"]["streams"] - before["h2"]["streams"] == 50
+    else:
+        assert opened > 1  # HTTP/1.1: a connection per transfer in flight
+    attempts = client.diagnostics()["attempts"]
+    assert len(attempts) == 32 and {a["http_version"] for a in attempts} == {http_version}
+
+
+def test_threads_of_one_client_keep_connections_of_their_own(faulty, sandbox):
+    """libcurl supports no connection (nor h2 stream) shared by concurrent threads: the
+    calls of three threads at once run on three connections, over h2 as over 1.1."""
+    client, count = faulty("delay=400")
+    client.jobs.search("engineer", page_size=1)  # its first connection, now idle
+    before = sandbox.stats()["connections"]["https"]
+    barrier = threading.Barrier(3)
+    errors = []
+
+    def work():
+        try:
+            barrier.wait(10)
+            client.jobs.search("engineer", page_size=1, timeout=20)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and count() == 4
+    # one thread takes the idle connection, the two others open their own
+    assert sandbox.stats()["connections"]["https"] - before == 2

@@ -79,7 +79,7 @@ def test_debug_logs_redact_the_key(caplog):
                 client.jobs.search("python")
     text = caplog.text
     assert "GET /api/jobs?q=python" in text and "JoboAuthenticationError" in text
-    assert KEY not in text and "[redacted]" in text
+    assert KEY not in text and "key jbe_\u2026" + KEY[-4:] + " is revoked" in text
 
 
 def test_jobo_log_environment_variable_turns_debug_logging_on(tmp_path):

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from .._core import Record, detach_kept
 from .._time import format_datetime
-from ..exceptions import JoboValidationError
+from ..exceptions import JoboResponseError, JoboValidationError
 
 Query = List[Tuple[str, str]]
 
@@ -85,9 +85,25 @@ def jobs_of(pages: Iterable[Any]) -> Iterator[Any]:
     is freed with the page: keeping one job per page of a long feed costs one
     job each, not one page each."""
     for page in pages:
-        jobs = page.jobs
+        jobs = page_jobs(page)
         yield from jobs
         detach_kept(jobs)
+
+
+def page_jobs(page: Any) -> List[Any]:
+    """A page's ``jobs`` list; a page whose ``jobs`` is anything but a list (an
+    object, a string, missing) raises JoboResponseError, not a TypeError from
+    inside an iterator."""
+    jobs = page.jobs
+    if not isinstance(jobs, list):
+        usage = getattr(page, "usage", None)
+        raise JoboResponseError(
+            "the server sent a page whose 'jobs' is "
+            + ("missing" if jobs is None else f"a {type(jobs).__name__}, not a list"),
+            code="malformed_page",
+            request_id=getattr(usage, "request_id", None),
+        )
+    return jobs
 
 
 def wire(value: Any) -> Any:

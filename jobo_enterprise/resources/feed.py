@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterator, Optional
 from uuid import UUID
 
+from .._prefetch import Prefetcher
 from ..exceptions import JoboResponseError, JoboValidationError
 from ..models import ExpiredJobIdsResponse, FeedPage, Job
 from ._base import Call, Resource, build_query, check_int, jobs_of, json_body
@@ -40,18 +41,21 @@ def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[st
     return Call("POST", path, FeedPage._from_response, body=body, timeout_kind="feed")
 
 
-def follow_cursors(fetch: Callable[[Optional[str]], Any], prefetch: bool) -> Iterator[Any]:
+def follow_cursors(client: Any, call_for: Callable[[Optional[str]], Call],
+                   prefetch: bool) -> Iterator[Any]:
     """Pages of a cursor-paged endpoint until ``has_more`` is false or no cursor
-    comes back. A cursor that repeats raises JoboResponseError instead of looping.
+    comes back; ``call_for(cursor)`` describes the request of a page (``None``:
+    the first). A cursor that repeats raises JoboResponseError instead of looping.
     With ``prefetch`` the next page is fetched while the caller consumes the
-    current one (one page ahead, so memory stays bounded)."""
+    current one (one page ahead, so memory stays bounded), on the prefetch
+    engine (no worker thread: see jobo_enterprise._prefetch)."""
     seen = set()
-    page = fetch(None)
-    worker = None
+    page = client._execute(call_for(None))
+    engine = Prefetcher(client) if prefetch else None
     try:
         while True:
             cursor = page.next_cursor if page.has_more else None
-            future = None
+            ticket = None
             if cursor:
                 if cursor in seen:
                     raise JoboResponseError(
@@ -61,20 +65,26 @@ def follow_cursors(fetch: Callable[[Optional[str]], Any], prefetch: bool) -> Ite
                         request_id=page.usage.request_id if page.usage else None,
                     )
                 seen.add(cursor)
-                if prefetch:
-                    if worker is None:
-                        from concurrent.futures import ThreadPoolExecutor
-
-                        worker = ThreadPoolExecutor(1, thread_name_prefix="jobo-feed-prefetch")
-                    future = worker.submit(fetch, cursor)
+                if engine is not None:
+                    ticket = engine.submit(call_for(cursor))
+                    engine.flush()
             yield page
             if not cursor:
                 return
-            page = future.result() if future is not None else fetch(cursor)
+            page = engine.result(ticket) if ticket is not None else client._execute(call_for(cursor))
     finally:
-        if worker is not None:
-            # don't wait for a prefetch in flight (Ctrl-C, or the caller stopped early)
-            worker.shutdown(wait=False, cancel_futures=True)
+        if engine is not None:
+            # a prefetch in flight is cancelled, not waited for (Ctrl-C, or the caller stopped)
+            engine.close()
+
+
+def expired_call(expired_since: Any, cursor: Optional[str], batch_size: int) -> Call:
+    """The Call of GET /api/jobs/expired."""
+    check_int("batch_size", batch_size, 1, 10000)
+    query = build_query([("expired_since", expired_since), ("cursor", cursor),
+                         ("batch_size", batch_size)])
+    return Call("GET", EXPIRED_PATH, ExpiredJobIdsResponse._from_response, query=query,
+                timeout_kind="feed")
 
 
 class FeedResource(Resource):
@@ -141,9 +151,9 @@ class FeedResource(Resource):
                     params: Params = FEED_FILTERS) -> Iterator[FeedPage]:
         """The first request with the filters, then cursor-only continuations."""
         first = feed_call(path, None, batch_size, filters, params)
-        run = self._client._execute
         return follow_cursors(
-            lambda cursor: run(first) if cursor is None else run(feed_call(path, cursor, 1, {})),
+            self._client,
+            lambda cursor: first if cursor is None else feed_call(path, cursor, 1, {}),
             prefetch)
 
     def iter_jobs(
@@ -228,12 +238,7 @@ class FeedResource(Resource):
         ``expired_since`` defaults to 24 hours ago on the server and may reach
         back at most 7 days. ``batch_size`` 1–10000. Free.
         """
-        check_int("batch_size", batch_size, 1, 10000)
-        query = build_query([("expired_since", expired_since), ("cursor", cursor),
-                             ("batch_size", batch_size)])
-        call = Call("GET", EXPIRED_PATH, ExpiredJobIdsResponse._from_response, query=query,
-                    timeout_kind="feed")
-        return self._run(call, timeout)
+        return self._run(expired_call(expired_since, cursor, batch_size), timeout)
 
     def iter_expired_job_ids(
         self, expired_since: When = None, batch_size: int = 1000, *, prefetch: bool = False
@@ -243,8 +248,7 @@ class FeedResource(Resource):
         ``prefetch=True`` (the next batch is fetched while you work on this one)."""
         check_int("batch_size", batch_size, 1, 10000)
         pages = follow_cursors(
-            lambda cursor: self.get_expired_job_ids(
-                expired_since=None if cursor else expired_since, cursor=cursor,
-                batch_size=batch_size),
+            self._client,
+            lambda cursor: expired_call(None if cursor else expired_since, cursor, batch_size),
             _flag("prefetch", prefetch))
         return (job_id for page in pages for job_id in page.job_ids)

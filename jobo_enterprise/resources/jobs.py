@@ -6,8 +6,18 @@ import math
 from collections import deque
 from typing import Any, Deque, Dict, Iterator, Optional, Union
 
+from .._prefetch import Prefetcher
 from ..models import Job, SearchResult
-from ._base import Call, Resource, build_query, check_int, jobs_of, json_body, path_segment
+from ._base import (
+    Call,
+    Resource,
+    build_query,
+    check_int,
+    jobs_of,
+    json_body,
+    page_jobs,
+    path_segment,
+)
 from ._params import ADVANCED_FILTERS, SEARCH_QUERY, IncExc, Range, StrOrList, When
 
 # argument names of the advanced search body, in wire order
@@ -336,8 +346,9 @@ def _iter_pages(
     start_page: int,
 ) -> Iterator[SearchResult]:
     """Pages in order. After the first page (which gives total_pages), up to
-    ``window`` later pages are in flight at any time on worker threads (each
-    transfer runs in the C core with the GIL released, on its own connection);
+    ``window`` later pages are in flight at any time on one multi handle, driven
+    from this thread whenever it waits (see jobo_enterprise._prefetch: no
+    worker threads, each transfer on its own connection);
     a page is requested only once the consumer is within ``window`` pages of it,
     so stopping early wastes at most ``window`` pages of credits.
 
@@ -355,7 +366,8 @@ def _iter_pages(
     adaptive = prefetch is None
     window = 0 if prefetch is None else prefetch
     handed_out = 0
-    pool = None
+    # the pages ahead run on one multi handle, driven while this thread waits
+    engine = Prefetcher(client)
     ahead: Deque[Any] = deque()
     next_page = start_page + 1
 
@@ -363,21 +375,16 @@ def _iter_pages(
         return client._execute(advanced_call(filters, page, page_size))
 
     def fill_window() -> None:
-        nonlocal pool, next_page
+        nonlocal next_page
         while len(ahead) < window and next_page <= last_page:
-            if pool is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                # adaptive: no more threads than the window can reach or pages are left
-                workers = min(PREFETCH_MAX, last_page - start_page) if adaptive else window
-                pool = ThreadPoolExecutor(workers, thread_name_prefix="jobo-prefetch")
-            ahead.append(pool.submit(fetch, next_page))
+            ahead.append(engine.submit(advanced_call(filters, next_page, page_size)))
             next_page += 1
+        engine.flush()
 
     try:
         result = first
         while True:
-            jobs = result.jobs
+            jobs = page_jobs(result)
             if not jobs:
                 return
             handed_out += 1
@@ -392,13 +399,12 @@ def _iter_pages(
             if remaining == 0:
                 return
             if ahead:
-                result = ahead.popleft().result()
+                result = engine.result(ahead.popleft())
             elif window == 0 and next_page <= last_page:
                 result = fetch(next_page)
                 next_page += 1
             else:
                 return
     finally:
-        if pool is not None:
-            # pages in flight are not waited for (Ctrl-C, or the caller stopped)
-            pool.shutdown(wait=False, cancel_futures=True)
+        # pages in flight are cancelled, not waited for (Ctrl-C, or the caller stopped)
+        engine.close()

@@ -47,6 +47,12 @@ item                 effect
                      jobs and a ``"padding"`` string
 ``redirect=<url>``   302 (or the 3xx ``status=`` given) with ``Location: <url>``
 ``id=<token>``       count this spec under ``token`` (separate counters for the same spec)
+``echo_key``         answer 401 (or the ``status=`` given) echoing the ``X-Api-Key`` it
+                     received, as a hostile server or proxy would, in every form: raw,
+                     JSON-escaped (``\\/`` and ``\\u00XX``) and percent-encoded, in the
+                     ``message``, the ``detail`` and the ``X-Echo-Key``,
+                     ``X-Echo-Key-Encoded`` and ``X-Request-Id`` headers; with ``html``
+                     the body is an HTML page holding the same forms
 ==================== =======================================================================
 
 Counters are kept per ``id`` token, or per spec string when there is none, and count
@@ -56,23 +62,25 @@ spec string itself) with no key needed. A request served normally (after ``times
 goes through authentication, rate limits and credits. So does the answer that
 ``delay``, ``drip``, ``truncate``, ``reset`` and ``retry_after`` alone modify (it is
 charged like any other); an answer that a fault replaces (``status``, ``html``,
-``malformed``, ``empty``, ``huge``, ``redirect``) needs no key and costs nothing. Faulted
+``malformed``, ``empty``, ``huge``, ``redirect``, ``echo_key``) needs no key and costs nothing. Faulted
 answers carry ``X-RateLimit-*`` headers too. Unknown items or bad values answer 400.
 
 Examples: ``status=503,times=2`` (two 503s, then normal answers),
 ``status=429,retry_after=1``, ``delay=200``, ``drip=2``, ``truncate``, ``reset``,
 ``malformed``, ``empty``, ``huge=2``, ``redirect=https%3A%2F%2Fexample.com%2F``,
+``echo_key``, ``echo_key,html``, ``echo_key,status=403``,
 ``status=503,times=1,id=test42`` plus ``GET /__fault/stats/test42``.
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import socket
 import struct
 import threading
 from typing import TYPE_CHECKING, Callable, Dict, Iterator, Optional, Tuple
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .accounts import PLANS
 from .wire import REASONS, ApiError, ProblemError, Request, Response
@@ -88,7 +96,8 @@ MAX_DRIP_MS = 1_000
 DRIP_MAX_BYTES = 64 * 1024
 MAX_HUGE_MIB = 1024
 _MIB = 1024 * 1024
-_FLAGS = ("html", "truncate", "reset", "malformed", "empty", "refuse", "stall")
+_FLAGS = ("html", "truncate", "reset", "malformed", "empty", "echo_key", "refuse",
+          "stall")
 
 _MESSAGES = {
     400: "Invalid parameter",
@@ -107,7 +116,7 @@ class FaultSpec:
 
     __slots__ = ("raw", "key", "status", "html", "retry_after", "retry_after_date", "times",
                  "after", "delay_ms", "drip_ms", "truncate", "reset", "malformed", "empty",
-                 "huge_bytes", "redirect", "id", "refuse", "stall", "goaway")
+                 "huge_bytes", "redirect", "id", "echo_key", "refuse", "stall", "goaway")
 
     def __init__(self, raw: str) -> None:
         self.raw: str = raw
@@ -117,6 +126,7 @@ class FaultSpec:
         self.reset: bool = False
         self.malformed: bool = False
         self.empty: bool = False
+        self.echo_key: bool = False
         self.refuse: bool = False
         self.stall: bool = False
         self.goaway: Optional[int] = None
@@ -282,6 +292,41 @@ def _error_response(spec: FaultSpec, status: int, now: int) -> Response:
     return resp
 
 
+def key_forms(key: str) -> Dict[str, str]:
+    """The forms in which a server could echo a key back, as they appear in
+    the bytes of a JSON body or a header."""
+    raw = json.dumps(key)[1:-1]  # inside a JSON string: only " and \ escaped
+    return {
+        "raw": raw,
+        "json_slash": raw.replace("/", "\\/"),
+        "json_unicode": "".join(f"\\u{ord(c):04x}" for c in key),
+        "json_unicode_upper": "".join(f"\\u{ord(c):04X}" for c in key),
+        "percent": quote(key, safe=""),
+        "percent_all": "".join(f"%{ord(c):02X}" for c in key),
+    }
+
+
+def _echo_key_response(spec: FaultSpec, req: Request) -> Response:
+    key = req.headers.get("x-api-key", "")
+    status = spec.status if spec.status is not None and spec.status >= 300 else 401
+    forms = key_forms(key)
+    text = "; ".join(f"{name}: {form}" for name, form in forms.items())
+    reason = REASONS.get(status, "Error")
+    headers = [("X-Echo-Key", key), ("X-Echo-Key-Encoded", forms["percent"]),
+               ("X-Request-Id", key)]
+    if spec.html:
+        page = (f"<!DOCTYPE html>\n<html><head><title>{status} {reason}</title></head>\n"
+                f"<body><h1>The key {key} is revoked</h1>\n<p>{text}</p>\n"
+                f"<a href=\"/login?key={forms['percent']}\">sign in</a></body></html>\n")
+        return Response(status, page.encode("utf-8"), headers=headers,
+                        content_type="text/html; charset=utf-8")
+    body = ('{"status":%d,"error":"%s","message":"The key %s is revoked (%s)",'
+            '"detail":"received %s",'
+            '"code":"%s"}' % (status, reason, forms["raw"], text, forms["json_slash"],
+                              forms["json_unicode"]))
+    return Response(status, body.encode("utf-8"), headers=headers)
+
+
 # ------------------------------------------------------------------------ transmit
 
 def _abort(conn) -> None:
@@ -361,7 +406,9 @@ def install(app: "App") -> None:
         stream = None
         length = None
         status = spec.status
-        if spec.redirect is not None:
+        if spec.echo_key:
+            resp = _echo_key_response(spec, req)
+        elif spec.redirect is not None:
             code = status or 302
             resp = ApiError(code, f"Redirecting to {spec.redirect}",
                             headers=[("Location", spec.redirect)]).to_response()
