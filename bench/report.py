@@ -406,6 +406,38 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
         t.add("f", "2 threads ≥ 1.6× the throughput of 1", r, None if r is None else r >= 1.6,
               _x(r))
 
+    # ---- (i) ----
+    i_ = parts.get("i")
+    if i_:
+        p = i_["params"]
+        libs = i_["libs"]
+        b("## (i) The whole feed on Dask: 1 worker vs 2\n")
+        b(_stale(i_, meta, current, "i")
+          + f"`jobo_enterprise.dask.read_feed` over a sandbox of {p['jobs']:,} jobs "
+          f"({p['partitions']} partitions, one per source; batches of {p['batch_size']}, "
+          f"{p['latency_ms']} ms of latency per page), the `id` column computed, on a "
+          "`LocalCluster` of 1 and of 2 worker processes (one thread each) on this "
+          f"{p['cores']}-core machine, which also runs the sandbox. Wall time of the load "
+          "(the cluster's start is its own column); _plain_ is one process: "
+          "`jobs_frame(feed.iter_jobs())`.\n")
+        b("| | wall s | jobs/s | cluster start s |\n|---|---|---|---|")
+        for lib, name in (("plain", "one process, no Dask"), ("dask_1", "Dask, 1 worker"),
+                          ("dask_2", "Dask, 2 workers")):
+            e = libs.get(lib, {})
+            f = _fail(e)
+            if f:
+                b(f"| {name} | {f} | | |")
+                continue
+            b(f"| {name} | {_m(e['wall_s'], '{:.2f}')} | {_m(e['jobs_per_s'], '{:.0f}')} | "
+              f"{_m(e.get('cluster_start_s'), '{:.2f}') if lib != 'plain' else '–'} |")
+        same = all(len(v) == 1 for v in i_.get("ids", {}).values()) and \
+            len({v[0] for v in i_.get("ids", {}).values() if v}) == 1
+        b(f"\nThe same {', '.join(f'{j:,}' for j in i_.get('jobs', {}).get('dask_2', []))} "
+          f"ids in every run and configuration: {'yes' if same else 'NO'}.\n")
+        r = (i_.get("speedup_2_vs_1") or {}).get("median")
+        t.add("i", "Dask read_feed: wall time of 1 worker ÷ 2 workers", r, None, _x(r))
+
+
     # ---- targets first ----
     w("## Targets\n")
     w("| part | target | measured | |")

@@ -24,7 +24,7 @@ from .servers import Nginx, SandboxProcess
 WORKER = os.path.join(E.BENCH, "worker.py")
 PREPARE = os.path.join(E.BENCH, "prepare.py")
 RESULTS_JSON = os.path.join(E.WORK, "results.json")
-PARTS = "abcdef"
+PARTS = "abcdefi"
 
 
 class Ctx:
@@ -385,8 +385,50 @@ def machine_parallelism(ctx: Ctx, steps: int = 15_000_000) -> float:
     return 2 * one["wall_s"] / max(walls)
 
 
+# ── (i) the whole feed on Dask: 1 worker vs 2 ────────────────────────────────
+
+
+def part_i(ctx: Ctx) -> Dict[str, Any]:
+    """Wall time of ``jobo_enterprise.dask.read_feed`` over the whole feed (one
+    partition per source) on a LocalCluster of 1 and of 2 worker processes, next to
+    the plain single-process scan; the sandbox adds a network-like latency per page."""
+    total = 10000 if ctx.quick else 40000
+    batch = 1000
+    latency = 50
+    libs = ["plain", "dask_1", "dask_2"]
+    per: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs}
+    with SandboxProcess(ctx.ours, E.ours_env(), jobs=total, latency_ms=latency,
+                        start_timeout=600, log_path=os.path.join(E.WORK, "sandbox-i.log")) as sb:
+        base = {"task": "dask_feed", "base_url": sb.base_url, "ca": sb.ca, "key": sb.key,
+                "batch_size": batch, "unavailable_on_error": True}
+        ctx.worker("ours", dict(base, workers=0), timeout=900)   # warm-up: every job rendered
+        for r in range(ctx.runs):
+            for lib in _rotate(libs, r):
+                sb.reset()
+                workers = 0 if lib == "plain" else int(lib.rsplit("_", 1)[1])
+                res = ctx.worker("ours", dict(base, workers=workers), timeout=900)
+                per[lib].append(res)
+                _log_result("i", lib, r, res, "wall_s", "s")
+    out: Dict[str, Any] = {
+        "params": {"jobs": total, "batch_size": batch, "latency_ms": latency,
+                   "runs": ctx.runs, "cores": os.cpu_count()},
+        "libs": {lib: _collect(per[lib], ["wall_s", "jobs_per_s"] + (
+            ["cluster_start_s"] if lib != "plain" else [])) for lib in libs}}
+    out["ids"] = {lib: sorted({x["ids_sha256"] for x in per[lib] if "ids_sha256" in x})
+                  for lib in libs}
+    out["jobs"] = {lib: sorted({x["jobs"] for x in per[lib] if "jobs" in x}) for lib in libs}
+    parts = sorted({x["partitions"] for x in per["dask_2"] if "partitions" in x})
+    out["params"]["partitions"] = parts[0] if len(parts) == 1 else parts
+    ratios = [a["wall_s"] / b["wall_s"] for a, b in zip(per["dask_1"], per["dask_2"])
+              if "wall_s" in a and "wall_s" in b]
+    if ratios:
+        out["speedup_2_vs_1"] = summarize(ratios)
+    return out
+
+
 PART_FUNCS: Dict[str, Callable[[Ctx], Dict[str, Any]]] = {
-    "a": part_a, "b": part_b, "c": part_c, "d": part_d, "e": part_e, "f": part_f}
+    "a": part_a, "b": part_b, "c": part_c, "d": part_d, "e": part_e, "f": part_f,
+    "i": part_i}
 
 
 # ── main ─────────────────────────────────────────────────────────────────────
@@ -395,7 +437,7 @@ PART_FUNCS: Dict[str, Callable[[Ctx], Dict[str, Any]]] = {
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python3 -m bench", description=__doc__.split("\n")[0])
     p.add_argument("--only", default=PARTS,
-                   help="parts to run, e.g. 'a,b' (default: all of a,b,c,d,e,f)")
+                   help="parts to run, e.g. 'a,b' (default: all of a,b,c,d,e,f,i)")
     p.add_argument("--runs", type=int, default=None,
                    help="runs (processes) per measurement (default 5; 3 with --quick)")
     p.add_argument("--quick", action="store_true",

@@ -457,6 +457,46 @@ def task_versions(spec):
     return out
 
 
+# ── (i) the whole feed on Dask: 1 worker vs 2 ───────────────────────────
+
+
+def task_dask_feed(spec):
+    """The whole feed into pandas partitions on a LocalCluster of ``workers``
+    processes (one thread each), or in this one process (``workers`` = 0, the plain
+    ``feed.iter_jobs`` -> DataFrame); the wall time covers the load only."""
+    try:
+        import distributed
+        from jobo_enterprise.dask import jobs_frame, read_feed
+    except ModuleNotFoundError as exc:
+        raise Unavailable(f"{exc.name} is missing: pip install 'jobo-enterprise-native[dask]'")
+    from jobo_enterprise import JoboClient
+
+    client = JoboClient(spec["key"], base_url=spec["base_url"], ca_bundle=spec["ca"])
+    workers = spec["workers"]
+    if workers == 0:
+        w0 = time.perf_counter()
+        frame = jobs_frame(client.feed.iter_jobs(batch_size=spec["batch_size"]))
+        wall = time.perf_counter() - w0
+        return {"wall_s": wall, "jobs": len(frame), "jobs_per_s": len(frame) / wall,
+                "ids_sha256": ids_digest(sorted(frame["id"]))}
+    c0 = time.perf_counter()
+    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address="127.0.0.1:0") as lc, \
+            distributed.Client(lc):
+        cluster_s = time.perf_counter() - c0
+        key = spec["key"]
+        w0 = time.perf_counter()
+        from jobo_enterprise.sandbox.data import SOURCES  # the sandbox's 24: more than a
+        # facet list holds, so they are given
+        ddf = read_feed(client=client, sources=list(SOURCES), api_key=lambda: key,
+                        batch_size=spec["batch_size"])
+        ids = ddf["id"].compute(retries=2)
+        wall = time.perf_counter() - w0
+    return {"wall_s": wall, "jobs": len(ids), "jobs_per_s": len(ids) / wall,
+            "cluster_start_s": cluster_s, "partitions": ddf.npartitions,
+            "ids_sha256": ids_digest(sorted(ids)), "unique": bool(ids.is_unique)}
+
+
 TASKS = {
     "search": task_search,
     "decode": task_decode,
@@ -465,6 +505,7 @@ TASKS = {
     "threads": task_threads,
     "spin": task_spin,
     "versions": task_versions,
+    "dask_feed": task_dask_feed,
 }
 
 

@@ -154,6 +154,13 @@ class JoboClient:
                 raise JoboConfigurationError("max_body must be a positive number of bytes")
             version_code = _http_version_code(http_version)
             ca, self._ca_source = resolve_ca_bundle(ca_bundle)
+            # what the client pickles as: its configuration, never its key
+            self._settings = dict(
+                base_url=base, timeout=self.timeout, connect_timeout=self.connect_timeout,
+                read_timeout=self.read_timeout, feed_timeout=self.feed_timeout,
+                ca_bundle=ca if ca_bundle is not None else None,
+                max_retries=max_retries, max_wait=self.max_wait, deadline=self.deadline,
+                max_body=max_body, proxy=proxy)
             self._transport = _core.Transport(
                 base,
                 resolve_api_key(api_key).reveal(),  # type: ignore[arg-type]
@@ -363,6 +370,19 @@ class JoboClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def __reduce__(self) -> Any:
+        """A client pickles as its configuration (base URL, timeouts, retries,
+        an explicit CA bundle or proxy), never as its key: the copy reads its key
+        from ``JOBO_API_KEY`` where it is unpickled. :func:`jobo_enterprise.dask.read_feed`
+        also takes a key-provider callable for its workers."""
+        return (_from_settings, (type(self), dict(self._settings)))
+
+    def __copy__(self) -> "JoboClient":
+        return self  # a client is shared, not copied (copy.deepcopy of a config too)
+
+    def __deepcopy__(self, memo: Any) -> "JoboClient":
+        return self
+
     def __repr__(self) -> str:
         if self._transport is None:
             return f"<{type(self).__name__} (not configured)>"
@@ -371,3 +391,17 @@ class JoboClient:
             f"<{type(self).__name__} base_url={self._transport.base_url!r} "
             f"api_key={self._transport.masked_key!r}{state}>"
         )
+
+
+def _from_settings(cls: Any, settings: Any, api_key: Optional[str] = None) -> Any:
+    """A client with a pickled client's configuration; the key from ``api_key``,
+    else ``JOBO_API_KEY``."""
+    try:
+        return cls(api_key, **settings)
+    except JoboConfigurationError as exc:
+        if api_key is None and "No API key" in str(exc):
+            raise JoboConfigurationError(
+                "a JoboClient is pickled without its key, and JOBO_API_KEY is not set in "
+                "this process: set it here (or give jobo_enterprise.dask.read_feed an "
+                "api_key callable)") from None
+        raise

@@ -68,6 +68,18 @@ def test_id_keeps_the_counters_of_the_same_spec_separate(api):
     assert (api.fault_requests(a), api.fault_requests(b)) == (2, 1)
 
 
+def test_match_faults_only_requests_whose_body_or_query_holds_the_text(api):
+    tok = token()
+    spec = f"status=503,times=2,match=%5B%22ashby%22%5D,id={tok}"   # ["ashby"]
+    feed = f"/__fault/{spec}/api/jobs/feed"
+    statuses = [api.post(feed, {"sources": [src], "batch_size": 1}).status
+                for src in ("lever_co", "ashby", "workday", "ashby", "ashby")]
+    assert statuses == [200, 503, 200, 503, 200]   # times counts matching requests only
+    assert api.fault(f"status=500,match=remote,id={tok}x", work_model="remote").status == 500
+    assert api.fault(f"status=500,match=remote,id={tok}x", work_model="hybrid").status == 200
+    assert api.fault_requests(tok) == 5           # stats count every request of the spec
+
+
 def test_stats_need_no_key_and_are_not_counted_as_api_requests(api, sb):
     tok = token()
     before = sb.stats()["requests_total"]

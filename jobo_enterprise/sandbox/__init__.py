@@ -60,7 +60,8 @@ Fault routes (:mod:`.faults`): every endpoint is also served under
 client's base URL makes every call misbehave. ``<spec>`` is a comma-separated list of
 ``status=<code>``, ``html``, ``retry_after=<s>``, ``retry_after_date=<s>``,
 ``times=<n>``, ``delay=<ms>``, ``drip=<ms>``, ``truncate``, ``reset``, ``malformed``,
-``empty``, ``huge=<MiB>``, ``redirect=<percent-encoded url>`` and ``id=<token>``; e.g.
+``empty``, ``huge=<MiB>``, ``redirect=<percent-encoded url>``, ``id=<token>`` and
+``match=<text>`` (only requests whose body or query holds the text); e.g.
 ``status=503,times=2`` answers two 503s and then normally. ``GET /__fault/stats/<token>``
 answers ``{"requests": n}`` (every request that reached the spec or id).
 

@@ -53,6 +53,10 @@ item                 effect
                      ``message``, the ``detail`` and the ``X-Echo-Key``,
                      ``X-Echo-Key-Encoded`` and ``X-Request-Id`` headers; with ``html``
                      the body is an HTML page holding the same forms
+``match=<text>``     fault only the requests whose body or query contains ``<text>``
+                     (percent-encoded: ``match=%5B%22workday%22%5D`` is ``["workday"]``);
+                     the others are served normally, and ``times`` and ``after``
+                     count matching requests only
 ==================== =======================================================================
 
 Counters are kept per ``id`` token, or per spec string when there is none, and count
@@ -116,7 +120,8 @@ class FaultSpec:
 
     __slots__ = ("raw", "key", "status", "html", "retry_after", "retry_after_date", "times",
                  "after", "delay_ms", "drip_ms", "truncate", "reset", "malformed", "empty",
-                 "huge_bytes", "redirect", "id", "echo_key", "refuse", "stall", "goaway")
+                 "huge_bytes", "redirect", "id", "echo_key", "refuse", "stall", "goaway",
+                 "match")
 
     def __init__(self, raw: str) -> None:
         self.raw: str = raw
@@ -139,6 +144,7 @@ class FaultSpec:
         self.huge_bytes: Optional[int] = None
         self.redirect: Optional[str] = None
         self.id: Optional[str] = None
+        self.match: Optional[str] = None
         for item in raw.split(","):
             if item:
                 self._item(item)
@@ -192,6 +198,8 @@ class FaultSpec:
             self.id = value
         elif name == "goaway":
             self.goaway = self._number(name, value, 1, 10 ** 6)
+        elif name == "match":
+            self.match = value
         else:
             raise self._bad(f"unknown item '{name}'")
         if self.redirect is not None and self.status is not None \
@@ -400,6 +408,12 @@ def install(app: "App") -> None:
         spec = FaultSpec(match.group("spec"))
         n = counters.hit(spec.key)
         req.context["fault_spec"] = spec.key
+        if spec.match is not None:
+            if spec.match.encode("utf-8") not in req.body \
+                    and spec.match not in unquote(req.raw_target.partition("?")[2],
+                                                  errors="replace"):
+                return inner(req)
+            n = counters.hit(spec.key + "\0match")
         if n <= spec.after or (spec.times is not None and n > spec.after + spec.times):
             return inner(req)
         now = req.now
