@@ -142,14 +142,15 @@ def peers_python() -> str:
 def ours_python() -> str:
     """The interpreter that runs our SDK from the repository (PYTHONPATH=repo).
 
-    This interpreter itself when it has ``cryptography`` (the sandbox needs it) and
-    ``pandas`` and ``pyarrow`` (part h), else a small venv in bench/_work with only those.
+    This interpreter itself when it has ``cryptography`` and ``h2`` (the sandbox needs
+    them) and ``pandas`` and ``pyarrow`` (part h), else a small venv in bench/_work with
+    only those.
     """
-    if all(_python_has(sys.executable, m) for m in ("cryptography", "pandas", "pyarrow")):
+    if all(_python_has(sys.executable, m) for m in ("cryptography", "h2", "pandas", "pyarrow")):
         return sys.executable
     python = _venv(OURS_VENV)
-    _pip(python, ["cryptography>=3.4", "setuptools>=61", "wheel", "pandas>=2.0", "pyarrow>=14"],
-         ".bench-installed")
+    _pip(python, ["cryptography>=3.4", "h2>=4.1", "setuptools>=61", "wheel", "pandas>=2.0",
+                  "pyarrow>=14"], ".bench-installed-h2")
     return python
 
 

@@ -179,23 +179,33 @@ def part_b(ctx: Ctx) -> Dict[str, Any]:
 
 #: (c): extra rows that show how the wall time depends on ``prefetch`` (not targets)
 PREFETCH_SWEEP = (8, 16)
+#: (c) over HTTP/2 (a second sandbox with --http2): lib -> prefetch (None: the default)
+H2_ROWS = {"h2_prefetch": None, "h2_prefetch_16": 16}
 
 
 def part_c(ctx: Ctx) -> Dict[str, Any]:
     libs = ["ours_prefetch", "ours_seq", "official"] + [
         f"ours_prefetch_{p}" for p in PREFETCH_SWEEP]
+    libs += list(H2_ROWS)
     per: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs}
     with SandboxProcess(ctx.ours, E.ours_env(), jobs=5000, latency_ms=50,
-                        log_path=os.path.join(E.WORK, "sandbox-c.log")) as sb:
-        base = {"task": "iter_search", "base_url": sb.base_url, "ca": sb.ca, "key": sb.key,
-                "page_size": 100, "unavailable_on_error": True}
+                        log_path=os.path.join(E.WORK, "sandbox-c.log")) as sb, \
+            SandboxProcess(ctx.ours, E.ours_env(), jobs=5000, latency_ms=50, http2=True,
+                           log_path=os.path.join(E.WORK, "sandbox-c-h2.log")) as sb2:
         for r in range(ctx.runs):
             for lib in _rotate(libs, r):
-                sb.reset()
+                server = sb2 if lib in H2_ROWS else sb
+                server.reset()
+                spec = {"task": "iter_search", "base_url": server.base_url, "ca": server.ca,
+                        "key": server.key, "page_size": 100, "unavailable_on_error": True,
+                        "lib": lib}
                 side = "peers" if lib == "official" else "ours"
-                spec = dict(base, lib=lib)
                 if lib.startswith("ours_prefetch_"):
                     spec.update(lib="ours_prefetch", prefetch=int(lib.rsplit("_", 1)[1]))
+                elif lib in H2_ROWS:  # HTTP/2 required: a fallback would be an error
+                    spec.update(lib="ours_prefetch", prefetch=H2_ROWS[lib], http_version="2")
+                else:
+                    spec["http_version"] = "1.1"  # HTTP/1.1 rows stay HTTP/1.1
                 res = ctx.worker(side, spec, timeout=300)
                 per[lib].append(res)
                 _log_result("c", lib, r, res, "wall_s", "s")

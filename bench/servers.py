@@ -194,8 +194,9 @@ class SandboxProcess:
 
     def __init__(self, python: str, env: Dict[str, str], jobs: int = 5000,
                  latency_ms: float = 0, seed: int = 1, start_timeout: float = 180,
-                 log_path: Optional[str] = None):
+                 log_path: Optional[str] = None, http2: bool = False):
         self.python = python
+        self.http2 = http2
         self.env = env
         self.jobs = jobs
         self.latency_ms = latency_ms
@@ -211,6 +212,8 @@ class SandboxProcess:
         cmd = [self.python, "-m", "jobo_enterprise.sandbox", "--host", "127.0.0.1",
                "--port", "0", "--http-port", "-1", "--seed", str(self.seed),
                "--jobs", str(self.jobs), "--latency-ms", str(self.latency_ms)]
+        if self.http2:
+            cmd.append("--http2")
         t0 = time.monotonic()
         self._log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(cmd, env=self.env, stdout=subprocess.PIPE,

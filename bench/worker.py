@@ -54,8 +54,9 @@ def peak_rss_kb() -> int:
 def ours_client(spec):
     from jobo_enterprise import JoboClient
 
+    extra = {"http_version": spec["http_version"]} if spec.get("http_version") else {}
     return JoboClient(spec["key"], base_url=spec["base_url"], ca_bundle=spec["ca"],
-                      max_retries=0)
+                      max_retries=0, **extra)
 
 
 def official_client(spec):

@@ -489,10 +489,29 @@ jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const
         cls = st->ConnectionError;
         snprintf(message, sizeof(message), "the connection failed: %s", why);
     }
-    if (set_str(kw, "code", failure_code(code, r->status, connected)) < 0)
+    if (set_str(kw, "code",
+                (code == CURLE_HTTP2_STREAM && r->status > 0 && r->len > 0)
+                    /* HTTP/2: the stream was reset after part of the body */
+                    ? "truncated_body"
+                    : failure_code(code, r->status, connected)) < 0)
         goto done;
     raise_with(cls, message, kw);
 done:
+    Py_DECREF(kw);
+    return NULL;
+}
+
+/* A JoboConnectionError with a machine code, for a response the client refuses
+ * (the response's status, request id and usage ride along). Returns NULL. */
+PyObject *
+jobo_raise_connection_coded(jobo_state *st, jobo_response *r, const char *code,
+                            const char *message)
+{
+    PyObject *kw = base_kwargs(st, r);
+    if (kw == NULL)
+        return NULL;
+    if (set_str(kw, "code", code) == 0)
+        raise_with(st->ConnectionError, message, kw);
     Py_DECREF(kw);
     return NULL;
 }

@@ -196,6 +196,9 @@ PyObject *jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode c
 PyObject *jobo_raise_response_error(jobo_state *st, jobo_response *r, const char *what);
 /* Raise cls(message) with no HTTP fields. Always returns NULL. */
 PyObject *jobo_raise_simple(PyObject *cls, const char *message);
+/* Raise JoboConnectionError(message, code=code) for a refused response. NULL. */
+PyObject *jobo_raise_connection_coded(jobo_state *st, jobo_response *r, const char *code,
+                                      const char *message);
 
 /* ---- decode (decode.c) --------------------------------------------------- */
 
@@ -295,6 +298,10 @@ int jobo_xfer_prepare(PyObject *transport, jobo_state *st, jobo_xfer *x, const c
 /* The outcome of a finished transfer: (data, usage), or NULL with the typed
  * exception set. */
 PyObject *jobo_xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model);
+/* Put the HTTP version of x's answer in info["http_version"] (info: a dict, or
+ * NULL/None); for a client that requires HTTP/2, raise on an HTTP/1.x answer.
+ * 0, or -1 with the exception set. */
+int jobo_xfer_version_check(PyObject *transport, jobo_state *st, jobo_xfer *x, PyObject *info);
 /* Give the slot back to the pool (not on any multi handle) and free buffers. */
 void jobo_xfer_release(PyObject *transport, jobo_xfer *x);
 int jobo_is_transport(jobo_state *st, PyObject *o);

@@ -45,6 +45,7 @@ typedef struct {
     jobo_xfer x;            /* CURLINFO_PRIVATE of the easy handle points here */
     long id;
     PyObject *model;        /* owned, or NULL */
+    PyObject *info;         /* owned dict the attempt is reported in, or NULL */
     int granted;            /* may receive its body */
     int paused;             /* its body is held back (not granted yet) */
     int sent;               /* its request went out */
@@ -112,6 +113,7 @@ job_free(MultiObject *self, jobo_job *j)
         self->held--;
     jobo_xfer_release(self->transport, &j->x);
     Py_CLEAR(j->model);
+    Py_CLEAR(j->info);
     free(j);
 }
 
@@ -333,6 +335,12 @@ Multi_init(MultiObject *self, PyObject *args, PyObject *kwds)
         PyErr_NoMemory();
         return -1;
     }
+    /* over HTTP/2 the transfers of this handle are streams of one connection */
+    if (curl_multi_setopt(self->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX) !=
+        CURLM_OK) {
+        PyErr_SetString(PyExc_RuntimeError, "libcurl refused CURLMOPT_PIPELINING");
+        return -1;
+    }
     self->transport = Py_NewRef(transport);
     self->max_bodies = max_bodies;
     self->pid = getpid();
@@ -365,17 +373,23 @@ close_all(MultiObject *self)
 static PyObject *
 Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"method", "path", "query", "body", "timeout", "model", NULL};
+    static char *kwlist[] = {"method", "path", "query", "body", "timeout", "model", "info",
+                             NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     const char *method;
     PyObject *path, *query = Py_None, *body = Py_None, *timeout = Py_None, *model = Py_None;
+    PyObject *info = Py_None;
     jobo_job *j;
     long timeout_ms;
     CURL *e;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOO:submit", kwlist, &method, &path,
-                                     &query, &body, &timeout, &model))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOOO:submit", kwlist, &method, &path,
+                                     &query, &body, &timeout, &model, &info))
         return NULL;
+    if (info != Py_None && !PyDict_Check(info)) {
+        PyErr_SetString(PyExc_TypeError, "submit: info must be a dict or None");
+        return NULL;
+    }
     if (model != Py_None && !jobo_is_record_class(st, model)) {
         PyErr_SetString(PyExc_TypeError, "submit: model must be a model class or None");
         return NULL;
@@ -400,7 +414,10 @@ Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
     /* this file keeps the time (paused time does not count) and the body gate */
     if (curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, job_write_cb) != CURLE_OK ||
-        curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j) != CURLE_OK
+        curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j) != CURLE_OK ||
+        /* wait for a connection that is being set up rather than open another: over
+         * HTTP/2 the transfer then rides it as a stream */
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L) != CURLE_OK
 #if LIBCURL_VERSION_NUM >= 0x075000
         || curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, job_prereq_cb) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_PREREQDATA, (void *)j) != CURLE_OK
@@ -410,6 +427,7 @@ Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
         goto error;
     }
     j->model = model == Py_None ? NULL : Py_NewRef(model);
+    j->info = info == Py_None ? NULL : Py_NewRef(info);
     j->id = self->next_id++;
     j->x.resp.last_rx_ms = jobo_now_ms();
     if (curl_multi_add_handle(self->multi, e) != CURLM_OK) {
@@ -454,7 +472,9 @@ Multi_wait(MultiObject *self, PyObject *arg)
     j = self->jobs[i];
     if (drive(self, st, j, 0, 0) < 0)
         return NULL; /* the transfer stays: wait() again, or cancel() */
-    result = jobo_xfer_result(st, &j->x, j->model);
+    result = jobo_xfer_version_check(self->transport, st, &j->x, j->info) < 0
+                 ? NULL
+                 : jobo_xfer_result(st, &j->x, j->model);
     if ((i = job_index(self, id)) >= 0)
         job_remove_at(self, i);
     return result;
@@ -546,8 +566,10 @@ Multi_traverse(MultiObject *self, visitproc visit, void *arg)
     Py_ssize_t i;
     Py_VISIT(Py_TYPE(self));
     Py_VISIT(self->transport);
-    for (i = 0; i < self->n; i++)
+    for (i = 0; i < self->n; i++) {
         Py_VISIT(self->jobs[i]->model);
+        Py_VISIT(self->jobs[i]->info);
+    }
     return 0;
 }
 
@@ -584,8 +606,10 @@ Multi_repr(MultiObject *self)
 
 static PyMethodDef Multi_methods[] = {
     {"submit", (PyCFunction)(void (*)(void))Multi_submit, METH_VARARGS | METH_KEYWORDS,
-     "submit(method, path, query=None, body=None, timeout=None, model=None) -> int\n\n"
-     "Start one request (the arguments of Transport.request) and return its id at once."},
+     "submit(method, path, query=None, body=None, timeout=None, model=None, info=None)\n"
+     "    -> int\n\n"
+     "Start one request (the arguments of Transport.request) and return its id at once;\n"
+     "wait() reports its HTTP version in info (a dict), as Transport.request does."},
     {"wait", (PyCFunction)Multi_wait, METH_O,
      "wait(id) -> (data, usage)\n\nDrive every transfer until this one is done (GIL released,\n"
      "interruptible); its result, or its typed JoboError. The id is then forgotten."},

@@ -30,6 +30,7 @@ typedef struct {
     long timeout_ms;
     long read_timeout_ms;        /* 0: no stall limit */
     size_t max_body;
+    int http_version;            /* 0: auto (h2 when offered), 11: HTTP/1.1, 20: h2 only */
     struct curl_slist *hdr_get;  /* holds the only copy of the key */
     const char *key;             /* the key inside hdr_get's first line */
     size_t key_len;
@@ -125,7 +126,10 @@ slot_new(TransportObject *self)
     SETOPT(CURLOPT_ERRORBUFFER, s->errbuf);
     SETOPT(CURLOPT_TCP_KEEPALIVE, 1L);
     SETOPT(CURLOPT_TCP_NODELAY, 1L);
-    SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    /* auto and "2" both offer h2 and http/1.1 by ALPN (libcurl has no h2-only
+     * mode over TLS); "2" refuses an HTTP/1.x answer afterwards (version_check) */
+    SETOPT(CURLOPT_HTTP_VERSION, self->http_version == 11 ? (long)CURL_HTTP_VERSION_1_1
+                                                          : (long)CURL_HTTP_VERSION_2TLS);
     return s;
 error:
     slot_free(s);
@@ -405,6 +409,57 @@ run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n, Py_ssize_t limit)
     return rc;
 }
 
+/* The HTTP version a finished transfer's response came in: "1.0", "1.1", "2",
+ * "3", or NULL when no response arrived. */
+static const char *
+xfer_http_version(jobo_xfer *x)
+{
+    long v = 0;
+    if (x->slot == NULL || curl_easy_getinfo(x->slot->easy, CURLINFO_HTTP_VERSION, &v) != CURLE_OK)
+        return NULL;
+    switch (v) {
+    case CURL_HTTP_VERSION_1_0:
+        return "1.0";
+    case CURL_HTTP_VERSION_1_1:
+        return "1.1";
+    case CURL_HTTP_VERSION_2_0:
+        return "2";
+#if LIBCURL_VERSION_NUM >= 0x074200
+    case CURL_HTTP_VERSION_3:
+        return "3";
+#endif
+    default:
+        return NULL;
+    }
+}
+
+/* Report the attempt's HTTP version into `info` (a dict, or None) and, for a
+ * client pinned to HTTP/2, refuse an answer in HTTP/1.x. 0, or -1 with the
+ * exception set. */
+int
+jobo_xfer_version_check(PyObject *transport, jobo_state *st, jobo_xfer *x, PyObject *info)
+{
+    TransportObject *self = (TransportObject *)transport;
+    const char *v = xfer_http_version(x);
+    if (info != NULL && PyDict_Check(info)) {
+        PyObject *value = v ? PyUnicode_FromString(v) : Py_NewRef(Py_None);
+        int rc = value ? PyDict_SetItemString(info, "http_version", value) : -1;
+        Py_XDECREF(value);
+        if (rc < 0)
+            return -1;
+    }
+    if (self->http_version == 20 && v != NULL && v[0] == '1') {
+        char message[256];
+        snprintf(message, sizeof(message),
+                 "the server answered in HTTP/%s and this client requires HTTP/2 "
+                 "(http_version=\"2\"): the server, or a proxy on the way, does not "
+                 "accept h2", v);
+        jobo_raise_connection_coded(st, &x->resp, "http2_refused", message);
+        return -1;
+    }
+    return 0;
+}
+
 /* The outcome of a finished transfer: (data, usage), or NULL with the typed
  * exception set. */
 PyObject *
@@ -468,17 +523,18 @@ done:
 static PyObject *
 Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"method", "path", "query", "body", "timeout", "model", NULL};
+    static char *kwlist[] = {"method", "path", "query", "body", "timeout", "model", "info",
+                             NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     const char *method;
     PyObject *path, *query = Py_None, *body = Py_None, *timeout = Py_None, *result = NULL;
-    PyObject *model = Py_None;
+    PyObject *model = Py_None, *info = Py_None;
     jobo_xfer x;
     long timeout_ms;
 
     memset(&x, 0, sizeof(x));
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOO:request", kwlist, &method, &path,
-                                     &query, &body, &timeout, &model))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOOO:request", kwlist, &method, &path,
+                                     &query, &body, &timeout, &model, &info))
         return NULL;
     if (model == Py_None) {
         model = NULL;
@@ -491,7 +547,8 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
     if (jobo_transport_check_open((PyObject *)self, st) < 0)
         return NULL;
     if (jobo_xfer_prepare((PyObject *)self, st, &x, method, path, query, body, timeout_ms) == 0 &&
-        run_transfers(st, &x, 1, 1) == 0)
+        run_transfers(st, &x, 1, 1) == 0 &&
+        jobo_xfer_version_check((PyObject *)self, st, &x, info) == 0)
         result = jobo_xfer_result(st, &x, model);
     jobo_xfer_release((PyObject *)self, &x);
     return result;
@@ -562,11 +619,12 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"base_url", "api_key", "user_agent", "ca_bundle",
                              "connect_timeout", "timeout", "read_timeout", "max_body",
-                             "proxy", NULL};
+                             "proxy", "http_version", NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     const char *base_url, *key, *ua_prefix, *ca_bundle = NULL, *proxy = NULL;
     Py_ssize_t base_len, key_len, max_body = 64 * 1024 * 1024;
     double connect_timeout = 10.0, timeout = 30.0, read_timeout = 0.0;
+    int http_version = 0;
     char *line = NULL;
     size_t n;
     curl_version_info_data *vi;
@@ -575,11 +633,15 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_RuntimeError, "Transport is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#s#s|$zdddnz:Transport", kwlist, &base_url,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s#s#s|$zdddnzi:Transport", kwlist, &base_url,
                                      &base_len, &key, &key_len, &ua_prefix, &ca_bundle,
                                      &connect_timeout, &timeout, &read_timeout, &max_body,
-                                     &proxy))
+                                     &proxy, &http_version))
         return -1;
+    if (http_version != 0 && http_version != 11 && http_version != 20) {
+        PyErr_SetString(PyExc_ValueError, "http_version must be 0 (auto), 11 or 20");
+        return -1;
+    }
     if (base_len < 9 || strncasecmp(base_url, "https://", 8) != 0) {
         jobo_raise_simple(st->ConfigurationError, "the base URL must start with https://");
         return -1;
@@ -626,6 +688,7 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
     self->timeout_ms = (long)(timeout * 1000.0 + 0.5);
     self->read_timeout_ms = read_timeout > 0 ? (long)(read_timeout * 1000.0 + 0.5) : 0;
     self->max_body = (size_t)max_body;
+    self->http_version = http_version;
     self->pid = getpid();
 
     n = (size_t)key_len + 16;
@@ -740,13 +803,23 @@ Transport_mask(TransportObject *self, PyObject *arg)
     return result;
 }
 
+static PyObject *
+get_http_version(TransportObject *self, void *Py_UNUSED(c))
+{
+    return PyUnicode_FromString(self->http_version == 11   ? "1.1"
+                                : self->http_version == 20 ? "2"
+                                                           : "auto");
+}
+
 static PyMethodDef Transport_methods[] = {
     {"request", (PyCFunction)(void (*)(void))Transport_request, METH_VARARGS | METH_KEYWORDS,
-     "request(method, path, query=None, body=None, timeout=None, model=None)\n"
+     "request(method, path, query=None, body=None, timeout=None, model=None, info=None)\n"
      "    -> (data, usage)\n\n"
      "Perform one HTTPS request with the GIL released. Returns the decoded JSON\n"
      "body (with model, a Record subclass, a JSON object body comes back as a\n"
-     "lazy view of that class) and a Usage record, or raises a typed JoboError."},
+     "lazy view of that class) and a Usage record, or raises a typed JoboError.\n"
+     "With info, a dict, info['http_version'] is set to the HTTP version of the\n"
+     "response (\"1.1\", \"2\"), or None when none came, also when it raises."},
     {"mask", (PyCFunction)Transport_mask, METH_O,
      "mask(text) -> str\n\nThe text with the client's key masked, raw, JSON-escaped or\n"
      "percent-encoded."},
@@ -762,13 +835,16 @@ static PyGetSetDef Transport_getset[] = {
     {"ca_bundle", (getter)get_ca_bundle, NULL, "The CA bundle file, or None.", NULL},
     {"closed", (getter)get_closed, NULL, "True once close() was called.", NULL},
     {"has_proxy", (getter)get_proxy_set, NULL, "True when an explicit proxy is set.", NULL},
+    {"http_version", (getter)get_http_version, NULL,
+     "The HTTP version asked for: \"auto\", \"1.1\" or \"2\".", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot Transport_slots[] = {
     {Py_tp_doc, (void *)"Transport(base_url, api_key, user_agent, *, ca_bundle=None, "
                         "connect_timeout=10.0, timeout=30.0, read_timeout=0.0, "
-                        "max_body=67108864)\n\nThe C transport of one client."},
+                        "max_body=67108864, proxy=None, http_version=0)\n\n"
+                        "The C transport of one client (http_version: 0 auto, 11, 20)."},
     {Py_tp_init, (void *)Transport_init},
     {Py_tp_dealloc, (void *)Transport_dealloc},
     {Py_tp_repr, (void *)Transport_repr},

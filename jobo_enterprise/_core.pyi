@@ -62,6 +62,7 @@ class Transport:
         read_timeout: float = ...,
         max_body: int = ...,
         proxy: Optional[str] = ...,
+        http_version: int = ...,
     ) -> None: ...
     def request(
         self,
@@ -71,10 +72,13 @@ class Transport:
         body: Optional[bytes] = ...,
         timeout: Optional[float] = ...,
         model: Optional[Type[Record]] = ...,
+        info: Optional[Dict[str, Any]] = ...,
     ) -> Tuple[Any, Any]: ...
     def mask(self, text: str) -> str:
         """The text with the client's key masked (raw, JSON-escaped or percent-encoded)."""
     def close(self) -> None: ...
+    @property
+    def http_version(self) -> str: ...
     @property
     def base_url(self) -> str: ...
     @property
@@ -101,6 +105,7 @@ class Multi:
         body: Optional[bytes] = ...,
         timeout: Optional[float] = ...,
         model: Optional[Type[Record]] = ...,
+        info: Optional[Dict[str, Any]] = ...,
     ) -> int: ...
     def send(self, seconds: float) -> bool: ...
     def wait(self, id: int) -> Tuple[Any, Any]: ...

@@ -2,7 +2,8 @@
 
 Off unless the logger is enabled for DEBUG: set ``JOBO_LOG=debug`` (a handler
 on stderr is installed at import) or configure logging yourself. A line is
-written per attempt: method, path and query, status, request id, credits,
+written per attempt: method, path and query, status, the HTTP version of
+the answer (``over HTTP/2``), request id, credits,
 time. The API key is never in them: it is not in URLs, and every line is
 passed through the client's own key masker (which finds the configured key
 itself, whatever its shape, raw, JSON-escaped or percent-encoded) and then
@@ -58,25 +59,31 @@ def _target(call: Any) -> str:
     return call.path + "?" + urlencode(call.query)
 
 
+def _over(http_version: Optional[str]) -> str:
+    return f"HTTP/{http_version}" if http_version else "no response"
+
+
 def success(call: Any, usage: Any, attempt: int, seconds: float,
-            mask: Optional[Callable[[str], str]] = None) -> None:
+            mask: Optional[Callable[[str], str]] = None,
+            http_version: Optional[str] = None) -> None:
     _logger.debug(  # type: ignore[union-attr]
         "%s",
-        redact("%s %s -> 200 in %.1f ms (attempt %d, request id %s, credits used %s, "
+        redact("%s %s -> 200 over %s in %.1f ms (attempt %d, request id %s, credits used %s, "
                "remaining %s, rate limit remaining %s)" % (
-                   call.method, _target(call), seconds * 1000, attempt + 1,
-                   usage.request_id, usage.credits_used, usage.credits_remaining,
-                   usage.rate_limit_remaining), mask),
+                   call.method, _target(call), _over(http_version), seconds * 1000,
+                   attempt + 1, usage.request_id, usage.credits_used,
+                   usage.credits_remaining, usage.rate_limit_remaining), mask),
     )
 
 
 def failure(call: Any, exc: Exception, attempt: int, seconds: float,
-            mask: Optional[Callable[[str], str]] = None) -> None:
+            mask: Optional[Callable[[str], str]] = None,
+            http_version: Optional[str] = None) -> None:
     _logger.debug(  # type: ignore[union-attr]
         "%s",
-        redact("%s %s -> %s in %.1f ms (attempt %d): %s %s" % (
-            call.method, _target(call), type(exc).__name__, seconds * 1000, attempt + 1,
-            str(exc), repr(exc)), mask),
+        redact("%s %s -> %s over %s in %.1f ms (attempt %d): %s %s" % (
+            call.method, _target(call), type(exc).__name__, _over(http_version),
+            seconds * 1000, attempt + 1, str(exc), repr(exc)), mask),
     )
 
 

@@ -30,7 +30,7 @@ __all__ = ["Prefetcher"]
 class _Ticket:
     """One submitted call: its current attempt on the multi handle."""
 
-    __slots__ = ("call", "timeout", "stop", "attempt", "started", "id")
+    __slots__ = ("call", "timeout", "stop", "attempt", "started", "id", "info")
 
     def __init__(self, call: Any, timeout: Optional[float], stop: Optional[float]) -> None:
         self.call = call
@@ -39,6 +39,7 @@ class _Ticket:
         self.attempt = 0
         self.started = 0.0
         self.id: Optional[int] = None
+        self.info: Dict[str, Any] = {}  # what the transport reports of the attempt
 
 
 class Prefetcher:
@@ -83,9 +84,10 @@ class Prefetcher:
         attempt_timeout = self._client._before_attempt(
             ticket.attempt, ticket.timeout, ticket.stop, multi.run)
         ticket.started = time.perf_counter() if _log.enabled() else 0.0
+        ticket.info = {}
         try:
             ticket.id = multi.submit(call.method, call.path, call.query, call.body,
-                                     attempt_timeout, call.model)
+                                     attempt_timeout, call.model, ticket.info)
         except BaseException:
             self._client._rate.update(None)
             raise
@@ -110,14 +112,15 @@ class Prefetcher:
                 self._live.pop(ticket.id, None)
                 ticket.id = None
                 self._multi.run(client._after_failure(
-                    ticket.call, exc, ticket.attempt, ticket.stop, ticket.started))
+                    ticket.call, exc, ticket.attempt, ticket.stop, ticket.started,
+                    ticket.info))
                 ticket.attempt += 1
                 self._start(ticket)
                 continue
             self._live.pop(ticket.id, None)
             ticket.id = None
             return client._after_success(ticket.call, data, usage, ticket.attempt,
-                                         ticket.started)
+                                         ticket.started, ticket.info)
 
     def cancel(self, ticket: _Ticket) -> None:
         """Take a call off; its connection is closed (its credits may be spent)."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import collections
 import os
 import random
 import time
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from . import _core, _log
 from ._config import (
@@ -41,6 +42,18 @@ atexit.register(_core._shutdown)
 # must not wait for the parent's.
 os.register_at_fork(after_in_child=_core._after_fork_in_child)
 DEFAULT_MAX_BODY = 64 * 1024 * 1024
+#: http_version values -> the C transport's code (0 auto, 11 HTTP/1.1, 20 HTTP/2)
+HTTP_VERSIONS = {"auto": 0, "1.1": 11, "2": 20}
+#: attempts kept for diagnostics()
+ATTEMPTS_KEPT = 32
+
+
+def _http_version_code(value: Any) -> int:
+    code = HTTP_VERSIONS.get(value) if isinstance(value, str) else None
+    if code is None:
+        raise JoboConfigurationError(
+            f"http_version must be 'auto', '1.1' or '2', not {value!r}")
+    return code
 
 
 class JoboClient:
@@ -76,6 +89,12 @@ class JoboClient:
             standard ``HTTPS_PROXY``/``https_proxy`` and ``NO_PROXY`` variables.
             HTTPS goes through it as a CONNECT tunnel: the proxy sees the host
             and port, never the key.
+        http_version: ``"auto"`` (default: HTTP/2 when the server offers it by
+            ALPN, else HTTP/1.1), ``"1.1"`` (never HTTP/2: for a proxy or
+            middlebox that breaks h2) or ``"2"`` (HTTP/2 required: an answer in
+            HTTP/1.x raises :class:`JoboConnectionError` with code
+            ``"http2_refused"``). :meth:`diagnostics` shows the version of
+            each recent attempt.
         httpx_client: accepted for code written for the official package, but
             only as ``None``: this client's transport is libcurl in the C core,
             so an ``httpx.Client`` raises :class:`TypeError`; set ``timeout``,
@@ -102,6 +121,7 @@ class JoboClient:
         deadline: Optional[float] = None,
         max_body: int = DEFAULT_MAX_BODY,
         proxy: Optional[str] = None,
+        http_version: str = "auto",
         httpx_client: Any = None,
     ) -> None:
         # from here on no frame holds the raw key in a local (tracebacks that
@@ -132,6 +152,7 @@ class JoboClient:
             self._rng = random.Random()
             if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
                 raise JoboConfigurationError("max_body must be a positive number of bytes")
+            version_code = _http_version_code(http_version)
             ca, self._ca_source = resolve_ca_bundle(ca_bundle)
             # what the client pickles as: its configuration, never its key
             self._settings = dict(
@@ -150,12 +171,14 @@ class JoboClient:
                 read_timeout=self.read_timeout or 0.0,
                 max_body=max_body,
                 proxy=check_proxy(proxy),
+                http_version=version_code,
             )
         except JoboConfigurationError as exc:
             if _log.enabled():
                 _log.refused(exc)
             raise
         self._usage: Optional[Usage] = None
+        self._attempts: Any = collections.deque(maxlen=ATTEMPTS_KEPT)
         self.jobs: JobsSearchClient = JobsSearchClient(self)
         #: the official SDK's name for :attr:`jobs` (the same object)
         self.search: JobsSearchClient = self.jobs
@@ -191,6 +214,35 @@ class JoboClient:
         return self._transport.user_agent
 
     @property
+    def http_version(self) -> str:
+        """The HTTP version asked for: ``"auto"``, ``"1.1"`` or ``"2"``."""
+        return self._transport.http_version
+
+    def diagnostics(self) -> Dict[str, Any]:
+        """:func:`jobo_enterprise.diagnostics` for this client's CA bundle, plus its
+        ``http_version`` option and its recent ``attempts`` (oldest first, at most
+        32): method, path, attempt number, the HTTP version the answer came in
+        (None when no answer came), the status code (None without an answer),
+        the exception's class name (None on success) and the request id. No
+        key, no query string."""
+        from ._diagnostics import diagnostics
+
+        info = diagnostics(self._transport.ca_bundle)
+        info["ca_source"] = self._ca_source
+        info["http_version"] = self.http_version
+        info["attempts"] = [dict(a) for a in list(self._attempts)]
+        return info
+
+    def _note(self, call: Any, attempt: int, info: dict, status: Optional[int],
+              error: Optional[BaseException], request_id: Optional[str]) -> None:
+        self._attempts.append({
+            "method": call.method, "path": call.path, "attempt": attempt + 1,
+            "http_version": info.get("http_version"), "status": status,
+            "error": type(error).__name__ if error is not None else None,
+            "request_id": request_id,
+        })
+
+    @property
     def closed(self) -> bool:
         return self._transport is None or self._transport.closed
 
@@ -204,19 +256,21 @@ class JoboClient:
         while True:
             attempt_timeout = self._before_attempt(attempt, timeout, stop, time.sleep)
             started = time.perf_counter() if _log.enabled() else 0.0
+            info: dict = {}
             try:
                 data, usage = self._transport.request(
-                    call.method, call.path, call.query, call.body, attempt_timeout, call.model
+                    call.method, call.path, call.query, call.body, attempt_timeout, call.model,
+                    info,
                 )
             except JoboError as exc:
                 # interruptible: Ctrl-C raises KeyboardInterrupt in the sleep
-                time.sleep(self._after_failure(call, exc, attempt, stop, started))
+                time.sleep(self._after_failure(call, exc, attempt, stop, started, info))
                 attempt += 1
                 continue
             except BaseException:
                 self._rate.update(None)  # the slot it took came to nothing
                 raise
-            return self._after_success(call, data, usage, attempt, started)
+            return self._after_success(call, data, usage, attempt, started, info)
 
     # The steps of one call, shared by _execute and the concurrent page fetches
     # (jobo_enterprise._prefetch), which run attempts on a multi handle instead.
@@ -245,11 +299,16 @@ class JoboClient:
         return min(timeout or self.timeout, left)
 
     def _after_failure(self, call: Any, exc: JoboError, attempt: int, stop: Optional[float],
-                       started: float) -> float:
-        """Record a failed attempt; the wait before the next one, or raise exc."""
+                       started: float, info: Optional[dict] = None) -> float:
+        """Record a failed attempt; the wait before the next one, or raise exc.
+        ``info`` is what the transport reported of the attempt (its HTTP version)."""
         exc.retries_taken = attempt
+        info = info or {}
+        self._note(call, attempt, info, getattr(exc, "status_code", None), exc,
+                   getattr(exc, "request_id", None))
         if started:
-            _log.failure(call, exc, attempt, time.perf_counter() - started, self._mask)
+            _log.failure(call, exc, attempt, time.perf_counter() - started, self._mask,
+                         info.get("http_version"))
         if exc.usage is not None:
             self._usage = exc.usage
         self._rate.update(exc.usage)
@@ -261,9 +320,12 @@ class JoboClient:
         return wait
 
     def _after_success(self, call: Any, data: Any, usage: Any, attempt: int,
-                       started: float) -> Any:
+                       started: float, info: Optional[dict] = None) -> Any:
+        info = info or {}
+        self._note(call, attempt, info, 200, None, usage.request_id)
         if started:
-            _log.success(call, usage, attempt, time.perf_counter() - started, self._mask)
+            _log.success(call, usage, attempt, time.perf_counter() - started, self._mask,
+                         info.get("http_version"))
         self._usage = usage
         self._rate.update(usage)
         return call.parse(data, usage)

@@ -2,6 +2,13 @@
 
 Everything goes through the real C core over real TLS sockets on loopback;
 nothing below the public API is mocked.
+
+A test module with ``HTTP_VERSIONS = ("1.1", "2")`` runs each of its tests that
+use the ``sandbox`` fixture (or ``make_client``/``client``) twice: against a
+sandbox that speaks only HTTP/1.1 and against one that offers h2 by ALPN (the
+clients, on ``http_version="auto"``, then speak HTTP/2). Test ids end in
+``[h1]`` / ``[h2]``; ``-k h2`` picks the h2 runs. Other modules get the
+HTTP/1.1 sandbox once.
 """
 
 from __future__ import annotations
@@ -17,12 +24,27 @@ from jobo_enterprise.sandbox import Sandbox
 from keys import CANARY
 
 
+def pytest_generate_tests(metafunc):
+    versions = getattr(metafunc.module, "HTTP_VERSIONS", None)
+    if versions and "sandbox" in metafunc.fixturenames:
+        metafunc.parametrize("sandbox", list(versions), indirect=True, scope="session",
+                             ids=["h" + v.split(".")[0] for v in versions])
+
+
 @pytest.fixture(scope="session")
-def sandbox():
-    with Sandbox(seed=7) as sb:
+def sandbox(request):
+    """The session's sandbox: HTTP/1.1 only, or with h2 (``request.param == "2"``)."""
+    http2 = getattr(request, "param", "1.1") == "2"
+    with Sandbox(seed=7, http2=http2) as sb:
         if CANARY:  # the canary run: the full key is the canary
             sb.keys["full"] = sb.create_key("full", key=CANARY)
         yield sb
+
+
+@pytest.fixture
+def http_version(sandbox) -> str:
+    """The HTTP version clients of this test's sandbox speak: "1.1" or "2"."""
+    return "2" if sandbox.http2 else "1.1"
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ from jobo_enterprise import JoboClient
 from keys import fake_key
 from rawserver import RawServer, http_response
 
+HTTP_VERSIONS = ("1.1", "2")  # the sandbox tests run over HTTP/1.1 and h2 (conftest)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEY = fake_key("jbe_test_ConcurrencyKey0123456789")
 OK_BODY = json.dumps({"jobs": [], "total": 0, "page": 1, "page_size": 25,

@@ -26,6 +26,8 @@ from jobo_enterprise import (
 
 from rawserver import RawServer
 
+HTTP_VERSIONS = ("1.1", "2")  # the sandbox tests run over HTTP/1.1 and h2 (conftest)
+
 _ids = itertools.count()
 
 

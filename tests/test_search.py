@@ -21,6 +21,8 @@ from jobo_enterprise import (
     SearchResult,
 )
 
+HTTP_VERSIONS = ("1.1", "2")  # the sandbox tests run over HTTP/1.1 and h2 (conftest)
+
 
 def test_search_returns_typed_jobs_with_documented_fields(client):
     result = client.jobs.search("data engineer", page_size=5)

@@ -28,6 +28,9 @@ from jobo_enterprise.models import (
 )
 
 
+HTTP_VERSIONS = ("1.1", "2")  # every endpoint over HTTP/1.1 and h2 (conftest)
+
+
 def test_search_advanced_ors_queries_and_excludes(client):
     a = client.jobs.search_advanced(queries=['"nurse"'], page_size=1).total
     b = client.jobs.search_advanced(queries=['"data engineer"'], page_size=1).total

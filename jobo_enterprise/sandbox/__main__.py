@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="jobs a stable_scan=false feed may page through (default 10000)")
     p.add_argument("--prerender", action="store_true",
                    help="build every job's JSON at start (slower start, fast first feed scan)")
+    p.add_argument("--http2", action="store_true",
+                   help="offer HTTP/2 (h2) by ALPN next to HTTP/1.1 (default: HTTP/1.1 only)")
     p.add_argument("--drop-expired", action="store_true",
                    help="feeds leave out jobs whose expiry time has passed (POST /__timeline "
                         "changes the data and advances the clock)")
@@ -59,7 +61,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                       state_dir=args.state_dir, latency_ms=args.latency_ms,
                       path_prefix=args.path_prefix, verbose=args.verbose,
                       cursor_ttl=args.cursor_ttl, legacy_feed_limit=args.legacy_feed_limit,
-                      prerender=args.prerender, drop_expired=args.drop_expired)
+                      prerender=args.prerender, drop_expired=args.drop_expired,
+                      http2=args.http2)
     try:
         sandbox.start()
         try:

@@ -92,6 +92,7 @@ class App:
         self._by_connection: Dict[str, int] = collections.Counter()
         self._next_connection = 0
         self._tls_failures = 0
+        self._h2: Dict[str, int] = collections.Counter()
         self.clock: Callable[[], float] = time.time  # the timeline's clock, once installed
         from . import endpoints, faults, timeline  # routes, the fault prefix, the clock
         endpoints.register(self)
@@ -120,6 +121,11 @@ class App:
         with self._stats_lock:
             self._connections[kind] += 1
 
+    def count_h2(self, what: str) -> None:
+        """h2 counters: ``connections``, ``streams``, ``resets``, ``goaways``."""
+        with self._stats_lock:
+            self._h2[what] += 1
+
     def count_tls_failure(self) -> None:
         with self._stats_lock:
             self._tls_failures += 1
@@ -135,7 +141,8 @@ class App:
         plan (``anonymous`` = no or unknown key) and per route, responses per status,
         TCP connections accepted per port kind (``https``, ``http``), failed TLS
         handshakes, the credit balance of each default key (whole credits), and the
-        requests (internal ones included) per connection id."""
+        requests (internal ones included) per connection id, and the h2 counters
+        (connections that chose h2, streams, stream resets and GOAWAYs sent)."""
         with self._stats_lock:
             return {
                 "requests_total": self._requests_total,
@@ -148,6 +155,8 @@ class App:
                 "credits_remaining": {plan: self.accounts.balance(key)
                                       for plan, key in self.accounts.default_keys.items()},
                 "requests_by_connection": dict(self._by_connection),
+                "h2": {k: self._h2[k] for k in ("connections", "streams", "resets",
+                                                "goaways")},
             }
 
     # -- the pipeline ------------------------------------------------------------------

@@ -29,7 +29,16 @@ item                 effect
                      shape with ``"truncated_for_drip": true``
 ``truncate``         announce the full ``Content-Length``, send half of the body and
                      close the connection
-``reset``            send the headers, then reset the connection (TCP RST)
+``reset``            send the headers, then reset the connection (TCP RST); over h2,
+                     reset the stream (``RST_STREAM``)
+``refuse``           reset before any response byte: TCP RST over HTTP/1.1,
+                     ``RST_STREAM(REFUSED_STREAM)`` over h2 (retryable: the request was
+                     not answered)
+``stall``            send the headers and half of the body, then nothing more until the
+                     sandbox stops (at most 120 s); over h2 only that stream stalls, the
+                     connection and its other streams go on
+``goaway=<n>``       after the n-th request on a connection, close it: ``Connection:
+                     close`` over HTTP/1.1, ``GOAWAY`` over h2 (open streams finish)
 ``malformed``        200 with invalid JSON (a cut-off SearchResponse)
 ``empty``            200 with an empty body
 ``huge=<MiB>``       200 with a valid JSON body of exactly that size (fractions allowed,
@@ -91,7 +100,8 @@ MAX_DRIP_MS = 1_000
 DRIP_MAX_BYTES = 64 * 1024
 MAX_HUGE_MIB = 1024
 _MIB = 1024 * 1024
-_FLAGS = ("html", "truncate", "reset", "malformed", "empty", "echo_key")
+_FLAGS = ("html", "truncate", "reset", "malformed", "empty", "echo_key", "refuse",
+          "stall")
 
 _MESSAGES = {
     400: "Invalid parameter",
@@ -110,7 +120,8 @@ class FaultSpec:
 
     __slots__ = ("raw", "key", "status", "html", "retry_after", "retry_after_date", "times",
                  "after", "delay_ms", "drip_ms", "truncate", "reset", "malformed", "empty",
-                 "huge_bytes", "redirect", "id", "match", "echo_key")
+                 "huge_bytes", "redirect", "id", "echo_key", "refuse", "stall", "goaway",
+                 "match")
 
     def __init__(self, raw: str) -> None:
         self.raw: str = raw
@@ -121,6 +132,9 @@ class FaultSpec:
         self.malformed: bool = False
         self.empty: bool = False
         self.echo_key: bool = False
+        self.refuse: bool = False
+        self.stall: bool = False
+        self.goaway: Optional[int] = None
         self.retry_after: Optional[int] = None
         self.retry_after_date: Optional[int] = None
         self.times: Optional[int] = None
@@ -182,6 +196,8 @@ class FaultSpec:
             self.redirect = value
         elif name == "id":
             self.id = value
+        elif name == "goaway":
+            self.goaway = self._number(name, value, 1, 10 ** 6)
         elif name == "match":
             self.match = value
         else:
@@ -346,11 +362,14 @@ def _make_transmit(spec: FaultSpec, stop: threading.Event,
             _abort(conn)
             return
         sock = conn.sock
+        if spec.refuse:
+            _abort(conn)
+            return
         sock.sendall(head)
         if spec.reset:
             _abort(conn)
             return
-        limit = total // 2 if spec.truncate else total
+        limit = total // 2 if spec.truncate or spec.stall else total
         step = spec.drip_ms / 1000.0
         sent = 0
         for chunk in chunks:
@@ -369,7 +388,10 @@ def _make_transmit(spec: FaultSpec, stop: threading.Event,
                     _abort(conn)
                     return
             sent += len(chunk)
-        if spec.truncate:
+        if spec.stall:
+            stop.wait(MAX_DELAY_MS / 1000.0)
+            _abort(conn)
+        elif spec.truncate:
             conn.close_connection = True
     return transmit
 
@@ -378,6 +400,7 @@ def _make_transmit(spec: FaultSpec, stop: threading.Event,
 
 def install(app: "App") -> None:
     counters = FaultCounters()
+    per_connection = FaultCounters()
     app.fault_counters = counters
     stop = app.stop_event
 
@@ -432,11 +455,15 @@ def install(app: "App") -> None:
                 resp.body = _small_body(req.path)
             elif stream is None and len(resp.body_bytes()) > DRIP_MAX_BYTES:
                 resp.body = _small_body(req.path)
-        if spec.truncate and stream is None and not resp.body_bytes():
+        if spec.goaway is not None and \
+                per_connection.hit(f"{req.connection_id}") >= spec.goaway:
+            resp.close_connection = True
+        if (spec.truncate or spec.stall) and stream is None and not resp.body_bytes():
             # nothing to cut: announce a 16-byte JSON body and send 8 bytes of it
             stream, length = (lambda: iter((b'{"truncated":1}\n',))), 16
             resp.content_length = length
-        if spec.delay_ms or spec.drip_ms or spec.truncate or spec.reset or stream is not None:
+        if spec.delay_ms or spec.drip_ms or spec.truncate or spec.reset or spec.refuse \
+                or spec.stall or stream is not None:
             resp.transmit = _make_transmit(spec, stop, stream, length)
         return resp
 

@@ -220,7 +220,7 @@ class HTTPSServer(_BaseServer):
         if conn.id:
             lines.append(f"X-Connection-Id: {conn.id}")
         lines.append(f"Content-Length: {length}")
-        if not keep_alive:
+        if not keep_alive or resp.close_connection:
             lines.append("Connection: close")
             conn.close_connection = True
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")

@@ -46,7 +46,9 @@ class Sandbox:
     start: a slower start, then full-speed feeds from the first scan), ``drop_expired``
     (feeds leave out jobs whose expiry time has passed, see :mod:`.timeline`),
     ``expiry_ref`` (the time hidden expiry times are drawn around, default now: e.g. 8
-    days ago for data where no job expires while a test runs).
+    days ago for data where no job expires while a test runs), ``http2``
+    (offer ``h2`` by ALPN next to ``http/1.1``, see :mod:`.http2`; default off: the
+    sandbox then refuses h2 and every client speaks HTTP/1.1).
 
     The sandbox changes over time on request (:mod:`.timeline`): :meth:`advance_clock`,
     :meth:`update_jobs`, :meth:`expire_jobs`, :meth:`add_jobs` (also ``POST
@@ -70,7 +72,7 @@ class Sandbox:
                  anchor: Optional[int] = None, verbose: bool = False,
                  cursor_ttl: float = 3600, legacy_feed_limit: int = 10_000,
                  prerender: bool = False, drop_expired: bool = False,
-                 expiry_ref: Optional[int] = None):
+                 expiry_ref: Optional[int] = None, http2: bool = False):
         self.seed = seed
         self.jobs = jobs
         self.host = host
@@ -87,6 +89,7 @@ class Sandbox:
         self.prerender = prerender
         self.drop_expired = drop_expired
         self.expiry_ref = expiry_ref
+        self.http2 = http2
         self._own_state_dir = False
         self._https: Optional[HTTPSServer] = None
         self._http: Optional[RedirectServer] = None
@@ -136,9 +139,15 @@ class Sandbox:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(self.server_cert, self.server_key)
-        ctx.set_alpn_protocols(["http/1.1"])
+        server_class = HTTPSServer
+        if self.http2:
+            from .http2 import ALPN, H2Server
+            server_class = H2Server
+            ctx.set_alpn_protocols(ALPN)
+        else:
+            ctx.set_alpn_protocols(["http/1.1"])
         try:
-            self._https = HTTPSServer((self.host, self.port), self.app, ctx)
+            self._https = server_class((self.host, self.port), self.app, ctx)
             self._https.start()
             port = self._https.server_address[1]
             self.base_url: str = _origin("https", self.host, port) + self.app.path_prefix
@@ -253,4 +262,5 @@ class Sandbox:
 
     def __repr__(self) -> str:
         state = self.base_url if self.running else "stopped"
-        return f"<Sandbox seed={self.seed} jobs={self.jobs} {state}>"
+        h2 = " http2" if self.http2 else ""
+        return f"<Sandbox seed={self.seed} jobs={self.jobs}{h2} {state}>"

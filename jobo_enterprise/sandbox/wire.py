@@ -90,10 +90,11 @@ class Response:
     set, is announced instead of the length of ``body`` (a transmit hook that streams
     a body it generates itself). ``cost`` may be fractional (the feed's 0.5 per job).
     ``faulted`` marks a response made by a fault route (no echo fields are added to
-    its body)."""
+    its body). ``close_connection`` ends the connection after this response
+    (``Connection: close`` over HTTP/1.1, ``GOAWAY`` over h2)."""
 
     __slots__ = ("status", "body", "cost", "headers", "content_type", "transmit",
-                 "content_length", "faulted")
+                 "content_length", "faulted", "close_connection")
 
     def __init__(self, status: int = 200, body: Any = None, cost: float = 0,
                  headers: Optional[List[Tuple[str, str]]] = None,
@@ -108,6 +109,7 @@ class Response:
         self.transmit: Optional[Callable[[Any, bytes], None]] = transmit
         self.content_length: int | None = content_length
         self.faulted: bool = False
+        self.close_connection: bool = False
 
     def body_bytes(self) -> bytes:
         if self.body is None:
