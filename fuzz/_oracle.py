@@ -394,6 +394,30 @@ def _same_value(a, b, where):
         pass
 
 
+class _Refused:
+    """A field read that raised JoboResponseError (a declared type the value does not
+    hold, or a required field absent): the view and the dict-backed model must refuse
+    alike, with the same message."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Refused) and other.message == self.message
+
+    def __repr__(self) -> str:
+        return f"<refused: {self.message}>"
+
+
+def _get(obj, name):
+    try:
+        return getattr(obj, name)
+    except E.JoboResponseError as exc:
+        return _Refused(str(exc))
+
+
 def _same_model(view, ref, where="", check=True) -> None:
     """Every declared field and extra member of view equals ref's (iterative).
     With check=False both are only read (a document whose reading is unspecified)."""
@@ -403,17 +427,17 @@ def _same_model(view, ref, where="", check=True) -> None:
         if not check:
             if isinstance(a, M.Model) and isinstance(b, M.Model):
                 for name in type(a)._fields:
-                    todo.append((getattr(a, name), getattr(b, name), at))
+                    todo.append((_get(a, name), _get(b, name), at))
             elif type(a) is list and type(b) is list:
                 todo.extend(zip(a, b, [at] * len(a)))
             continue
         if isinstance(a, M.Model):
             assert type(a) is type(b), f"{at}: {type(a).__name__} != {type(b).__name__}"
             for name in type(a)._fields:
-                todo.append((getattr(a, name), getattr(b, name), f"{at}.{name}"))
+                todo.append((_get(a, name), _get(b, name), f"{at}.{name}"))
             for name in b.__dict__:
                 if name not in type(b)._fields and isinstance(name, str) and name.isidentifier():
-                    todo.append((getattr(a, name), getattr(b, name), f"{at}.{name}"))
+                    todo.append((_get(a, name), _get(b, name), f"{at}.{name}"))
         elif type(a) is list and type(b) is list and any(isinstance(x, M.Model) for x in a):
             assert len(a) == len(b), at
             todo.extend((x, y, f"{at}[{i}]") for i, (x, y) in enumerate(zip(a, b)))
@@ -475,10 +499,12 @@ def check_view(data: bytes) -> bool:
         assert not view._is_view
     # partial reads, a change, then the data; and a kept nested view detached
     page = _core.parse_model(M.FeedPage, data)
-    jobs = page.jobs if type(page.jobs) is list else []
+    jobs = _get(page, "jobs")
+    jobs = jobs if type(jobs) is list else []
     kept = [j for j in jobs[:3] if isinstance(j, M.Model)]
     for j in kept:
-        j.title, j.company, j.locations  # noqa: B018
+        for name in ("title", "company", "locations"):
+            _get(j, name)
     if kept:
         _core.detach_kept(jobs)
         assert all(not j._is_view for j in kept)
