@@ -62,6 +62,11 @@ def test_twenty_thousand_mixed_calls_do_not_leak(remote_sandbox):
     assert outcomes["ok"] >= 0.55 * TOTAL and outcomes["timeout"] == TOTAL // 200
     assert outcomes["error"] >= 0.35 * TOTAL
     assert grown < 256 * 1024, f"traced memory grew by {grown} bytes"
+    if os.environ.get("JOBO_SANITIZER") == "asan":
+        # ASan keeps freed memory in its quarantine (hundreds of MB) and so makes the
+        # resident set grow by design; the traced-memory bound above still holds, and
+        # scripts/valgrind.sh checks the C core's own frees
+        return
     # resident set: least-squares slope over the samples, in KB per 1,000 calls
     n = len(rss)
     mean_x, mean_y = (n - 1) / 2, sum(rss) / n
