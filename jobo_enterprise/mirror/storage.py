@@ -76,7 +76,9 @@ def file_lock(path: str, what: str, wait: Any = False) -> Iterator[None]:
     except OSError as exc:
         raise MirrorError(f"cannot create the lock file {path}: {exc.strerror}") from None
     try:
-        deadline = None if wait is True else time.monotonic() + (float(wait) if wait else 0.0)
+        # a status probe (lock_is_held) holds a shared lock for a moment: even "refuse at
+        # once" gives such a probe a quarter of a second to let go
+        deadline = None if wait is True else time.monotonic() + max(float(wait or 0), 0.25)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
