@@ -529,17 +529,23 @@ def _wrap(model: Type["Model"], raw: Any, field: _Field) -> Any:
     raise field._bad(raw)
 
 
-class _ModelField(_Field):
-    """A nested object (``default_factory=Model`` reads an absent one as an empty model)."""
+class _NestedField(_Field):
+    """A field whose values are (lists or maps of) one model class."""
 
     __slots__ = ()
-    error_type = "model_type"
-    ckind = _core.FIELD_MODEL
 
     def __init__(self, model: Type["Model"], default: Any = _MISSING,
                  default_factory: Any = None) -> None:
         super().__init__(default, default_factory)
         self.model = model
+
+
+class _ModelField(_NestedField):
+    """A nested object (``default_factory=Model`` reads an absent one as an empty model)."""
+
+    __slots__ = ()
+    error_type = "model_type"
+    ckind = _core.FIELD_MODEL
 
     @property
     def kind(self) -> str:  # type: ignore[override]
@@ -559,18 +565,13 @@ class _ModelField(_Field):
         return _validate_object(self.model, raw, loc, errors)
 
 
-class _ModelListField(_Field):
+class _ModelListField(_NestedField):
     """A list of nested objects; absent or null reads as ``[]``
     (as ``None`` for the ``Optional`` lists of request models)."""
 
     __slots__ = ()
     error_type = "list_type"
     ckind = _core.FIELD_MODEL_LIST
-
-    def __init__(self, model: Type["Model"], default: Any = _MISSING,
-                 default_factory: Any = None) -> None:
-        super().__init__(default, default_factory)
-        self.model = model
 
     @property
     def kind(self) -> str:  # type: ignore[override]
@@ -681,16 +682,11 @@ class _UUIDListField(_Field):
         return [one.validate(v, loc + (i,), errors) for i, v in enumerate(raw)]
 
 
-class _ModelListMapField(_Field):
+class _ModelListMapField(_NestedField):
     """An object whose values are lists of nested objects (search facets)."""
 
     __slots__ = ()
     error_type = "dict_type"
-
-    def __init__(self, model: Type["Model"], default: Any = _MISSING,
-                 default_factory: Any = None) -> None:
-        super().__init__(default, default_factory)
-        self.model = model
 
     @property
     def kind(self) -> str:  # type: ignore[override]
