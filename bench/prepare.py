@@ -1,7 +1,7 @@
 """Record the benchmark's inputs from the sandbox: ``python prepare.py WORKDIR``.
 
 Runs under our interpreter with the repository on ``sys.path`` (it needs
-``jobo_enterprise.sandbox``, hence ``cryptography``). Writes into WORKDIR:
+``jobo_enterprise_sandbox``, hence ``cryptography``). Writes into WORKDIR:
 
 - ``search.json`` + ``search.headers.json``: the body and headers of a real sandbox
   answer to ``GET /api/jobs?q=data engineer&page_size=5`` (what nginx serves in (a));
@@ -9,7 +9,7 @@ Runs under our interpreter with the repository on ``sys.path`` (it needs
   ``batch_size=1000`` when the sandbox has the feed, else composed from ten
   100-job search pages into the FeedResponse shape);
 - ``tls/``: a CA (``ca.pem``) and a server certificate for 127.0.0.1
-  (``server.pem``, ``server.key``) made with ``jobo_enterprise.sandbox.certs``.
+  (``server.pem``, ``server.key``) made with ``jobo_enterprise_sandbox.certs``.
 
 Prints one JSON line describing what it wrote.
 """
@@ -23,8 +23,8 @@ import ssl
 import sys
 from urllib.parse import urlsplit, urlencode
 
-from jobo_enterprise.sandbox import Sandbox
-from jobo_enterprise.sandbox import certs
+from jobo_enterprise_sandbox import Sandbox
+from jobo_enterprise_sandbox import certs
 
 KEEP_HEADERS = ("content-type", "x-credits-used", "x-credits-remaining", "x-credits-deducted",
                 "x-credits-balance", "x-ratelimit-limit", "x-ratelimit-remaining",

@@ -210,7 +210,7 @@ def part_c(ctx: Ctx) -> Dict[str, Any]:
                 per[lib].append(res)
                 _log_result("c", lib, r, res, "wall_s", "s")
     out: Dict[str, Any] = {"params": {"jobs": 5000, "page_size": 100, "latency_ms": 50,
-                                      "runs": ctx.runs, "server": "jobo_enterprise.sandbox "
+                                      "runs": ctx.runs, "server": "jobo_enterprise_sandbox "
                                       "subprocess (threaded, one thread per connection)"},
                            "libs": {lib: _collect(per[lib], ["wall_s"]) for lib in libs}}
     digests = {}

@@ -190,7 +190,7 @@ http {{
 
 
 class SandboxProcess:
-    """``python -m jobo_enterprise.sandbox`` as a child process on 127.0.0.1."""
+    """``python -m jobo_enterprise_sandbox`` as a child process on 127.0.0.1."""
 
     def __init__(self, python: str, env: Dict[str, str], jobs: int = 5000,
                  latency_ms: float = 0, seed: int = 1, start_timeout: float = 180,
@@ -209,7 +209,7 @@ class SandboxProcess:
         self._log = None
 
     def __enter__(self) -> "SandboxProcess":
-        cmd = [self.python, "-m", "jobo_enterprise.sandbox", "--host", "127.0.0.1",
+        cmd = [self.python, "-m", "jobo_enterprise_sandbox", "--host", "127.0.0.1",
                "--port", "0", "--http-port", "-1", "--seed", str(self.seed),
                "--jobs", str(self.jobs), "--latency-ms", str(self.latency_ms)]
         if self.http2:

@@ -533,7 +533,7 @@ def task_dask_feed(spec):
         cluster_s = time.perf_counter() - c0
         key = spec["key"]
         w0 = time.perf_counter()
-        from jobo_enterprise.sandbox.data import SOURCES  # the sandbox's 24: more than a
+        from jobo_enterprise_sandbox.data import SOURCES  # the sandbox's 24: more than a
         # facet list holds, so they are given
         ddf = read_feed(client=client, sources=list(SOURCES), api_key=lambda: key,
                         batch_size=spec["batch_size"])

@@ -4,7 +4,7 @@ OUT_DIR/<harness>/seed-<name> for fuzz_headers (raw header blocks), fuzz_respons
 (raw HTTP responses: status line, headers, blank line, body) and fuzz_decode
 (JSON documents and near-JSON). Two sources:
 
-- real responses of the local sandbox (jobo_enterprise.sandbox, 127.0.0.1 only):
+- real responses of the local sandbox (jobo_enterprise_sandbox, 127.0.0.1 only):
   search, one job, a company, geocode, feed, expired ids, and the errors it
   gives (401 missing/revoked key, 403 plan, 402 credits, 404, 400, 429 rate
   limit, 405, the plain-HTTP 301), captured byte for byte with http.client;
@@ -90,7 +90,7 @@ def fetch(conn_factory, method: str, path: str, key: Optional[str], body=None) -
 
 
 def sandbox_seeds(w: Writer) -> None:
-    from jobo_enterprise.sandbox import Sandbox
+    from jobo_enterprise_sandbox import Sandbox
 
     with Sandbox(seed=7, jobs=300) as sb:
         u = urllib.parse.urlsplit(sb.base_url)

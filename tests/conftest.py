@@ -20,7 +20,7 @@ import urllib.request
 import pytest
 
 from jobo_enterprise import JoboClient
-from jobo_enterprise.sandbox import Sandbox
+from jobo_enterprise_sandbox import Sandbox
 from keys import CANARY
 
 

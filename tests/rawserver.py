@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any, Callable, List, Optional
 
-from jobo_enterprise.sandbox.certs import issue_cert, make_ca, write_pem_files
+from jobo_enterprise_sandbox.certs import issue_cert, make_ca, write_pem_files
 
 _CERTS: dict = {}
 _CERTS_LOCK = threading.Lock()

@@ -316,7 +316,7 @@ def test_exit_status_of_network_failures_and_timeouts(jobo, sandbox):
 
 def test_tls_verification_failure_is_permanent(sandbox, tmp_path):
     other_ca = tmp_path / "other.pem"
-    from jobo_enterprise.sandbox import Sandbox
+    from jobo_enterprise_sandbox import Sandbox
 
     with Sandbox(jobs=50) as other:
         other_ca.write_bytes(open(other.ca_cert, "rb").read())

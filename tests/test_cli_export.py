@@ -21,7 +21,7 @@ import pytest
 
 from jobo_enterprise.cli import main
 from jobo_enterprise.frames import column_names
-from jobo_enterprise.sandbox import Sandbox
+from jobo_enterprise_sandbox import Sandbox
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -57,7 +57,7 @@ class Server:
 def sandbox_process():
     """A sandbox in its own process (2,000 jobs, 10 ms added to each answer)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jobo_enterprise.sandbox", "--jobs", "2000", "--seed", "11",
+        [sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs", "2000", "--seed", "11",
          "--latency-ms", "10", "--http-port", "-1"],
         env=_env(""), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:

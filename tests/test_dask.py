@@ -18,7 +18,7 @@ from jobo_enterprise import (JoboClient, JoboConfigurationError, JoboRateLimitEr
                              JoboServerError, JoboValidationError)
 from jobo_enterprise.frames import column_names, job_record
 from jobo_enterprise.mirror import Mirror
-from jobo_enterprise.sandbox.data import SOURCES
+from jobo_enterprise_sandbox.data import SOURCES
 
 from keys import CANARY
 
@@ -71,7 +71,7 @@ def _attempts(log_file: str) -> int:
 
 
 class Remote:
-    """A sandbox served by ``python -m jobo_enterprise.sandbox`` in its own process."""
+    """A sandbox served by ``python -m jobo_enterprise_sandbox`` in its own process."""
 
     def __init__(self, info: dict):
         self.base_url = info["base_url"]
@@ -87,7 +87,7 @@ class Remote:
 def remote():
     """A sandbox of 20,000 jobs in a process of its own."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jobo_enterprise.sandbox", "--jobs", "20000", "--seed", "3",
+        [sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs", "20000", "--seed", "3",
          "--http-port", "-1"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:

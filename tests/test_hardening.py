@@ -32,7 +32,7 @@ from jobo_enterprise import (
     JoboValidationError,
 )
 from jobo_enterprise._retry import RateLimitState
-from jobo_enterprise.sandbox.faults import key_forms
+from jobo_enterprise_sandbox.faults import key_forms
 from keys import fake_key
 from rawserver import RawServer, http_response
 

@@ -21,7 +21,7 @@ import pytest
 
 from jobo_enterprise import JoboClient, _core
 from jobo_enterprise._prefetch import Prefetcher
-from jobo_enterprise.sandbox.certs import issue_cert, make_ca, write_pem_files
+from jobo_enterprise_sandbox.certs import issue_cert, make_ca, write_pem_files
 from keys import fake_key
 from rawserver import RawServer, http_response
 

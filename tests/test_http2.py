@@ -31,7 +31,7 @@ from jobo_enterprise import (
     JoboTimeoutError,
 )
 from jobo_enterprise._retry import is_retryable
-from jobo_enterprise.sandbox import Sandbox
+from jobo_enterprise_sandbox import Sandbox
 from test_interrupt import KEY, _interrupt
 
 HTTP_VERSIONS = ("1.1", "2")
@@ -246,7 +246,7 @@ def test_a_sandbox_without_http2_offers_only_http_1_1():
 
 
 def test_the_sandbox_command_line_has_http2():
-    out = subprocess.run([sys.executable, "-m", "jobo_enterprise.sandbox", "--help"],
+    out = subprocess.run([sys.executable, "-m", "jobo_enterprise_sandbox", "--help"],
                          capture_output=True, text=True, timeout=30, cwd=ROOT)
     assert "--http2" in out.stdout
 

@@ -34,7 +34,7 @@ def _rss_kb() -> int:
 @pytest.fixture(scope="module")
 def remote_sandbox():
     env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise.sandbox", "--jobs", "500"],
+    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs", "500"],
                             stdout=subprocess.PIPE, text=True, env=env)
     try:
         info = json.loads(proc.stdout.readline())

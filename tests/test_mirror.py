@@ -27,7 +27,7 @@ from jobo_enterprise import JoboClient, JoboConnectionError
 from jobo_enterprise.frames import column_names
 from jobo_enterprise.mirror import (EXPIRED_WINDOW, Mirror, MirrorBusyError, MirrorError,
                                     MirrorFiltersError)
-from jobo_enterprise.sandbox import Sandbox
+from jobo_enterprise_sandbox import Sandbox
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DAY = 86400

@@ -23,7 +23,7 @@ import pytest
 
 from jobo_enterprise import JoboClient, JoboValidationError
 from jobo_enterprise.resources.jobs import PREFETCH_MAX, adaptive_window
-from jobo_enterprise.sandbox import Sandbox
+from jobo_enterprise_sandbox import Sandbox
 
 HTTP_VERSIONS = ("1.1", "2")  # the sandbox tests run over HTTP/1.1 and h2 (conftest)
 

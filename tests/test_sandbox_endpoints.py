@@ -15,10 +15,10 @@ from datetime import datetime, timezone
 import pytest
 
 
-from jobo_enterprise.sandbox import Sandbox  # noqa: E402
-from jobo_enterprise.sandbox import data, gazetteer  # noqa: E402
-from jobo_enterprise.sandbox.feed import managed_company_ids  # noqa: E402
-from jobo_enterprise.sandbox.stdclient import StdClient  # noqa: E402
+from jobo_enterprise_sandbox import Sandbox  # noqa: E402
+from jobo_enterprise_sandbox import data, gazetteer  # noqa: E402
+from jobo_enterprise_sandbox.feed import managed_company_ids  # noqa: E402
+from jobo_enterprise_sandbox.stdclient import StdClient  # noqa: E402
 
 DAY = 86400
 NOT_FOUND_KEYS = {"status", "error", "message"}

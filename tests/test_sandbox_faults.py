@@ -15,8 +15,8 @@ from urllib.parse import quote
 import pytest
 
 
-from jobo_enterprise.sandbox import Sandbox  # noqa: E402
-from jobo_enterprise.sandbox.stdclient import StdClient as Api  # noqa: E402
+from jobo_enterprise_sandbox import Sandbox  # noqa: E402
+from jobo_enterprise_sandbox.stdclient import StdClient as Api  # noqa: E402
 
 MIB = 1024 * 1024
 

@@ -22,10 +22,10 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 
-from jobo_enterprise.sandbox import Sandbox  # noqa: E402
-from jobo_enterprise.sandbox import certs, data  # noqa: E402
-from jobo_enterprise.sandbox.accounts import Accounts  # noqa: E402
-from jobo_enterprise.sandbox.wire import Response  # noqa: E402
+from jobo_enterprise_sandbox import Sandbox  # noqa: E402
+from jobo_enterprise_sandbox import certs, data  # noqa: E402
+from jobo_enterprise_sandbox.accounts import Accounts  # noqa: E402
+from jobo_enterprise_sandbox.wire import Response  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEAVY = ("description", "summary", "qualifications", "responsibilities", "benefits")
@@ -127,7 +127,7 @@ def test_cli_prints_one_json_line_then_serves_until_sigterm_and_exits_zero():
     env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jobo_enterprise.sandbox", "--port", "0", "--seed", "3"],
+        [sys.executable, "-m", "jobo_enterprise_sandbox", "--port", "0", "--seed", "3"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env, text=True)
     try:
         line = _read_line_with_timeout(proc.stdout, 20)

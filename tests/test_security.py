@@ -24,7 +24,7 @@ from jobo_enterprise import (
     JoboResponseError,
     JoboTLSError,
 )
-from jobo_enterprise.sandbox.certs import days_from_now, issue_cert, make_ca, write_pem_files
+from jobo_enterprise_sandbox.certs import days_from_now, issue_cert, make_ca, write_pem_files
 
 from keys import fake_key
 from rawserver import RawServer, http_response, raw_certs

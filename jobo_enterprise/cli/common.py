@@ -75,7 +75,7 @@ def client(args: argparse.Namespace, **options: Any) -> Iterator[Any]:
     options.setdefault("feed_timeout", max(args.timeout, 120.0))
     if args.sandbox:
         try:
-            from ..sandbox import Sandbox
+            from jobo_enterprise_sandbox import Sandbox
         except ImportError as exc:  # the optional extra is missing
             raise UsageError(
                 "--sandbox needs the sandbox extra: "

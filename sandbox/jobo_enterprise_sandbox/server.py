@@ -189,7 +189,7 @@ class Sandbox:
         return self._https is not None
 
     def info(self) -> Dict[str, Any]:
-        """The startup description printed by ``python -m jobo_enterprise.sandbox``."""
+        """The startup description printed by ``python -m jobo_enterprise_sandbox``."""
         return {"base_url": self.base_url, "http_url": self.http_url,
                 "ca_cert": self.ca_cert, "keys": dict(self.keys)}
 

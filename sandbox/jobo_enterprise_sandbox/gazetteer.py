@@ -4,7 +4,7 @@ Each :class:`City` carries its region (state, province, county, land…), an opt
 short region code (US states always have their two-letter code, e.g. ``"CA"``), the
 country name, the ISO 3166-1 alpha-2 country code and approximate coordinates.
 
->>> from jobo_enterprise.sandbox import gazetteer
+>>> from jobo_enterprise_sandbox import gazetteer
 >>> sf = gazetteer.find("San Francisco")[0]
 >>> (sf.region, sf.region_code, sf.country_code)
 ('California', 'CA', 'US')

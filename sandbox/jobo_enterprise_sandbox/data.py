@@ -1,6 +1,6 @@
 """Deterministic synthetic jobs and companies for the sandbox.
 
->>> from jobo_enterprise.sandbox.data import generate
+>>> from jobo_enterprise_sandbox.data import generate
 >>> ds = generate(seed=7, jobs=500)
 >>> job = ds.jobs[0]
 >>> job.doc["id"] == ds.jobs_by_id[job.id].doc["id"]

@@ -1,15 +1,16 @@
 """A local emulation of the Jobo Enterprise API, over HTTPS, with synthetic data.
 
-Needs the ``cryptography`` package (``pip install jobo-enterprise[sandbox]``).
+Needs the ``cryptography`` package (``pip install jobo-enterprise-sandbox``, or the
+``sandbox`` extra of ``jobo-enterprise-native``).
 
 In-process::
 
-    from jobo_enterprise.sandbox import Sandbox
+    from jobo_enterprise_sandbox import Sandbox
 
     with Sandbox(seed=1) as sb:
         print(sb.base_url, sb.ca_cert, sb.keys["full"])
 
-As a process: ``python -m jobo_enterprise.sandbox --port 0`` prints one JSON line
+As a process: ``python -m jobo_enterprise_sandbox --port 0`` prints one JSON line
 (``base_url``, ``http_url``, ``ca_cert``, ``keys``) and serves until SIGTERM/SIGINT
 (``--jobs``, ``--seed``, ``--latency-ms``, ``--path-prefix``, ``--cursor-ttl``,
 ``--legacy-feed-limit``, ``--prerender``; ``--help`` lists them).
@@ -104,7 +105,7 @@ def __getattr__(name: str) -> Any:
         except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
             if exc.name and exc.name.split(".")[0] == "cryptography":
                 raise ModuleNotFoundError(
-                    "jobo_enterprise.sandbox needs the 'cryptography' package: "
+                    "jobo_enterprise_sandbox needs the 'cryptography' package: "
                     "pip install 'jobo-enterprise[sandbox]'", name=exc.name) from exc
             raise
         return Sandbox

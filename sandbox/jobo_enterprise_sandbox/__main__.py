@@ -1,4 +1,4 @@
-"""``python -m jobo_enterprise.sandbox``: run the sandbox until SIGTERM or SIGINT.
+"""``python -m jobo_enterprise_sandbox``: run the sandbox until SIGTERM or SIGINT.
 
 The first line on stdout is one JSON object: ``base_url``, ``http_url``, ``ca_cert``
 and ``keys`` (plan -> key).
@@ -18,7 +18,7 @@ from .server import Sandbox
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m jobo_enterprise.sandbox",
+        prog="python -m jobo_enterprise_sandbox",
         description="Serve a local emulation of the Jobo Enterprise API over HTTPS.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="HTTPS port (0 = any free port)")
