@@ -308,15 +308,14 @@ class JoboClient:
                    getattr(exc, "request_id", None))
         if started:
             _log.failure(call, exc, attempt, time.perf_counter() - started, self._mask,
-                         info.get("http_version"))
+                         info.get("http_version"), max_attempts=self.max_retries + 1)
         if exc.usage is not None:
             self._usage = exc.usage
         self._rate.update(exc.usage)
         wait = self._retry_wait(exc, attempt, stop)
         if wait is None:
             raise exc
-        if _log.enabled():
-            _log.retrying(call, wait, attempt + 1)
+        _log.retrying(call, exc, wait, attempt + 1, self.max_retries + 1, self._mask)
         return wait
 
     def _after_success(self, call: Any, data: Any, usage: Any, attempt: int,
@@ -325,7 +324,7 @@ class JoboClient:
         self._note(call, attempt, info, 200, None, usage.request_id)
         if started:
             _log.success(call, usage, attempt, time.perf_counter() - started, self._mask,
-                         info.get("http_version"))
+                         info.get("http_version"), max_attempts=self.max_retries + 1)
         self._usage = usage
         self._rate.update(usage)
         return call.parse(data, usage)
@@ -355,6 +354,8 @@ class JoboClient:
                 return
             if stop is not None and time.monotonic() + wait >= stop:
                 return
+            if wait > self._rate.POLL:  # not the short polls while a probe is out
+                _log.pacing(wait)
             sleep(wait)
 
     # -- lifecycle --------------------------------------------------------------
