@@ -72,7 +72,9 @@ Test hooks (no key, not counted): ``GET /__stats`` (counters, including
 (the clock and changes of :mod:`.timeline`). Every response carries
 ``X-Connection-Id`` (the TCP connection's number); ``X-Echo`` repeats the request's
 ``X-Echo-Request`` header or ``echo`` query parameter, and with ``?echo=<token>`` a 2xx
-JSON object body starts with ``"echo": "<token>", "connection_id": <n>``.
+JSON object body starts with ``"echo": "<token>", "connection_id": <n>, "echo_request":
+{...}``: the request as received (``method``, ``path``, ``query`` pairs, ``headers``
+without ``X-Api-Key``, ``body``).
 
 Scale: ``Sandbox(jobs=100_000)`` builds job documents on first use (start about 3 s,
 about 1 GB once every job was served; ``prerender=True`` renders them all at start).

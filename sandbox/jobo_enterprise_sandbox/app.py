@@ -22,7 +22,9 @@ Failed requests never cost credits.
 Test hooks on every response: ``X-Connection-Id`` (the number of the TCP connection,
 added by :mod:`.http11`); ``X-Echo`` copying the request's ``X-Echo-Request`` header or
 its ``echo`` query parameter; and with ``?echo=<token>``, a 2xx JSON object body also
-gets ``"echo": "<token>"`` and ``"connection_id": <n>`` as its first members.
+gets ``"echo": "<token>"``, ``"connection_id": <n>`` and ``"echo_request"`` (the request
+as received: ``method``, ``path``, ``query`` pairs, ``headers`` without ``X-Api-Key``, and
+``body``; see :func:`echo_request`) as its first members.
 """
 
 from __future__ import annotations
@@ -59,6 +61,25 @@ _ANON_WINDOW = PLANS["full"].window
 
 def http_date(ts: int) -> str:
     return email.utils.formatdate(ts, usegmt=True)
+
+
+def echo_request(req: Request) -> Dict[str, Any]:
+    """What ``?echo=`` sends back of the request: method, path, the query as
+    received (every ``[name, value]`` pair, in order), the headers (lowercase names)
+    without ``X-Api-Key``, and the body (parsed JSON, else text, else None)."""
+    from urllib.parse import parse_qsl
+
+    query = parse_qsl(req.raw_target.partition("?")[2], keep_blank_values=True)
+    body: Any = None
+    if req.body:
+        try:
+            body = json.loads(req.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            body = req.body.decode("utf-8", errors="replace")
+    return {"method": req.method, "path": req.path,
+            "query": [[k, v] for k, v in query],
+            "headers": {k: v for k, v in req.headers.items() if k != "x-api-key"},
+            "body": body}
 
 
 class App:
@@ -176,7 +197,7 @@ class App:
                         ("X-Request-Id", "req_" + secrets.token_hex(8))] + resp.headers
         echo = req.query.get("echo")
         if echo is not None:
-            self._echo_body(resp, echo, req.connection_id)
+            self._echo_body(resp, echo, req.connection_id, echo_request(req))
         else:
             echo = req.headers.get("x-echo-request")
         if echo is not None:
@@ -189,14 +210,16 @@ class App:
         return resp
 
     @staticmethod
-    def _echo_body(resp: Response, token: str, connection_id: int) -> None:
+    def _echo_body(resp: Response, token: str, connection_id: int,
+                   request: Dict[str, Any]) -> None:
         if not 200 <= resp.status < 300 or resp.faulted or resp.transmit is not None \
                 or resp.content_length is not None:
             return
-        prefix = b'"echo":' + json.dumps(token).encode() + b',"connection_id":%d' % connection_id
+        head = {"echo": token, "connection_id": connection_id, "echo_request": request}
+        prefix = json.dumps(head, separators=(",", ":")).encode()[1:-1]
         body = resp.body
         if isinstance(body, dict):
-            resp.body = dict({"echo": token, "connection_id": connection_id}, **body)
+            resp.body = dict(head, **body)
         elif isinstance(body, (bytes, bytearray)) and body[:1] == b"{":
             rest = bytes(body[1:]).lstrip()
             resp.body = b"{" + prefix + (b"" if rest[:1] == b"}" else b",") + rest

@@ -19,12 +19,33 @@ if TYPE_CHECKING:
     from .timeline import Timeline
 from .http11 import HTTPSServer, RedirectServer
 
-__all__ = ["Sandbox"]
+__all__ = ["Sandbox", "FaultURL"]
 
 
 def _origin(scheme: str, host: str, port: int) -> str:
     h = f"[{host}]" if ":" in host else host
     return f"{scheme}://{h}:{port}"
+
+
+class FaultURL(str):
+    """A base URL of :meth:`Sandbox.fault`: a ``str`` (give it as a client's
+    ``base_url``) that also reads its own request counter."""
+
+    __slots__ = ("sandbox", "token")
+
+    def __new__(cls, url: str, sandbox: "Sandbox", token: str) -> "FaultURL":
+        self = super().__new__(cls, url)
+        self.sandbox = sandbox
+        self.token = token
+        return self
+
+    @property
+    def requests(self) -> int:
+        """Requests that reached this fault URL so far (faulted or served normally)."""
+        return self.sandbox.fault_requests(self.token)
+
+    def __reduce__(self) -> Any:
+        return (str, (str(self),))
 
 
 class Sandbox:
@@ -102,6 +123,8 @@ class Sandbox:
         self.server_key = ""
         self.keys: Dict[str, str] = {}
         self.startup_seconds = 0.0
+        self._fault_lock = threading.Lock()
+        self._fault_seq = 0
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self) -> "Sandbox":
@@ -255,6 +278,21 @@ class Sandbox:
     def fault_requests(self, token: str) -> int:
         """Requests that reached the fault spec (or ``id``) ``token`` so far."""
         return self.app.fault_counters.get(token)
+
+    def fault(self, spec: str) -> "FaultURL":
+        """A base URL that serves the API through the fault ``spec``, with a request
+        counter of its own: ``url = sb.fault("status=503,times=2")``, then a client on
+        ``base_url=url``, then ``url.requests`` (every request that reached it). Unlike
+        :meth:`fault_url`, two calls with the same spec never share a counter (nor a
+        ``times`` budget): each gets an ``id=`` of its own unless ``spec`` names one."""
+        items = [item.strip() for item in spec.split(",") if item.strip()]
+        token = next((item[3:] for item in items if item.startswith("id=")), None)
+        if token is None:
+            with self._fault_lock:
+                self._fault_seq += 1
+                token = f"f{self._fault_seq}"
+            items.append("id=" + token)
+        return FaultURL(self.fault_url(",".join(items)), self, token)
 
     def reset(self) -> None:
         """Restore the default keys' balances and rate windows."""
