@@ -741,14 +741,30 @@ def test_echo_query_parameter_is_ignored_by_filters_and_echoed_in_body_and_heade
     assert reply.headers["X-Echo"] == "tok-7"
     assert body["echo"] == "tok-7"
     assert body["connection_id"] == int(reply.headers["X-Connection-Id"])
-    assert {k: v for k, v in body.items() if k not in ("echo", "connection_id")} == plain
-    assert list(body)[:2] == ["echo", "connection_id"]
+    echoed = ("echo", "connection_id", "echo_request")
+    assert {k: v for k, v in body.items() if k not in echoed} == plain
+    assert list(body)[:3] == list(echoed)
     feed = api.ok(api.post("/api/jobs/feed", {"batch_size": 1}, echo="f\"eed"))
     assert feed["echo"] == "f\"eed" and feed["has_more"] is True
     job = api.ok(api.get("/api/jobs/" + plain["jobs"][0]["id"], echo="j"))
     assert job["echo"] == "j" and job["id"] == plain["jobs"][0]["id"]
     error = api.get("/api/jobs", page_size=0, echo="e")
     assert error.headers["X-Echo"] == "e" and "echo" not in error.json()
+
+
+def test_echo_shows_the_request_as_received_but_never_the_key(api):
+    reply = api.request("POST", "/api/jobs/search?echo=t&x=1&x=2&blank=",
+                        body=b'{"queries": ["nurse"], "note": {"a": [1]}}', key="full",
+                        headers={"X-Trace": "abc", "Content-Type": "application/json"})
+    echoed = api.ok(reply)["echo_request"]
+    assert echoed["method"] == "POST" and echoed["path"] == "/api/jobs/search"
+    assert echoed["query"] == [["echo", "t"], ["x", "1"], ["x", "2"], ["blank", ""]]
+    assert echoed["headers"]["x-trace"] == "abc"
+    assert "x-api-key" not in echoed["headers"]
+    assert api.sb.keys["full"].encode() not in reply.body
+    assert echoed["body"] == {"queries": ["nurse"], "note": {"a": [1]}}
+    got = api.ok(api.get("/api/jobs", page_size=1, echo="g"))["echo_request"]
+    assert got["body"] is None and got["method"] == "GET"
 
 
 def test_sixteen_concurrent_clients_each_get_their_own_echo(api):
