@@ -77,7 +77,7 @@ typedef struct {
     PyObject *RateLimitError;
     PyObject *ServerError;
     PyObject *ResponseError;
-    PyObject *epoch_to_datetime;  /* exceptions._epoch_to_datetime */
+    PyObject *retry_fields;       /* exceptions._retry_fields (_wait.retry_fields) */
     PyObject *usage_from_core;    /* _usage.Usage._from_core, on first use */
     PyObject *str_convert;        /* interned "_convert" (record.c) */
 
@@ -109,12 +109,10 @@ jobo_state *jobo_state_from_type(PyTypeObject *tp);
 typedef struct {
     long long credits_used, credits_remaining, credits_required;
     long long rl_limit, rl_remaining, rl_reset;
-    double retry_after;          /* seconds, already measured against Date */
     long long date;              /* epoch of the Date header */
     unsigned has_credits_used : 1, has_credits_remaining : 1, has_credits_required : 1,
-        has_rl_limit : 1, has_rl_remaining : 1, has_rl_reset : 1, has_retry_after : 1,
-        has_date : 1;
-    /* raw Retry-After, resolved once all headers are in */
+        has_rl_limit : 1, has_rl_remaining : 1, has_rl_reset : 1, has_date : 1;
+    /* raw Retry-After, as sent: the wait is decided in Python (_wait.py) */
     long long retry_after_secs, retry_after_date;
     unsigned retry_after_kind : 2; /* 0 none, 1 seconds, 2 HTTP-date */
     char request_id[128];
@@ -149,8 +147,6 @@ void jobo_response_free(jobo_response *r);
 void jobo_response_reset(jobo_response *r);
 size_t jobo_write_cb(char *data, size_t size, size_t nmemb, void *userp);
 size_t jobo_header_cb(char *data, size_t size, size_t nitems, void *userp);
-/* Finish header-derived values (Retry-After against Date). No Python calls. */
-void jobo_usage_finish(jobo_usage *u, long long now);
 /* Parse one header line into u (exposed for the fuzz harness). */
 void jobo_parse_header_line(jobo_usage *u, const char *line, size_t len);
 /* The Usage object: _usage.Usage._from_core called with named figures. */

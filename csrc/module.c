@@ -42,7 +42,7 @@ static const struct {
     {"JoboRateLimitError", offsetof(jobo_state, RateLimitError)},
     {"JoboServerError", offsetof(jobo_state, ServerError)},
     {"JoboResponseError", offsetof(jobo_state, ResponseError)},
-    {"_epoch_to_datetime", offsetof(jobo_state, epoch_to_datetime)},
+    {"_retry_fields", offsetof(jobo_state, retry_fields)},
 };
 
 #define STATE_SLOT(st, off) ((PyObject **)((char *)(st) + (off)))

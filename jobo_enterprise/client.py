@@ -19,8 +19,11 @@ from ._config import (
     resolve_ca_bundle,
 )
 from ._version import __version__
-from ._retry import RateLimitState, backoff, is_retryable, server_wait
-from .exceptions import JoboConfigurationError, JoboError, JoboTimeoutError
+from ._iterators import JobIterator, PageIterator
+from ._paging import sync_pages
+from ._retry import RateLimitState, retry_wait
+from ._run import SLEEP, Steps
+from .exceptions import JoboConfigurationError, JoboError
 from .companies import CompaniesClient
 from .feed import JobsFeedClient
 from .locations import LocationsClient
@@ -249,57 +252,37 @@ class JoboClient:
     # -- running requests -------------------------------------------------------
 
     def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
-        """Run a Call: pacing, attempts, retries with backoff; returns the parsed result."""
-        timeout = self._call_timeout(call, timeout)
-        stop = self._call_stop()
-        attempt = 0
-        while True:
-            attempt_timeout = self._before_attempt(attempt, timeout, stop, time.sleep)
-            started = time.perf_counter() if _log.enabled() else 0.0
-            info: dict = {}
+        """Run a Call (pacing, attempts, retries with backoff: jobo_enterprise._run)
+        on this thread; returns its result. ``timeout`` overrides the call's."""
+        if timeout is not None:
+            call = call.with_options(timeout=timeout)
+        steps = Steps(self, call)
+        request = self._transport.request
+        while not steps.done:
+            kind, arg = steps.effect
             try:
-                data, usage = self._transport.request(
-                    call.method, call.path, call.query, call.body, attempt_timeout, call.model,
-                    info,
-                )
-            except JoboError as exc:
-                # interruptible: Ctrl-C raises KeyboardInterrupt in the sleep
-                time.sleep(self._after_failure(call, exc, attempt, stop, started, info))
-                attempt += 1
-                continue
-            except BaseException:
-                self._rate.update(None)  # the slot it took came to nothing
-                raise
-            return self._after_success(call, data, usage, attempt, started, info)
+                # interruptible: Ctrl-C raises KeyboardInterrupt in either
+                outcome = time.sleep(arg) if kind is SLEEP else request(*arg)
+            except BaseException as exc:
+                steps.fail(exc)
+            else:
+                steps.ok(outcome)
+        return steps.result
 
-    # The steps of one call, shared by _execute and the concurrent page fetches
-    # (jobo_enterprise._prefetch), which run attempts on a multi handle instead.
+    def _iterate(self, plan: Any, shape: str, **options: Any) -> Any:
+        """A paging plan (jobo_enterprise._paging) run on this thread, as the
+        iterator a resource method returns: ``shape`` "pages" (PageIterator),
+        "jobs" (JobIterator) or "ids" (the ``job_ids`` of the pages, one by one)."""
+        pages = sync_pages(self, plan)
+        if shape == "ids":
+            return (job_id for page in pages for job_id in page.job_ids)
+        return (JobIterator if shape == "jobs" else PageIterator)(pages, **options)
 
-    def _call_timeout(self, call: Any, timeout: Optional[float]) -> Optional[float]:
-        if timeout is None:
-            return self.feed_timeout if call.timeout_kind == "feed" else None
-        return check_timeout("timeout", timeout)
-
-    def _call_stop(self) -> Optional[float]:
-        return time.monotonic() + self.deadline if self.deadline is not None else None
-
-    def _before_attempt(self, attempt: int, timeout: Optional[float], stop: Optional[float],
-                        sleep: Any) -> Optional[float]:
-        """Pace, check the deadline; the timeout of this attempt."""
-        self._pace(stop, sleep)
-        if stop is None:
-            return timeout
-        left = stop - time.monotonic()
-        if left <= 0:
-            raise JoboTimeoutError(
-                f"the deadline of {self.deadline:g} s passed before attempt {attempt + 1}",
-                code="deadline",
-                retries_taken=attempt,
-            )
-        return min(timeout or self.timeout, left)
+    # The steps of one call that every driver shares (jobo_enterprise._run):
+    # what happens after an attempt failed or succeeded.
 
     def _after_failure(self, call: Any, exc: JoboError, attempt: int, stop: Optional[float],
-                       started: float, info: Optional[dict] = None) -> float:
+                       started: float, info: Optional[dict], settings: Any) -> float:
         """Record a failed attempt; the wait before the next one, or raise exc.
         ``info`` is what the transport reported of the attempt (its HTTP version)."""
         exc.retries_taken = attempt
@@ -308,55 +291,33 @@ class JoboClient:
                    getattr(exc, "request_id", None))
         if started:
             _log.failure(call, exc, attempt, time.perf_counter() - started, self._mask,
-                         info.get("http_version"), max_attempts=self.max_retries + 1)
+                         info.get("http_version"), max_attempts=settings.max_retries + 1)
         if exc.usage is not None:
             self._usage = exc.usage
         self._rate.update(exc.usage)
-        wait = self._retry_wait(exc, attempt, stop)
+        wait = retry_wait(exc, attempt, max_retries=settings.max_retries,
+                          max_wait=settings.max_wait, stop=stop, rng=self._rng)
         if wait is None:
             raise exc
-        _log.retrying(call, exc, wait, attempt + 1, self.max_retries + 1, self._mask)
+        _log.retrying(call, exc, wait, attempt + 1, settings.max_retries + 1, self._mask)
         return wait
 
     def _after_success(self, call: Any, data: Any, usage: Any, attempt: int,
-                       started: float, info: Optional[dict] = None) -> Any:
+                       started: float, info: Optional[dict] = None,
+                       settings: Any = None) -> Any:
         info = info or {}
         self._note(call, attempt, info, 200, None, usage.request_id)
         if started:
             _log.success(call, usage, attempt, time.perf_counter() - started, self._mask,
-                         info.get("http_version"), max_attempts=self.max_retries + 1)
+                         info.get("http_version"),
+                         max_attempts=(settings or self).max_retries + 1)
         self._usage = usage
         self._rate.update(usage)
-        return call.parse(data, usage)
+        return call.finish(data, usage)
 
     def _mask(self, text: str) -> str:
         """The client's own key masked in text, in any form (for log lines)."""
         return self._transport.mask(text)
-
-    def _retry_wait(self, exc: JoboError, attempt: int, stop: Optional[float]) -> Optional[float]:
-        """Seconds to wait before the next attempt, or None to raise exc now."""
-        if attempt >= self.max_retries or not is_retryable(exc):
-            return None
-        asked = server_wait(exc)
-        if asked is not None and asked > self.max_wait:
-            return None  # the server wants longer than we may wait: raise at once
-        wait = asked if asked is not None else backoff(attempt, self._rng)
-        if stop is not None and time.monotonic() + wait >= stop:
-            return None
-        return wait
-
-    def _pace(self, stop: Optional[float], sleep: Any = time.sleep) -> None:
-        """Take a request of the rate-limit window (see RateLimitState), waiting
-        (<= max_wait) rather than spending a request on a certain 429."""
-        while True:
-            wait = self._rate.acquire()
-            if wait <= 0 or wait > self.max_wait:
-                return
-            if stop is not None and time.monotonic() + wait >= stop:
-                return
-            if wait > self._rate.POLL:  # not the short polls while a probe is out
-                _log.pacing(wait)
-            sleep(wait)
 
     # -- lifecycle --------------------------------------------------------------
 

@@ -23,7 +23,7 @@ class CompaniesResource(Resource):
         >>> company.name, company.headquarters_location, company.industries
         """
         path = "/api/companies/" + path_segment("company_id", company_id)
-        return self._run(Call("GET", path, Company._from_response), timeout)
+        return self._run(Call("GET", path, Company), timeout)
 
     def get_jobs(
         self,
@@ -40,4 +40,4 @@ class CompaniesResource(Resource):
         path = "/api/companies/" + path_segment("company_id", company_id) + "/jobs"
         query = build_query([("posted_after", posted_after), ("page", page),
                              ("page_size", page_size)])
-        return self._run(Call("GET", path, SearchResult._from_response, query=query), timeout)
+        return self._run(Call("GET", path, SearchResult, query=query), timeout)

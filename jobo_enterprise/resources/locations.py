@@ -25,6 +25,6 @@ class LocationsResource(Resource):
         """
         if not isinstance(location, str) or not location.strip():
             raise JoboValidationError("Parameter 'location' must be a non-empty string.")
-        call = Call("GET", "/api/locations/geocode", GeocodeResultItem._from_response,
+        call = Call("GET", "/api/locations/geocode", GeocodeResultItem,
                     query=build_query([("location", location)]))
         return self._run(call, timeout)
