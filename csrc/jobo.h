@@ -281,7 +281,19 @@ typedef struct {
     int added;        /* on a multi handle (started) */
     int done;         /* finished (or aborted as stalled) */
     int stalled;
+    const struct curl_slist *base_hdr; /* the transport's header list in use */
+    struct curl_slist *extra_hdr;      /* owned: base_hdr plus a call's extra headers */
 } jobo_xfer;
+
+/* A call's own options on a prepared transfer: extra header lines ("Name: value"
+ * str items, or None) after the transport's, and a read_timeout (seconds, 0 =
+ * off, or None = the transport's). 0, or -1 with the exception set. */
+int jobo_xfer_options(jobo_xfer *x, PyObject *headers, PyObject *read_timeout);
+/* Report a finished transfer into info (a dict, or NULL): "status",
+ * "header_block" (the final response's header lines as bytes, the key masked),
+ * "elapsed" (seconds), and "content" (the body bytes) when info["raw"] is true.
+ * 0, or -1 with the exception set. */
+int jobo_xfer_report(jobo_xfer *x, PyObject *info);
 
 /* The timeout argument of a request in ms (None: the client's). -1 on error. */
 long jobo_transport_timeout_ms(PyObject *transport, PyObject *timeout);

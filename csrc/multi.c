@@ -374,17 +374,18 @@ static PyObject *
 Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"method", "path", "query", "body", "timeout", "model", "info",
-                             NULL};
+                             "headers", "read_timeout", NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     const char *method;
     PyObject *path, *query = Py_None, *body = Py_None, *timeout = Py_None, *model = Py_None;
-    PyObject *info = Py_None;
+    PyObject *info = Py_None, *headers = Py_None, *read_timeout = Py_None;
     jobo_job *j;
     long timeout_ms;
     CURL *e;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOOO:submit", kwlist, &method, &path,
-                                     &query, &body, &timeout, &model, &info))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOOOOO:submit", kwlist, &method, &path,
+                                     &query, &body, &timeout, &model, &info, &headers,
+                                     &read_timeout))
         return NULL;
     if (info != Py_None && !PyDict_Check(info)) {
         PyErr_SetString(PyExc_TypeError, "submit: info must be a dict or None");
@@ -408,7 +409,8 @@ Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
     }
     if ((j = calloc(1, sizeof(*j))) == NULL)
         return PyErr_NoMemory();
-    if (jobo_xfer_prepare(self->transport, st, &j->x, method, path, query, body, timeout_ms) < 0)
+    if (jobo_xfer_prepare(self->transport, st, &j->x, method, path, query, body, timeout_ms) < 0 ||
+        jobo_xfer_options(&j->x, headers, read_timeout) < 0)
         goto error;
     e = j->x.slot->easy;
     /* this file keeps the time (paused time does not count) and the body gate */
@@ -606,7 +608,8 @@ Multi_repr(MultiObject *self)
 
 static PyMethodDef Multi_methods[] = {
     {"submit", (PyCFunction)(void (*)(void))Multi_submit, METH_VARARGS | METH_KEYWORDS,
-     "submit(method, path, query=None, body=None, timeout=None, model=None, info=None)\n"
+     "submit(method, path, query=None, body=None, timeout=None, model=None, info=None,\n"
+     "       headers=None, read_timeout=None)\n"
      "    -> int\n\n"
      "Start one request (the arguments of Transport.request) and return its id at once;\n"
      "wait() reports its HTTP version in info (a dict), as Transport.request does."},

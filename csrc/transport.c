@@ -261,11 +261,13 @@ jobo_xfer_prepare(PyObject *transport, jobo_state *st, jobo_xfer *x, const char 
             b = PyBytes_AS_STRING(body);
             n = (curl_off_t)PyBytes_GET_SIZE(body);
         }
-        XSETOPT(CURLOPT_HTTPHEADER, n ? self->hdr_post : self->hdr_get);
+        x->base_hdr = n ? self->hdr_post : self->hdr_get;
+        XSETOPT(CURLOPT_HTTPHEADER, x->base_hdr);
         XSETOPT(CURLOPT_POSTFIELDSIZE_LARGE, n);
         XSETOPT(CURLOPT_POSTFIELDS, b);
     } else {
-        XSETOPT(CURLOPT_HTTPHEADER, self->hdr_get);
+        x->base_hdr = self->hdr_get;
+        XSETOPT(CURLOPT_HTTPHEADER, x->base_hdr);
         XSETOPT(CURLOPT_HTTPGET, 1L);
     }
     return 0;
@@ -284,6 +286,8 @@ jobo_xfer_release(PyObject *transport, jobo_xfer *x)
     }
     free(x->url);
     x->url = NULL;
+    curl_slist_free_all(x->extra_hdr);
+    x->extra_hdr = NULL;
     jobo_response_free(&x->resp);
     Py_CLEAR(x->body);
 }
@@ -433,6 +437,128 @@ xfer_http_version(jobo_xfer *x)
     }
 }
 
+/* A header line a call may add: a token, ':', a value of printable ASCII or
+ * tabs. CR, LF and NUL never reach libcurl (the Python layer refuses them
+ * first, with the reason; this is the last guard). */
+static int
+header_line_ok(const char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    for (; i < n && s[i] != ':'; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || strchr("()<>@,;\\\"/[]?={}", c) != NULL)
+            return 0;
+    }
+    if (i == 0 || i == n)
+        return 0;
+    for (i++; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c >= 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+int
+jobo_xfer_options(jobo_xfer *x, PyObject *headers, PyObject *read_timeout)
+{
+    if (read_timeout != NULL && read_timeout != Py_None) {
+        double t = PyFloat_AsDouble(read_timeout);
+        if (t == -1.0 && PyErr_Occurred())
+            return -1;
+        if (!(t >= 0) || t > 86400.0) {
+            PyErr_SetString(PyExc_ValueError, "read_timeout must be between 0 and 86400 seconds");
+            return -1;
+        }
+        x->stall_ms = (long)(t * 1000.0 + 0.5);
+    }
+    if (headers != NULL && headers != Py_None) {
+        PyObject *seq = PySequence_Fast(headers, "headers must be a sequence of str");
+        const struct curl_slist *h;
+        struct curl_slist *list = NULL;
+        Py_ssize_t i, n;
+        if (seq == NULL)
+            return -1;
+        n = PySequence_Fast_GET_SIZE(seq);
+        for (h = x->base_hdr; h != NULL && n > 0; h = h->next)
+            if ((list = jobo_slist_append(list, h->data)) == NULL)
+                goto fail;
+        for (i = 0; i < n; i++) {
+            PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+            Py_ssize_t len;
+            const char *line;
+            if (!PyUnicode_Check(item)) {
+                PyErr_SetString(PyExc_TypeError, "headers must be a sequence of str");
+                goto fail;
+            }
+            line = PyUnicode_AsUTF8AndSize(item, &len);
+            if (line == NULL)
+                goto fail;
+            if ((Py_ssize_t)strlen(line) != len || !header_line_ok(line, len)) {
+                PyErr_SetString(PyExc_ValueError,
+                                "a header line must be 'Name: value' in printable ASCII");
+                goto fail;
+            }
+            if ((list = jobo_slist_append(list, line)) == NULL)
+                goto fail;
+        }
+        Py_DECREF(seq);
+        if (list != NULL) {
+            if (curl_easy_setopt(x->slot->easy, CURLOPT_HTTPHEADER, list) != CURLE_OK) {
+                curl_slist_free_all(list);
+                PyErr_SetString(PyExc_RuntimeError, "libcurl refused a transfer option");
+                return -1;
+            }
+            curl_slist_free_all(x->extra_hdr);
+            x->extra_hdr = list;
+        }
+        return 0;
+    fail:
+        curl_slist_free_all(list);
+        Py_DECREF(seq);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+set_new(PyObject *info, const char *name, PyObject *value)
+{
+    int rc = value ? PyDict_SetItemString(info, name, value) : -1;
+    Py_XDECREF(value);
+    return rc;
+}
+
+int
+jobo_xfer_report(jobo_xfer *x, PyObject *info)
+{
+    jobo_response *r = &x->resp;
+    curl_off_t total_us = 0;
+    PyObject *raw;
+    long status = r->status;
+    if (info == NULL || !PyDict_Check(info))
+        return 0;
+    if (status == 0)
+        curl_easy_getinfo(x->slot->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(x->slot->easy, CURLINFO_TOTAL_TIME_T, &total_us);
+    /* a server or proxy that echoes the key in a header: masked here already */
+    if (jobo_response_mask(r, 0) < 0) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (set_new(info, "status", PyLong_FromLong(status)) < 0 ||
+        set_new(info, "elapsed", PyFloat_FromDouble((double)total_us / 1e6)) < 0 ||
+        set_new(info, "header_block",
+                PyBytes_FromStringAndSize(r->hdr ? r->hdr : "", (Py_ssize_t)r->hlen)) < 0)
+        return -1;
+    raw = PyDict_GetItemString(info, "raw"); /* borrowed */
+    if (raw != NULL && PyObject_IsTrue(raw) == 1 &&
+        set_new(info, "content",
+                PyBytes_FromStringAndSize(r->body ? r->body : "", (Py_ssize_t)r->len)) < 0)
+        return -1;
+    return 0;
+}
+
 /* Report the attempt's HTTP version into `info` (a dict, or None) and, for a
  * client pinned to HTTP/2, refuse an answer in HTTP/1.x. 0, or -1 with the
  * exception set. */
@@ -442,7 +568,10 @@ jobo_xfer_version_check(PyObject *transport, jobo_state *st, jobo_xfer *x, PyObj
     TransportObject *self = (TransportObject *)transport;
     const char *v = xfer_http_version(x);
     if (info != NULL && PyDict_Check(info)) {
-        PyObject *value = v ? PyUnicode_FromString(v) : Py_NewRef(Py_None);
+        PyObject *value;
+        if (jobo_xfer_report(x, info) < 0)
+            return -1;
+        value = v ? PyUnicode_FromString(v) : Py_NewRef(Py_None);
         int rc = value ? PyDict_SetItemString(info, "http_version", value) : -1;
         Py_XDECREF(value);
         if (rc < 0)
@@ -523,17 +652,18 @@ static PyObject *
 Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"method", "path", "query", "body", "timeout", "model", "info",
-                             NULL};
+                             "headers", "read_timeout", NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     const char *method;
     PyObject *path, *query = Py_None, *body = Py_None, *timeout = Py_None, *result = NULL;
-    PyObject *model = Py_None, *info = Py_None;
+    PyObject *model = Py_None, *info = Py_None, *headers = Py_None, *read_timeout = Py_None;
     jobo_xfer x;
     long timeout_ms;
 
     memset(&x, 0, sizeof(x));
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOOO:request", kwlist, &method, &path,
-                                     &query, &body, &timeout, &model, &info))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "sU|OOOOOOO:request", kwlist, &method,
+                                     &path, &query, &body, &timeout, &model, &info, &headers,
+                                     &read_timeout))
         return NULL;
     if (model == Py_None) {
         model = NULL;
@@ -546,6 +676,7 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
     if (jobo_transport_check_open((PyObject *)self, st) < 0)
         return NULL;
     if (jobo_xfer_prepare((PyObject *)self, st, &x, method, path, query, body, timeout_ms) == 0 &&
+        jobo_xfer_options(&x, headers, read_timeout) == 0 &&
         run_transfers(st, &x, 1, 1) == 0 &&
         jobo_xfer_version_check((PyObject *)self, st, &x, info) == 0)
         result = jobo_xfer_result(st, &x, model);
@@ -812,13 +943,17 @@ get_http_version(TransportObject *self, void *Py_UNUSED(c))
 
 static PyMethodDef Transport_methods[] = {
     {"request", (PyCFunction)(void (*)(void))Transport_request, METH_VARARGS | METH_KEYWORDS,
-     "request(method, path, query=None, body=None, timeout=None, model=None, info=None)\n"
-     "    -> (data, usage)\n\n"
+     "request(method, path, query=None, body=None, timeout=None, model=None, info=None,\n"
+     "        headers=None, read_timeout=None) -> (data, usage)\n\n"
      "Perform one HTTPS request with the GIL released. Returns the decoded JSON\n"
      "body (with model, a Record subclass, a JSON object body comes back as a\n"
      "lazy view of that class) and a Usage record, or raises a typed JoboError.\n"
+     "headers: extra 'Name: value' lines after the client's; read_timeout: this\n"
+     "request's stall limit (seconds, 0 = off; None = the client's).\n"
      "With info, a dict, info['http_version'] is set to the HTTP version of the\n"
-     "response (\"1.1\", \"2\"), or None when none came, also when it raises."},
+     "response (\"1.1\", \"2\"), or None when none came, also when it raises;\n"
+     "when a transfer finished, info['status'], info['header_block'] (bytes) and\n"
+     "info['elapsed'] (seconds) too, and info['content'] (the body) if info['raw']."},
     {"mask", (PyCFunction)Transport_mask, METH_O,
      "mask(text) -> str\n\nThe text with the client's key masked, raw, JSON-escaped or\n"
      "percent-encoded."},

@@ -73,6 +73,8 @@ class Transport:
         timeout: Optional[float] = ...,
         model: Optional[Type[Record]] = ...,
         info: Optional[Dict[str, Any]] = ...,
+        headers: Optional[Sequence[str]] = ...,
+        read_timeout: Optional[float] = ...,
     ) -> Tuple[Any, Any]: ...
     def mask(self, text: str) -> str:
         """The text with the client's key masked (raw, JSON-escaped or percent-encoded)."""
@@ -106,6 +108,8 @@ class Multi:
         timeout: Optional[float] = ...,
         model: Optional[Type[Record]] = ...,
         info: Optional[Dict[str, Any]] = ...,
+        headers: Optional[Sequence[str]] = ...,
+        read_timeout: Optional[float] = ...,
     ) -> int: ...
     def send(self, seconds: float) -> bool: ...
     def wait(self, id: int) -> Tuple[Any, Any]: ...

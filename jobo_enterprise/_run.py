@@ -45,16 +45,23 @@ class Settings:
     own options (``Call.options``: ``timeout``, ``max_retries``, ``max_wait``,
     ``deadline``)."""
 
-    __slots__ = ("timeout", "max_retries", "max_wait", "deadline", "default_timeout")
+    __slots__ = ("timeout", "max_retries", "max_wait", "deadline", "default_timeout",
+                 "read_timeout", "raw")
 
     def __init__(self, client: Any, call: Any) -> None:
         options: Dict[str, Any] = call.options or {}
         timeout = options.get("timeout")
         if timeout is None:
+            # the client's own (a client of with_options may differ from its transport's)
             self.timeout: Optional[float] = (
-                client.feed_timeout if call.timeout_kind == "feed" else None)
+                client.feed_timeout if call.timeout_kind == "feed" else client.timeout)
         else:
             self.timeout = check_timeout("timeout", timeout)
+        read_timeout = options.get("read_timeout", client.read_timeout)
+        #: the stall limit of each attempt (0: off)
+        self.read_timeout: float = read_timeout or 0.0
+        #: the call answers a RawResponse (with_raw_response)
+        self.raw: bool = bool(options.get("raw"))
         #: the total timeout an attempt has when the call sets none
         self.default_timeout: Optional[float] = client.timeout
         self.max_retries: int = options.get("max_retries", client.max_retries)
@@ -92,11 +99,12 @@ def run_call(client: Any, call: Any) -> Generator[Effect, Any, Any]:
                     f"{attempt + 1}", code="deadline", retries_taken=attempt)
             attempt_timeout = min(attempt_timeout or settings.default_timeout or left, left)
         started = time.perf_counter() if _log.enabled() else 0.0
-        info: Dict[str, Any] = {}
+        info: Dict[str, Any] = {"raw": True} if settings.raw else {}
         # transport
         try:
             data, usage = yield SEND, (call.method, call.path, call.query, call.body,
-                                       attempt_timeout, call.model, info)
+                                       attempt_timeout, call.model, info, call.headers,
+                                       settings.read_timeout)
         except JoboError as exc:
             # interpret + decide
             wait = client._after_failure(call, exc, attempt, stop, started, info, settings)

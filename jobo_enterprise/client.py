@@ -21,6 +21,7 @@ from ._config import (
 from ._version import __version__
 from ._iterators import JobIterator, PageIterator
 from ._paging import sync_pages
+from ._response import raw_response
 from ._retry import RateLimitState, retry_wait
 from ._run import SLEEP, Steps
 from .exceptions import JoboConfigurationError, JoboError
@@ -309,11 +310,15 @@ class JoboClient:
         self._note(call, attempt, info, 200, None, usage.request_id)
         if started:
             _log.success(call, usage, attempt, time.perf_counter() - started, self._mask,
-                         info.get("http_version"),
+                         info.get("http_version"), status=info.get("status", 200),
                          max_attempts=(settings or self).max_retries + 1)
         self._usage = usage
         self._rate.update(usage)
-        return call.finish(data, usage)
+        result = call.finish(data, usage)
+        result._set_response_headers(info.get("header_block"))
+        if settings is not None and settings.raw:
+            return raw_response(call, data, usage, attempt, info, lambda: result)
+        return result
 
     def _mask(self, text: str) -> str:
         """The client's own key masked in text, in any form (for log lines)."""

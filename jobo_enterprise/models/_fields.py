@@ -32,6 +32,7 @@ from .. import _core
 from .._time import format_datetime, parse_datetime
 from ..exceptions import JoboResponseError, ModelValidationError
 
+from .._response import Headers
 from .._usage import Usage
 
 if TYPE_CHECKING:
@@ -1249,6 +1250,23 @@ class _Response(Model):
         """The credit and rate-limit figures of the response (read-only)."""
         cache = self._cache
         return cache.get("usage") if cache else None
+
+    @property
+    def response_headers(self) -> Optional[Headers]:
+        """The headers of the response (a read-only, case-insensitive
+        :class:`~jobo_enterprise.Headers` mapping); ``None`` when the object was
+        built another way. ``result.response_headers["X-Request-Id"]``."""
+        cache = self._cache
+        headers = cache.get("headers") if cache else None
+        if isinstance(headers, bytes):  # as the C core reported them: parsed on first read
+            headers = cache["headers"] = Headers(headers)  # type: ignore[index]
+        return headers
+
+    def _set_response_headers(self, block: Optional[bytes]) -> None:
+        if block is not None:
+            if self._cache is None:
+                self._cache = {}
+            self._cache["headers"] = block
 
     @classmethod
     def _from_response(cls: Type[M], data: Any, usage: Optional["Usage"] = None) -> M:

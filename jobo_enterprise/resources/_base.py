@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 from urllib.parse import quote
 from uuid import UUID
 
@@ -34,13 +34,18 @@ class Call:
     - ``timeout_kind``: ``"default"`` or ``"feed"`` (the client's
       ``feed_timeout`` applies);
     - ``options``: this call's own settings over the client's (``timeout``,
-      ``max_retries``, ``max_wait``, ``deadline``; see
-      :class:`jobo_enterprise._run.Settings`), or None.
+      ``max_retries``, ``max_wait``, ``deadline``, ``read_timeout``; ``raw``:
+      the result is a :class:`~jobo_enterprise.RawResponse`; see
+      :class:`jobo_enterprise._run.Settings`), or None;
+    - ``headers``: extra ``"Name: value"`` lines (a call's ``extra_headers``);
+    - ``params``: the names of the endpoint's documented parameters (query
+      names of a GET, body fields of a POST), which extras may not name.
 
     >>> Call("GET", "/api/jobs/" + job_id, Job).with_options(timeout=5)
     """
 
-    __slots__ = ("method", "path", "model", "query", "body", "timeout_kind", "options")
+    __slots__ = ("method", "path", "model", "query", "body", "timeout_kind", "options",
+                 "headers", "params")
 
     def __init__(
         self,
@@ -52,6 +57,8 @@ class Call:
         body: Optional[bytes] = None,
         timeout_kind: str = "default",
         options: Optional[Dict[str, Any]] = None,
+        headers: Optional[Tuple[str, ...]] = None,
+        params: FrozenSet[str] = frozenset(),
     ) -> None:
         if not (isinstance(model, type) and issubclass(model, Record)):
             raise TypeError(f"Call: model must be a model class, not {model!r}")
@@ -62,13 +69,26 @@ class Call:
         self.body: bytes | None = body
         self.timeout_kind: str = timeout_kind
         self.options: Dict[str, Any] | None = options
+        self.headers: Tuple[str, ...] | None = headers
+        self.params: FrozenSet[str] = params
 
-    def with_options(self, **options: Any) -> "Call":
-        """A copy with these settings over this call's (None: not given)."""
+    _UNSET: Any = object()
+
+    def with_options(self, *, query: Any = _UNSET, body: Any = _UNSET, headers: Any = _UNSET,
+                     **options: Any) -> "Call":
+        """A copy with these settings over this call's (None: not given), and
+        the request's ``query``, ``body`` or ``headers`` replaced when given.
+        ``deadline=None`` given explicitly removes a deadline."""
         merged = dict(self.options or {})
-        merged.update((k, v) for k, v in options.items() if v is not None)
-        return Call(self.method, self.path, self.model, query=self.query, body=self.body,
-                    timeout_kind=self.timeout_kind, options=merged or None)
+        merged.update((k, v) for k, v in options.items()
+                      if v is not None or k == "deadline")
+        unset = Call._UNSET
+        return Call(self.method, self.path, self.model,
+                    query=self.query if query is unset else query,
+                    body=self.body if body is unset else body,
+                    timeout_kind=self.timeout_kind, options=merged or None,
+                    headers=self.headers if headers is unset else headers,
+                    params=self.params)
 
     def finish(self, data: Any, usage: Any) -> Any:
         """The call's result from what the C core returned (a view of ``model``)."""
@@ -95,15 +115,41 @@ class Resource:
             )
         self._client = client
 
-    def _run(self, call: Call, timeout: Optional[float] = None) -> Any:
-        """The result of a call: the client runs it (a sync client returns the
-        result, an async one an awaitable of it)."""
-        if timeout is not None:
-            call = call.with_options(timeout=timeout)
-        return self._client._execute(call)
+    def _run(self, call: Call, timeout: Optional[float] = None,
+             options: Optional[Dict[str, Any]] = None, method: str = "call") -> Any:
+        """The result of a call, with the method's per-call options applied
+        (jobo_enterprise._options): the client runs it (a sync client returns
+        the result, an async one an awaitable of it)."""
+        from .._options import apply_options
+
+        return self._client._execute(apply_options(call, timeout, options or {}, method))
+
+    @property
+    def with_raw_response(self) -> Any:
+        """This resource with every method answering a
+        :class:`~jobo_enterprise.RawResponse` (status, HTTP version, headers,
+        body bytes, ``parse()``) instead of the typed result:
+        ``client.jobs.with_raw_response.search("nurse")``."""
+        from .._response import RawRunner
+
+        return type(self)(RawRunner(self._client))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
+
+
+def extend_body(body: Optional[bytes], extra: Dict[str, Any]) -> bytes:
+    """A JSON object body with ``extra`` fields added (encoded as documented
+    fields are); a field the body already has raises JoboValidationError."""
+    payload = json.loads(body) if body else {}
+    for name in extra:
+        if name in payload:
+            raise JoboValidationError(
+                f"extra_body names {name!r}, which this call already sends. Nothing was sent.")
+    fields = [(name, value) for name, value in extra.items()]
+    added = json.loads(json_body(fields))
+    payload.update(added)
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def wire(value: Any) -> Any:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Optional, Union
 
 from ..models import Company, SearchResult
+from .._options import RequestOptions, Unpack
 from ._base import Call, Resource, build_query, check_int, path_segment
 
 
@@ -14,7 +15,8 @@ class CompaniesResource(Resource):
 
     __slots__ = ()
 
-    def get(self, company_id: Any, *, timeout: Optional[float] = None) -> Company:
+    def get(self, company_id: Any, *, timeout: Optional[float] = None,
+            **options: Unpack[RequestOptions]) -> Company:
         """A company's profile (GET /api/companies/{id}); ``str`` or ``UUID``. Free.
 
         Raises :class:`~jobo_enterprise.JoboNotFoundError` for an unknown id.
@@ -23,7 +25,7 @@ class CompaniesResource(Resource):
         >>> company.name, company.headquarters_location, company.industries
         """
         path = "/api/companies/" + path_segment("company_id", company_id)
-        return self._run(Call("GET", path, Company), timeout)
+        return self._run(Call("GET", path, Company), timeout, options, "get")
 
     def get_jobs(
         self,
@@ -33,6 +35,7 @@ class CompaniesResource(Resource):
         page_size: int = 25,
         *,
         timeout: Optional[float] = None,
+        **options: Unpack[RequestOptions],
     ) -> SearchResult:
         """One page of a company's jobs (GET /api/companies/{id}/jobs)."""
         check_int("page", page, 1)
@@ -40,4 +43,6 @@ class CompaniesResource(Resource):
         path = "/api/companies/" + path_segment("company_id", company_id) + "/jobs"
         query = build_query([("posted_after", posted_after), ("page", page),
                              ("page_size", page_size)])
-        return self._run(Call("GET", path, SearchResult, query=query), timeout)
+        call = Call("GET", path, SearchResult, query=query,
+                    params=frozenset({"posted_after", "page", "page_size"}))
+        return self._run(call, timeout, options, "get_jobs")

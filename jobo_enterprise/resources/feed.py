@@ -9,6 +9,7 @@ from .._iterators import JobIterator, PageIterator, feed_total
 from .._paging import CursorChain
 from ..exceptions import JoboValidationError
 from ..models import ExpiredJobIdsResponse, FeedPage
+from .._options import PostRequestOptions, RequestOptions, Unpack
 from ._base import Call, Resource, build_query, check_int, json_body
 from ._params import FEED_FILTERS, MANAGED_FEED_FILTERS, Locations, Params, StrOrList, When
 
@@ -39,7 +40,8 @@ def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[st
         pairs = params.encode(fields)
         pairs.append(("batch_size", batch_size))
         body = json_body(pairs)
-    return Call("POST", path, FeedPage, body=body, timeout_kind="feed")
+    return Call("POST", path, FeedPage, body=body, timeout_kind="feed",
+                params=frozenset(params.names) | {"cursor", "batch_size"})
 
 
 def expired_call(expired_since: Any, cursor: Optional[str], batch_size: int) -> Call:
@@ -47,7 +49,8 @@ def expired_call(expired_since: Any, cursor: Optional[str], batch_size: int) -> 
     check_int("batch_size", batch_size, 1, 10000)
     query = build_query([("expired_since", expired_since), ("cursor", cursor),
                          ("batch_size", batch_size)])
-    return Call("GET", EXPIRED_PATH, ExpiredJobIdsResponse, query=query, timeout_kind="feed")
+    return Call("GET", EXPIRED_PATH, ExpiredJobIdsResponse, query=query, timeout_kind="feed",
+                params=frozenset({"expired_since", "cursor", "batch_size"}))
 
 
 class FeedResource(Resource):
@@ -72,6 +75,7 @@ class FeedResource(Resource):
         cursor: Optional[str] = None,
         batch_size: int = 1000,
         timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> FeedPage:
         """One batch of the feed (POST /api/jobs/feed). Costs 0.5 credit per job.
 
@@ -89,7 +93,8 @@ class FeedResource(Resource):
             posted_after, updated_after, stable_scan,
             # </args>
         )
-        return self._run(feed_call(FEED_PATH, cursor, batch_size, filters), timeout)
+        return self._run(feed_call(FEED_PATH, cursor, batch_size, filters), timeout, options,
+                         "get_jobs")
 
     def iter_pages(
         self,
@@ -177,6 +182,7 @@ class FeedResource(Resource):
         cursor: Optional[str] = None,
         batch_size: int = 1000,
         timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> FeedPage:
         """One batch of the managed feed (POST /api/jobs/feed/managed): jobs of
         the account's managed companies. Sandbox keys get JoboPermissionError."""
@@ -186,7 +192,7 @@ class FeedResource(Resource):
             # </args>
         )
         call = feed_call(MANAGED_FEED_PATH, cursor, batch_size, filters, MANAGED_FEED_FILTERS)
-        return self._run(call, timeout)
+        return self._run(call, timeout, options, "get_managed_jobs")
 
     def iter_managed_jobs(
         self,
@@ -220,13 +226,15 @@ class FeedResource(Resource):
         batch_size: int = 1000,
         *,
         timeout: Optional[float] = None,
+        **options: Unpack[RequestOptions],
     ) -> ExpiredJobIdsResponse:
         """Ids of jobs that expired since ``expired_since`` (GET /api/jobs/expired).
 
         ``expired_since`` defaults to 24 hours ago on the server and may reach
         back at most 7 days. ``batch_size`` 1–10000. Free.
         """
-        return self._run(expired_call(expired_since, cursor, batch_size), timeout)
+        return self._run(expired_call(expired_since, cursor, batch_size), timeout, options,
+                         "get_expired_job_ids")
 
     def iter_expired_job_ids(
         self, expired_since: When = None, batch_size: int = 1000, *, prefetch: bool = False

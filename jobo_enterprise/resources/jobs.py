@@ -7,11 +7,15 @@ from typing import Any, Dict, Optional, Union
 from .._iterators import JobIterator, PageIterator, search_total
 from .._paging import PREFETCH_MAX, PageWindow, adaptive_window  # noqa: F401 (re-exported)
 from ..models import Job, SearchResult
+from .._options import PostRequestOptions, RequestOptions, Unpack
 from ._base import Call, Resource, build_query, check_int, json_body, path_segment
 from ._params import ADVANCED_FILTERS, SEARCH_QUERY, IncExc, Range, StrOrList, When
 
 # argument names of the advanced search body, in wire order
 ADVANCED_FIELDS: tuple[str, ...] = ADVANCED_FILTERS.names
+# the documented parameters of each endpoint (extras may not name them)
+SEARCH_PARAMS = frozenset(SEARCH_QUERY.names) | {"q", "page", "page_size"}
+ADVANCED_PARAMS = frozenset(ADVANCED_FIELDS) | {"page", "page_size"}
 
 
 # paging prefetch (the credit bound: see jobo_enterprise._paging). The adaptive
@@ -46,7 +50,7 @@ def search_call(
     pairs = [("q", q or None)] + SEARCH_QUERY.encode(filters)
     pairs += [("page", page), ("page_size", page_size)]
     query = build_query(pairs + list((extra_params or {}).items()))
-    return Call("GET", "/api/jobs", SearchResult, query=query)
+    return Call("GET", "/api/jobs", SearchResult, query=query, params=SEARCH_PARAMS)
 
 
 def advanced_body(filters: Dict[str, Any], page: int, page_size: int) -> bytes:
@@ -62,7 +66,7 @@ def advanced_body(filters: Dict[str, Any], page: int, page_size: int) -> bytes:
 def advanced_call(filters: Dict[str, Any], page: int, page_size: int) -> Call:
     """The Call of POST /api/jobs/search."""
     return Call("POST", "/api/jobs/search", SearchResult,
-                body=advanced_body(filters, page, page_size))
+                body=advanced_body(filters, page, page_size), params=ADVANCED_PARAMS)
 
 
 class JobsResource(Resource):
@@ -98,6 +102,7 @@ class JobsResource(Resource):
         # </params>
         extra_params: Optional[Dict[str, Any]] = None,
         timeout: Optional[float] = None,
+        **options: Unpack[RequestOptions],
     ) -> SearchResult:
         """Search jobs (GET /api/jobs). Costs 1 credit per job returned.
 
@@ -126,7 +131,8 @@ class JobsResource(Resource):
             include_facets, include_fields,
             # </args>
         )
-        return self._run(search_call(q, page, page_size, filters, extra_params), timeout)
+        return self._run(search_call(q, page, page_size, filters, extra_params), timeout,
+                         options, "search")
 
     def search_advanced(
         self,
@@ -153,6 +159,7 @@ class JobsResource(Resource):
         page: int = 1,
         page_size: int = 25,
         timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> SearchResult:
         """Advanced search (POST /api/jobs/search). Costs 1 credit per job returned.
 
@@ -175,15 +182,17 @@ class JobsResource(Resource):
             include_fields,
             # </args>
         )
-        return self._run(advanced_call(filters, page, page_size), timeout)
+        return self._run(advanced_call(filters, page, page_size), timeout, options,
+                         "search_advanced")
 
-    def get(self, job_id: Any, *, timeout: Optional[float] = None) -> Job:
+    def get(self, job_id: Any, *, timeout: Optional[float] = None,
+            **options: Unpack[RequestOptions]) -> Job:
         """One job by id (GET /api/jobs/{id}); ``str`` or ``UUID``. Free.
 
         Raises :class:`~jobo_enterprise.JoboNotFoundError` for an unknown id.
         """
         call = Call("GET", "/api/jobs/" + path_segment("job_id", job_id), Job)
-        return self._run(call, timeout)
+        return self._run(call, timeout, options, "get")
 
     def iter_pages(
         self,
@@ -308,9 +317,10 @@ class JobsResource(Resource):
 
     # -- the official SDK's names ----------------------------------------------
 
-    def get_job(self, job_id: Any, *, timeout: Optional[float] = None) -> Job:
+    def get_job(self, job_id: Any, *, timeout: Optional[float] = None,
+                **options: Unpack[RequestOptions]) -> Job:
         """Same as :meth:`get` (the official SDK's name)."""
-        return self.get(job_id, timeout=timeout)
+        return self.get(job_id, timeout=timeout, **options)
 
     def iter_jobs(
         self,

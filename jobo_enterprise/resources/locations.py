@@ -6,6 +6,7 @@ from typing import Optional
 
 from ..exceptions import JoboValidationError
 from ..models import GeocodeResultItem
+from .._options import RequestOptions, Unpack
 from ._base import Call, Resource, build_query
 
 
@@ -14,7 +15,8 @@ class LocationsResource(Resource):
 
     __slots__ = ()
 
-    def geocode(self, location: str, *, timeout: Optional[float] = None) -> GeocodeResultItem:
+    def geocode(self, location: str, *, timeout: Optional[float] = None,
+                **options: Unpack[RequestOptions]) -> GeocodeResultItem:
         """Resolve a place name (GET /api/locations/geocode). Costs 1 credit.
 
         Understands ``City``, ``City, Country`` and ``City, ST`` (US states).
@@ -26,5 +28,5 @@ class LocationsResource(Resource):
         if not isinstance(location, str) or not location.strip():
             raise JoboValidationError("Parameter 'location' must be a non-empty string.")
         call = Call("GET", "/api/locations/geocode", GeocodeResultItem,
-                    query=build_query([("location", location)]))
-        return self._run(call, timeout)
+                    query=build_query([("location", location)]), params=frozenset({"location"}))
+        return self._run(call, timeout, options, "geocode")

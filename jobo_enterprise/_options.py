@@ -1,0 +1,184 @@
+"""Per-call options: what every endpoint method takes besides its parameters.
+
+``timeout``, ``max_retries``, ``max_wait`` and ``deadline`` override the
+client's settings for one call; ``extra_headers``, ``extra_query`` and (POST
+endpoints) ``extra_body`` add to the request what this SDK version does not
+know yet. The rules for extras:
+
+- an extra that names a documented parameter of the endpoint raises
+  :class:`~jobo_enterprise.JoboValidationError` (use the parameter: an extra
+  never silently overrides it);
+- ``X-Api-Key``, ``Host``, ``Content-Length``, ``Transfer-Encoding`` and the
+  headers the client sets itself (``Accept``, ``Content-Type``,
+  ``User-Agent``) are refused, and so is anything called ``api_key`` in the
+  query or (at any depth) in the body;
+- a header name must be an HTTP token; a name or value with CR, LF, NUL or
+  another control character, or outside ASCII, is refused before sending;
+- extra query and body values go through the encoding of documented ones
+  (enums by value, datetimes ISO-8601 UTC, lists comma-joined in a query).
+
+Every refusal raises ``JoboValidationError`` and nothing is sent. The
+``RequestOptions`` and ``PostRequestOptions`` TypedDicts give the exact types.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Mapping, Optional, Tuple, TypedDict
+
+from ._config import check_timeout
+from .exceptions import JoboValidationError
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+elif TYPE_CHECKING:
+    from typing_extensions import Unpack
+else:  # only annotations name it, and they are not evaluated
+    Unpack = Any
+
+__all__ = ["RequestOptions", "PostRequestOptions", "Unpack", "apply_options", "OPTION_NAMES"]
+
+
+class RequestOptions(TypedDict, total=False):
+    """Keyword-only options of every endpoint method (besides ``timeout``)."""
+
+    #: retries after a failed attempt, for this call (default: the client's)
+    max_retries: int
+    #: the longest server-requested wait accepted, in seconds, for this call
+    max_wait: float
+    #: total seconds for all attempts of this call; None: no deadline
+    deadline: Optional[float]
+    #: headers added to the request (refused: see the module docstring)
+    extra_headers: Mapping[str, str]
+    #: query parameters added to the request, encoded like documented ones
+    extra_query: Mapping[str, Any]
+
+
+class PostRequestOptions(RequestOptions, total=False):
+    """The options of POST endpoints: those of every endpoint, and ``extra_body``."""
+
+    #: JSON body fields added to the request, encoded like documented ones
+    extra_body: Mapping[str, Any]
+
+
+OPTION_NAMES = frozenset(PostRequestOptions.__annotations__) | {"timeout"}
+
+#: headers a call may not set: the key, the framing, and what the client sets itself
+REFUSED_HEADERS = {
+    "x-api-key": "the API key goes only where the client puts it",
+    "host": "the host comes from the base URL",
+    "content-length": "the client frames the body",
+    "transfer-encoding": "the client frames the body",
+    "accept": "the client sets it (application/json)",
+    "content-type": "the client sets it (application/json)",
+    "user-agent": "the client sets it",
+}
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _refuse(message: str) -> JoboValidationError:
+    return JoboValidationError(message + " Nothing was sent.")
+
+
+def _mapping(name: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _refuse(f"{name} must be a mapping (dict) of names to values, "
+                      f"not {type(value).__name__}.")
+    for key in value:
+        if not isinstance(key, str) or not key:
+            raise _refuse(f"{name} names must be non-empty strings, got {key!r}.")
+    return value
+
+
+def _header_lines(extra: Any) -> Tuple[str, ...]:
+    lines = []
+    for name, value in _mapping("extra_headers", extra).items():
+        if not _TOKEN.match(name):
+            raise _refuse(f"extra_headers: {name!r} is not a valid header name (letters, "
+                          "digits and !#$%&'*+.^_`|~- only; no CR, LF, NUL, space or colon).")
+        why = REFUSED_HEADERS.get(name.lower())
+        if why is not None:
+            raise _refuse(f"extra_headers may not set {name!r}: {why}.")
+        if not isinstance(value, str):
+            raise _refuse(f"extra_headers[{name!r}] must be a str, not {type(value).__name__}.")
+        if _BAD_VALUE.search(value):
+            raise _refuse(f"extra_headers[{name!r}] holds a CR, LF, NUL or another control "
+                          "character.")
+        if not value.isascii():
+            raise _refuse(f"extra_headers[{name!r}] must be ASCII.")
+        lines.append(f"{name}: {value.strip()}")
+    return tuple(lines)
+
+
+def _check_api_key(where: str, value: Any) -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and key.strip().lower().replace("-", "_") == "api_key":
+                raise _refuse(f"{where} may not hold 'api_key': the key travels only in the "
+                              "X-Api-Key header the client sets.")
+            _check_api_key(where, item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_api_key(where, item)
+
+
+def _documented(where: str, names: Mapping[str, Any], documented: FrozenSet[str]) -> None:
+    for name in names:
+        if name in documented:
+            raise _refuse(f"{where} names {name!r}, a parameter of this method: pass "
+                          f"{name}= instead (an extra never overrides a parameter).")
+
+
+def apply_options(call: Any, timeout: Optional[float], options: Dict[str, Any],
+                  method: str) -> Any:
+    """``call`` with the per-call options of ``method`` (its name, for errors)
+    applied: a new Call, or ``call`` itself when there are none."""
+    if timeout is None and not options:
+        return call
+    from .resources._base import build_query, extend_body
+
+    unknown = sorted(set(options) - OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"{method}() got an unexpected keyword argument {unknown[0]!r}")
+    settings: Dict[str, Any] = {}
+    if timeout is not None:
+        settings["timeout"] = check_timeout("timeout", timeout)
+    if "max_retries" in options:
+        value = options["max_retries"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _refuse(f"max_retries must be a non-negative integer, got {value!r}.")
+        settings["max_retries"] = value
+    if "max_wait" in options:
+        value = options["max_wait"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise _refuse(f"max_wait must be a non-negative number of seconds, got {value!r}.")
+        settings["max_wait"] = float(value)
+    if "deadline" in options:
+        value = options["deadline"]
+        settings["deadline"] = (None if value is None
+                                else check_timeout("deadline", value))
+    query, body, headers = call.query, call.body, call.headers
+    if options.get("extra_headers"):
+        headers = (headers or ()) + _header_lines(options["extra_headers"])
+    if options.get("extra_query"):
+        extra = _mapping("extra_query", options["extra_query"])
+        _check_api_key("extra_query", extra)
+        _documented("extra_query", extra, call.params if call.method == "GET" else frozenset())
+        already = {name for name, _ in query or ()}
+        for name in extra:
+            if name in already:
+                raise _refuse(f"extra_query names {name!r}, which this call already sends.")
+        query = list(query or []) + build_query(list(extra.items()))
+    if "extra_body" in options:
+        if call.method != "POST":
+            raise _refuse(f"{method}() is a GET endpoint: extra_body is only for POST "
+                          "endpoints (use extra_query).")
+        extra = _mapping("extra_body", options["extra_body"])
+        if extra:
+            _check_api_key("extra_body", extra)
+            _documented("extra_body", extra, call.params)
+            body = extend_body(body, extra)
+    return call.with_options(query=query, body=body, headers=headers, **settings)
