@@ -32,6 +32,9 @@ from .exceptions import (
     JoboValidationError,
 )
 from .models import Job, JobCompany, JobLocation, SearchResult, Usage
+# per-call options, raw responses and response headers
+from ._options import PostRequestOptions, RequestOptions
+from ._response import Headers, RawResponse
 
 # The official jobo-enterprise 4.x package's top-level names (its async names
 # come with the async client).
@@ -80,6 +83,10 @@ __all__ = [
     "JobLocation",
     "SearchResult",
     "Usage",
+    "Headers",
+    "RawResponse",
+    "RequestOptions",
+    "PostRequestOptions",
     "JoboError",
     "JoboConfigurationError",
     "JoboConnectionError",

@@ -11,7 +11,9 @@ into a mapping the first time they are read.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Dict, Iterator, List, Mapping, Optional
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
+
+from ._usage import Usage
 
 __all__ = ["Headers", "RawResponse", "RawRunner"]
 
@@ -92,16 +94,16 @@ class RawResponse:
                  "retries_taken", "content", "_parse", "_parsed")
 
     def __init__(self, *, status_code: int, http_version: Optional[str], headers: Headers,
-                 usage: Any, elapsed: timedelta, retries_taken: int, content: bytes,
-                 parse: Any) -> None:
-        self.status_code = status_code
-        self.http_version = http_version
-        self.headers = headers
-        self.usage = usage
-        self.elapsed = elapsed
-        self.retries_taken = retries_taken
-        self.content = content
-        self._parse = parse
+                 usage: Optional[Usage], elapsed: timedelta, retries_taken: int,
+                 content: bytes, parse: Callable[[], Any]) -> None:
+        self.status_code: int = status_code
+        self.http_version: Optional[str] = http_version
+        self.headers: Headers = headers
+        self.usage: Optional[Usage] = usage
+        self.elapsed: timedelta = elapsed
+        self.retries_taken: int = retries_taken
+        self.content: bytes = content
+        self._parse: Callable[[], Any] = parse
         self._parsed: Any = None
 
     @property

@@ -7,7 +7,7 @@ import collections
 import os
 import random
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, TypeVar
 
 from . import _core, _log
 from ._config import (
@@ -30,6 +30,7 @@ from .feed import JobsFeedClient
 from .locations import LocationsClient
 from .models import Usage
 from .resources import DEFAULT_FEED_TIMEOUT
+from .resources._base import Resource
 from .search import JobsSearchClient
 
 # the official package's names in this module: the client, its sub-client classes
@@ -50,6 +51,25 @@ DEFAULT_MAX_BODY = 64 * 1024 * 1024
 HTTP_VERSIONS = {"auto": 0, "1.1": 11, "2": 20}
 #: attempts kept for diagnostics()
 ATTEMPTS_KEPT = 32
+
+
+def _check_max_retries(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise JoboConfigurationError("max_retries must be a non-negative integer")
+    return value
+
+
+def _check_max_wait(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        raise JoboConfigurationError("max_wait must be a non-negative number of seconds")
+    return float(value)
+
+
+#: what with_options() may change; a different key or base URL is a new client
+WITH_OPTIONS = ("timeout", "max_retries", "max_wait", "deadline", "read_timeout",
+                "feed_timeout")
+_UNSET: Any = object()
+_C = TypeVar("_C", bound="JoboClient")
 
 
 def _http_version_code(value: Any) -> int:
@@ -145,12 +165,8 @@ class JoboClient:
             self.connect_timeout: float | None = check_timeout("connect_timeout", connect_timeout)
             self.read_timeout: float | None = check_timeout("read_timeout", read_timeout, allow_none=True)
             self.feed_timeout: float | None = check_timeout("feed_timeout", feed_timeout)
-            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-                raise JoboConfigurationError("max_retries must be a non-negative integer")
-            self.max_retries = max_retries
-            if isinstance(max_wait, bool) or not isinstance(max_wait, (int, float)) or max_wait < 0:
-                raise JoboConfigurationError("max_wait must be a non-negative number of seconds")
-            self.max_wait: float = float(max_wait)
+            self.max_retries: int = _check_max_retries(max_retries)
+            self.max_wait: float = _check_max_wait(max_wait)
             self.deadline: float | None = check_timeout("deadline", deadline, allow_none=True)
             self._rate = RateLimitState()
             self._rng = random.Random()
@@ -326,9 +342,67 @@ class JoboClient:
 
     # -- lifecycle --------------------------------------------------------------
 
+    def with_options(
+        self: _C,
+        *,
+        timeout: float = _UNSET,
+        max_retries: int = _UNSET,
+        max_wait: float = _UNSET,
+        deadline: Optional[float] = _UNSET,
+        read_timeout: Optional[float] = _UNSET,
+        feed_timeout: float = _UNSET,
+        **other: Any,
+    ) -> _C:
+        """A client with these settings changed, sharing this one's connection
+        pool, rate-limit state and key (the key stays in the C transport: it is
+        never copied into Python). Options not given keep this client's value.
+
+        >>> patient = client.with_options(max_retries=5, max_wait=120)
+        >>> quick = client.with_options(timeout=5, deadline=10)
+
+        Closing a derived client leaves the shared connections open: close the
+        client you made. A different key or base URL needs a new client (rate
+        limits are per key, so it has its own rate-limit state)."""
+        if other:
+            name = sorted(other)[0]
+            if name in ("api_key", "base_url", "environment", "ca_bundle", "proxy",
+                        "http_version", "connect_timeout", "max_body"):
+                raise TypeError(
+                    f"with_options() cannot change {name}: it belongs to the connection "
+                    f"pool. Make a new {type(self).__name__}(...) for it (a different key "
+                    "or base URL gets its own rate-limit state, as limits are per key).")
+            raise TypeError(f"with_options() got an unexpected keyword argument {name!r}")
+        given = {k: v for k, v in (("timeout", timeout), ("max_retries", max_retries),
+                                   ("max_wait", max_wait), ("deadline", deadline),
+                                   ("read_timeout", read_timeout),
+                                   ("feed_timeout", feed_timeout)) if v is not _UNSET}
+        checks = {
+            "timeout": lambda v: check_timeout("timeout", v),
+            "feed_timeout": lambda v: check_timeout("feed_timeout", v),
+            "read_timeout": lambda v: check_timeout("read_timeout", v, allow_none=True),
+            "deadline": lambda v: check_timeout("deadline", v, allow_none=True),
+            "max_retries": _check_max_retries,
+            "max_wait": _check_max_wait,
+        }
+        changed = {name: checks[name](value) for name, value in given.items()}
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__.update(changed)
+        clone._settings = dict(self._settings, **changed)
+        clone._shared = True
+        # the resources, bound to the clone (aliases such as .search stay aliases)
+        rebound: Dict[int, Any] = {}
+        for name, value in list(vars(self).items()):
+            if isinstance(value, Resource):
+                if id(value) not in rebound:
+                    rebound[id(value)] = type(value)(clone)
+                setattr(clone, name, rebound[id(value)])
+        return clone
+
     def close(self) -> None:
-        """Close the client's connections. Further calls raise JoboConfigurationError."""
-        if self._transport is not None:
+        """Close the client's connections. Further calls raise JoboConfigurationError.
+        A client made by :meth:`with_options` leaves the shared connections open."""
+        if self._transport is not None and not getattr(self, "_shared", False):
             self._transport.close()
 
     def __enter__(self) -> "JoboClient":

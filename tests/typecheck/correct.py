@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from typing import Iterator, List, Optional
 from uuid import UUID
 
-from jobo_enterprise import JoboClient, Usage
+from jobo_enterprise import Headers, JoboClient, RawResponse, Usage
 from jobo_enterprise.models import (
     FeedPage,
     InclusionExclusionFilter,
@@ -36,3 +36,12 @@ skills = InclusionExclusionFilter(include=["python"], exclude=None)
 dumped = first.model_dump(mode="json", exclude_none=True)
 again: Job = Job.model_validate(dumped)
 text: str = again.model_dump_json(indent=2)
+# per-call options, with_options, raw responses, response headers
+quick: JoboClient = client.with_options(timeout=5.0, max_retries=0, deadline=None,
+                                        read_timeout=2.0, feed_timeout=60.0, max_wait=1.0)
+raw: RawResponse = quick.jobs.with_raw_response.search("nurse", extra_query={"echo": "1"})
+status: int = raw.status_code
+hdrs: Optional[Headers] = client.jobs.search("x", max_retries=1, max_wait=2.0,
+                                             extra_headers={"X-Trace": "1"}).response_headers
+adv: SearchResult = client.jobs.search_advanced(queries=["a"], extra_body={"note": 1},
+                                                deadline=10.0, extra_query={"v": 2})

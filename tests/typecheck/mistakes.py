@@ -20,3 +20,7 @@ def title_of(job: Job) -> int:
 
 page = client.feed.get_jobs(batch_size=10)
 page.next_cursr  # error  # noqa: B018
+client.jobs.search("x", max_retries="2")  # error
+client.jobs.get("some-id", extra_body={"a": 1})  # error
+client.jobs.search("x", extra_headers={"X-A": 1})  # error
+client.with_options(max_retries="3")  # error
