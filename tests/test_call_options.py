@@ -320,3 +320,22 @@ def test_with_options_never_copies_the_key_into_python(sandbox, client):
     key = sandbox.keys["full"]
     assert key not in repr(vars(derived)) and key not in repr(derived)
     assert derived._transport is client._transport
+
+
+def test_the_readme_examples_of_options_and_raw_responses_run(client, capsys, http_version):
+    import os
+    import re
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "README.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.index("### Per-call options")
+    blocks = re.findall(r"```python\n(.*?)```", text[start:text.index("### Logging", start)],
+                        flags=re.S)
+    assert len(blocks) == 3
+    namespace = {"client": client}
+    for code in blocks:
+        exec(compile(code, "README.md", "exec"), namespace)
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["abc-123", "True", f"200 {http_version} True", "2 True 0", "2 True",
+                   "application/json"]
