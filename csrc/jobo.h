@@ -289,6 +289,8 @@ typedef struct {
  * str items, or None) after the transport's, and a read_timeout (seconds, 0 =
  * off, or None = the transport's). 0, or -1 with the exception set. */
 int jobo_xfer_options(jobo_xfer *x, PyObject *headers, PyObject *read_timeout);
+/* Seconds in [0, 86400] from a Python number; 0, or -1 with ValueError naming `what`. */
+int jobo_seconds_arg(PyObject *o, const char *what, double *out);
 /* Report a finished transfer into info (a dict, or NULL): "status",
  * "header_block" (the final response's header lines as bytes, the key masked),
  * "elapsed" (seconds), and "content" (the body bytes) when info["raw"] is true.

@@ -488,13 +488,9 @@ static int
 drive_for(MultiObject *self, PyObject *arg, int until_sent)
 {
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
-    double seconds = PyFloat_AsDouble(arg);
-    if (seconds == -1.0 && PyErr_Occurred())
+    double seconds;
+    if (jobo_seconds_arg(arg, "seconds", &seconds) < 0)
         return -1;
-    if (!(seconds >= 0) || seconds > 86400.0) {
-        PyErr_SetString(PyExc_ValueError, "seconds must be between 0 and 86400");
-        return -1;
-    }
     if (check_usable(self, st) < 0)
         return -1;
     return drive(self, st, NULL, jobo_now_ms() + (int64_t)(seconds * 1000.0 + 0.5), until_sent);

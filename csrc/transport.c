@@ -460,16 +460,26 @@ header_line_ok(const char *s, Py_ssize_t n)
 }
 
 int
+jobo_seconds_arg(PyObject *o, const char *what, double *out)
+{
+    double t = PyFloat_AsDouble(o);
+    if (t == -1.0 && PyErr_Occurred())
+        return -1;
+    if (!(t >= 0) || t > 86400.0) {
+        PyErr_Format(PyExc_ValueError, "%s must be between 0 and 86400 seconds", what);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+int
 jobo_xfer_options(jobo_xfer *x, PyObject *headers, PyObject *read_timeout)
 {
+    double t;
     if (read_timeout != NULL && read_timeout != Py_None) {
-        double t = PyFloat_AsDouble(read_timeout);
-        if (t == -1.0 && PyErr_Occurred())
+        if (jobo_seconds_arg(read_timeout, "read_timeout", &t) < 0)
             return -1;
-        if (!(t >= 0) || t > 86400.0) {
-            PyErr_SetString(PyExc_ValueError, "read_timeout must be between 0 and 86400 seconds");
-            return -1;
-        }
         x->stall_ms = (long)(t * 1000.0 + 0.5);
     }
     if (headers != NULL && headers != Py_None) {
