@@ -41,3 +41,10 @@ class CompaniesResource(Resource):
         query = build_query([("posted_after", posted_after), ("page", page),
                              ("page_size", page_size)])
         return self._run(Call("GET", path, SearchResult, query=query), timeout)
+
+
+class AsyncCompaniesResource(CompaniesResource):
+    """``client.companies`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+    ``await client.companies.get(company_id)``, ``await client.companies.get_jobs(...)``."""
+
+    __slots__ = ()

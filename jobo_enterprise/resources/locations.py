@@ -28,3 +28,10 @@ class LocationsResource(Resource):
         call = Call("GET", "/api/locations/geocode", GeocodeResultItem,
                     query=build_query([("location", location)]))
         return self._run(call, timeout)
+
+
+class AsyncLocationsResource(LocationsResource):
+    """``client.locations`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+    ``await client.locations.geocode("Berlin")``."""
+
+    __slots__ = ()
