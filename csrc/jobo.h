@@ -9,6 +9,8 @@
  *   decode.c     JSON text -> cJSON tree (per-parse arena) -> Python objects
  *   record.c     models as lazy views over a parsed tree; typed fields in C
  *   columns.c    the columns of a table of jobs, read from their parsed trees
+ *   multi.c      concurrent transfers on one multi handle, driven from a thread
+ *   aio.c        the same driven by an asyncio event loop (multi-socket API)
  *
  * There are no mutable C globals: everything mutable lives in the module state
  * (jobo_state) or in a Transport object.
@@ -56,6 +58,8 @@ typedef struct {
 typedef struct {
     PyTypeObject *TransportType;
     PyTypeObject *MultiType;      /* concurrent transfers on one multi handle */
+    PyTypeObject *LoopMultiType;  /* the same, driven by an asyncio loop (aio.c) */
+    PyTypeObject *FinishedType;   /* one finished transfer of a LoopMulti */
     PyTypeObject *DocType;        /* owner of one parsed tree (record.c) */
     PyTypeObject *RecordType;     /* base of the models */
     PyTypeObject *FieldType;      /* base of typed model fields */
@@ -319,5 +323,10 @@ int jobo_is_transport(jobo_state *st, PyObject *o);
 /* ---- concurrent transfers (multi.c) --------------------------------------- */
 
 extern PyType_Spec jobo_multi_spec;
+
+/* ---- transfers driven by an event loop (aio.c) ---------------------------- */
+
+extern PyType_Spec jobo_loop_multi_spec;
+extern PyType_Spec jobo_finished_spec;
 
 #endif /* JOBO_H */

@@ -13,7 +13,7 @@ friendly) and cJSON. Failures raise the typed exceptions of
 
 from ._diagnostics import diagnostics
 from ._version import __version__
-from .client import JoboClient
+from .client import AsyncJoboClient, JoboClient
 from .exceptions import (
     JoboAPIError,
     JoboAuthenticationError,
@@ -36,9 +36,17 @@ from .models import Job, JobCompany, JobLocation, SearchResult, Usage
 from ._options import PostRequestOptions, RequestOptions
 from ._response import Headers, RawResponse
 
-# The official jobo-enterprise 4.x package's top-level names (its async names
-# come with the async client).
-from .client import CompaniesClient, JobsFeedClient, JobsSearchClient, LocationsClient
+# The official jobo-enterprise 4.x package's top-level names.
+from .client import (
+    AsyncCompaniesClient,
+    AsyncJobsFeedClient,
+    AsyncJobsSearchClient,
+    AsyncLocationsClient,
+    CompaniesClient,
+    JobsFeedClient,
+    JobsSearchClient,
+    LocationsClient,
+)
 from .enums import CompensationPeriod, EmploymentType, ExperienceLevel, SkillType, WorkModel
 from .models import (
     Company,
@@ -78,6 +86,7 @@ __all__ = [
     "__version__",
     "diagnostics",
     "JoboClient",
+    "AsyncJoboClient",
     "Job",
     "JobCompany",
     "JobLocation",
@@ -107,6 +116,10 @@ __all__ = [
     "JobsFeedClient",
     "CompaniesClient",
     "LocationsClient",
+    "AsyncJobsSearchClient",
+    "AsyncJobsFeedClient",
+    "AsyncCompaniesClient",
+    "AsyncLocationsClient",
     "WorkModel",
     "EmploymentType",
     "ExperienceLevel",

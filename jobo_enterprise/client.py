@@ -25,18 +25,20 @@ from ._response import raw_response
 from ._retry import RateLimitState, retry_wait
 from ._run import SLEEP, Steps
 from .exceptions import JoboConfigurationError, JoboError
-from .companies import CompaniesClient
-from .feed import JobsFeedClient
-from .locations import LocationsClient
+from .companies import AsyncCompaniesClient, CompaniesClient
+from .feed import AsyncJobsFeedClient, JobsFeedClient
+from .locations import AsyncLocationsClient, LocationsClient
 from .models import Usage
 from .resources import DEFAULT_FEED_TIMEOUT
 from .resources._base import Resource
-from .search import JobsSearchClient
+from .search import AsyncJobsSearchClient, JobsSearchClient
 
 # the official package's names in this module: the client, its sub-client classes
 # and the default feed timeout
 __all__ = ["JoboClient", "JobsSearchClient", "JobsFeedClient", "CompaniesClient",
-           "LocationsClient", "DEFAULT_FEED_TIMEOUT"]
+           "LocationsClient", "DEFAULT_FEED_TIMEOUT", "AsyncJoboClient",
+           "AsyncJobsSearchClient", "AsyncJobsFeedClient", "AsyncCompaniesClient",
+           "AsyncLocationsClient"]
 
 USER_AGENT_PREFIX = f"jobo-enterprise-python/{__version__}"
 
@@ -69,7 +71,7 @@ def _check_max_wait(value: Any) -> float:
 WITH_OPTIONS = ("timeout", "max_retries", "max_wait", "deadline", "read_timeout",
                 "feed_timeout")
 _UNSET: Any = object()
-_C = TypeVar("_C", bound="JoboClient")
+_C = TypeVar("_C", bound="_Client")
 
 
 def _http_version_code(value: Any) -> int:
@@ -80,13 +82,8 @@ def _http_version_code(value: Any) -> int:
     return code
 
 
-class JoboClient:
-    """A client of the Jobo Enterprise API.
-
-    >>> from jobo_enterprise import JoboClient
-    >>> client = JoboClient()                  # key from JOBO_API_KEY
-    >>> result = client.jobs.search("data engineer", page_size=5)
-
+#: the constructor's arguments, documented once for both clients
+_ARGUMENTS = """
     Arguments:
         api_key: the API key; default ``JOBO_API_KEY``. Surrounding whitespace
             is stripped; any other whitespace, control or non-ASCII character
@@ -119,15 +116,28 @@ class JoboClient:
             HTTP/1.x raises :class:`JoboConnectionError` with code
             ``"http2_refused"``). :meth:`diagnostics` shows the version of
             each recent attempt.
+        max_connections: the most connections open at once for concurrent
+            requests (default 100): an :class:`AsyncJoboClient`'s keep-alive pool
+            on each event loop, and a prefetching iterator's transfers; more
+            requests wait for a free connection. Over HTTP/2 they share one.
         httpx_client: accepted for code written for the official package, but
             only as ``None``: this client's transport is libcurl in the C core,
             so an ``httpx.Client`` raises :class:`TypeError`; set ``timeout``,
             ``proxy``, ``ca_bundle`` and the other options here instead.
 
     The API key is held only by the C transport; ``repr(client)`` shows it
-    masked. Use the client as a context manager or call :meth:`close`.
-    A client is safe to share between threads.
+    masked.
     """
+
+
+class _Client:
+    """What :class:`JoboClient` and :class:`AsyncJoboClient` share: the
+    constructor (options, environment, validation), the C transport and its
+    key, the resources, and the steps after an attempt."""
+
+    #: a client of with_options(): shares its root's transport, closes nothing
+    _shared: bool = False
+    _root: Any = None
 
     def __init__(
         self,
@@ -146,6 +156,7 @@ class JoboClient:
         max_body: int = DEFAULT_MAX_BODY,
         proxy: Optional[str] = None,
         http_version: str = "auto",
+        max_connections: int = 100,
         httpx_client: Any = None,
     ) -> None:
         # from here on no frame holds the raw key in a local (tracebacks that
@@ -173,6 +184,10 @@ class JoboClient:
             if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
                 raise JoboConfigurationError("max_body must be a positive number of bytes")
             version_code = _http_version_code(http_version)
+            if (isinstance(max_connections, bool) or not isinstance(max_connections, int)
+                    or not 1 <= max_connections <= 10000):
+                raise JoboConfigurationError("max_connections must be an integer from 1 to 10000")
+            self.max_connections: int = max_connections
             ca, self._ca_source = resolve_ca_bundle(ca_bundle)
             # what the client pickles as: its configuration, never its key
             self._settings = dict(
@@ -180,7 +195,8 @@ class JoboClient:
                 read_timeout=self.read_timeout, feed_timeout=self.feed_timeout,
                 ca_bundle=ca if ca_bundle is not None else None,
                 max_retries=max_retries, max_wait=self.max_wait, deadline=self.deadline,
-                max_body=max_body, proxy=proxy)
+                max_body=max_body, proxy=proxy, http_version=http_version,
+                max_connections=max_connections)
             self._transport = _core.Transport(
                 base,
                 resolve_api_key(api_key).reveal(),  # type: ignore[arg-type]
@@ -199,12 +215,13 @@ class JoboClient:
             raise
         self._usage: Optional[Usage] = None
         self._attempts: Any = collections.deque(maxlen=ATTEMPTS_KEPT)
-        self.jobs: JobsSearchClient = JobsSearchClient(self)
+        jobs, feed, companies, locations = self._RESOURCES
+        self.jobs = jobs(self)
         #: the official SDK's name for :attr:`jobs` (the same object)
-        self.search: JobsSearchClient = self.jobs
-        self.feed: JobsFeedClient = JobsFeedClient(self)
-        self.companies: CompaniesClient = CompaniesClient(self)
-        self.locations: LocationsClient = LocationsClient(self)
+        self.search = self.jobs
+        self.feed = feed(self)
+        self.companies = companies(self)
+        self.locations = locations(self)
 
     # -- properties -------------------------------------------------------------
 
@@ -267,33 +284,6 @@ class JoboClient:
         return self._transport is None or self._transport.closed
 
     # -- running requests -------------------------------------------------------
-
-    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
-        """Run a Call (pacing, attempts, retries with backoff: jobo_enterprise._run)
-        on this thread; returns its result. ``timeout`` overrides the call's."""
-        if timeout is not None:
-            call = call.with_options(timeout=timeout)
-        steps = Steps(self, call)
-        request = self._transport.request
-        while not steps.done:
-            kind, arg = steps.effect
-            try:
-                # interruptible: Ctrl-C raises KeyboardInterrupt in either
-                outcome = time.sleep(arg) if kind is SLEEP else request(*arg)
-            except BaseException as exc:
-                steps.fail(exc)
-            else:
-                steps.ok(outcome)
-        return steps.result
-
-    def _iterate(self, plan: Any, shape: str, **options: Any) -> Any:
-        """A paging plan (jobo_enterprise._paging) run on this thread, as the
-        iterator a resource method returns: ``shape`` "pages" (PageIterator),
-        "jobs" (JobIterator) or "ids" (the ``job_ids`` of the pages, one by one)."""
-        pages = sync_pages(self, plan)
-        if shape == "ids":
-            return (job_id for page in pages for job_id in page.job_ids)
-        return (JobIterator if shape == "jobs" else PageIterator)(pages, **options)
 
     # The steps of one call that every driver shares (jobo_enterprise._run):
     # what happens after an attempt failed or succeeded.
@@ -390,6 +380,7 @@ class JoboClient:
         clone.__dict__.update(changed)
         clone._settings = dict(self._settings, **changed)
         clone._shared = True
+        clone._root = self._root or self  # who owns what is shared (the async loop transfers)
         # the resources, bound to the clone (aliases such as .search stay aliases)
         rebound: Dict[int, Any] = {}
         for name, value in list(vars(self).items()):
@@ -399,18 +390,6 @@ class JoboClient:
                 setattr(clone, name, rebound[id(value)])
         return clone
 
-    def close(self) -> None:
-        """Close the client's connections. Further calls raise JoboConfigurationError.
-        A client made by :meth:`with_options` leaves the shared connections open."""
-        if self._transport is not None and not getattr(self, "_shared", False):
-            self._transport.close()
-
-    def __enter__(self) -> "JoboClient":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     def __reduce__(self) -> Any:
         """A client pickles as its configuration (base URL, timeouts, retries,
         an explicit CA bundle or proxy), never as its key: the copy reads its key
@@ -418,10 +397,10 @@ class JoboClient:
         also takes a key-provider callable for its workers."""
         return (_from_settings, (type(self), dict(self._settings)))
 
-    def __copy__(self) -> "JoboClient":
+    def __copy__(self) -> Any:
         return self  # a client is shared, not copied (copy.deepcopy of a config too)
 
-    def __deepcopy__(self, memo: Any) -> "JoboClient":
+    def __deepcopy__(self, memo: Any) -> Any:
         return self
 
     def __repr__(self) -> str:
@@ -432,6 +411,161 @@ class JoboClient:
             f"<{type(self).__name__} base_url={self._transport.base_url!r} "
             f"api_key={self._transport.masked_key!r}{state}>"
         )
+
+
+class JoboClient(_Client):
+    __doc__ = """A client of the Jobo Enterprise API.
+
+    >>> from jobo_enterprise import JoboClient
+    >>> client = JoboClient()                  # key from JOBO_API_KEY
+    >>> result = client.jobs.search("data engineer", page_size=5)
+
+    Use the client as a context manager or call :meth:`close`. A client is
+    safe to share between threads.
+    """ + _ARGUMENTS
+
+    _RESOURCES = (JobsSearchClient, JobsFeedClient, CompaniesClient, LocationsClient)
+    jobs: JobsSearchClient
+    search: JobsSearchClient
+    feed: JobsFeedClient
+    companies: CompaniesClient
+    locations: LocationsClient
+
+    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
+        """Run a Call (pacing, attempts, retries with backoff: jobo_enterprise._run)
+        on this thread; returns its result. ``timeout`` overrides the call's."""
+        if timeout is not None:
+            call = call.with_options(timeout=timeout)
+        steps = Steps(self, call)
+        request = self._transport.request
+        while not steps.done:
+            kind, arg = steps.effect
+            try:
+                # interruptible: Ctrl-C raises KeyboardInterrupt in either
+                outcome = time.sleep(arg) if kind is SLEEP else request(*arg)
+            except BaseException as exc:
+                steps.fail(exc)
+            else:
+                steps.ok(outcome)
+        return steps.result
+
+    def _iterate(self, plan: Any, shape: str, **options: Any) -> Any:
+        """A paging plan (jobo_enterprise._paging) run on this thread, as the
+        iterator a resource method returns: ``shape`` "pages" (PageIterator),
+        "jobs" (JobIterator) or "ids" (the ``job_ids`` of the pages, one by one)."""
+        pages = sync_pages(self, plan)
+        if shape == "ids":
+            return (job_id for page in pages for job_id in page.job_ids)
+        return (JobIterator if shape == "jobs" else PageIterator)(pages, **options)
+
+    def close(self) -> None:
+        """Close the client's connections. Further calls raise JoboConfigurationError.
+        A client made by :meth:`with_options` leaves the shared connections open."""
+        if self._transport is not None and not self._shared:
+            self._transport.close()
+
+    def __enter__(self) -> "JoboClient":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+
+class AsyncJoboClient(_Client):
+    __doc__ = """The async client of the Jobo Enterprise API: the constructor,
+    options, environment variables and validation of :class:`JoboClient`, every
+    method a coroutine and every iterator an async iterator.
+
+    >>> async with AsyncJoboClient() as client:
+    ...     result = await client.jobs.search("data engineer", page_size=5)
+    ...     async for job in client.jobs.iter(queries=["nurse"], max_items=200):
+    ...         print(job.title)
+
+    Requests run on the running event loop (asyncio or uvloop): the C core
+    drives a libcurl multi handle from the loop, with a keep-alive pool of at
+    most ``max_connections`` connections per loop; there is no thread per
+    request. Cancelling a task (or ``asyncio.timeout``/``wait_for`` expiring)
+    takes its transfer off at once and closes its connection. Results and
+    exceptions are those of the sync client; waits (pacing, retries) use
+    ``asyncio.sleep``. One client serves successive loops (``asyncio.run``
+    called again, a loop per test); using it from two loops running at the
+    same time raises :class:`RuntimeError`. Use it with ``async with`` or
+    ``await client.close()`` (also ``aclose()``).
+    """ + _ARGUMENTS
+
+    _RESOURCES = (AsyncJobsSearchClient, AsyncJobsFeedClient, AsyncCompaniesClient,
+                  AsyncLocationsClient)
+    jobs: AsyncJobsSearchClient
+    search: AsyncJobsSearchClient
+    feed: AsyncJobsFeedClient
+    companies: AsyncCompaniesClient
+    locations: AsyncLocationsClient
+    _loop_t: Any = None
+
+    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
+        """A coroutine that runs a Call on the running loop (jobo_enterprise._aio)."""
+        from ._aio import execute
+
+        return execute(self, call if timeout is None else call.with_options(timeout=timeout))
+
+    def _iterate(self, plan: Any, shape: str, **options: Any) -> Any:
+        """A paging plan run on the loop, as an async iterator (see JoboClient._iterate)."""
+        from ._aio import async_ids, async_pages
+        from ._iterators import AsyncJobIterator, AsyncPageIterator
+
+        pages = async_pages(self, plan)
+        if shape == "ids":
+            return async_ids(pages)
+        return (AsyncJobIterator if shape == "jobs" else AsyncPageIterator)(pages, **options)
+
+    def _loop_transport(self) -> Any:
+        """This client's transfers on the running loop: made on first use, made
+        again on a new loop (the previous loop's are closed)."""
+        import asyncio
+
+        from ._aio import LoopTransport
+
+        if self._root is not None:  # a client of with_options(): its root's transfers
+            return self._root._loop_transport()
+        loop = asyncio.get_running_loop()
+        current = self._loop_t
+        if current is not None and current.loop is loop:
+            return current
+        if self._transport.closed:
+            raise JoboConfigurationError("this client has been closed")
+        if current is not None:
+            if current.loop.is_running():
+                raise RuntimeError(
+                    "this AsyncJoboClient is in use on another event loop that is still "
+                    "running; use one client per loop (or close it there first)")
+            current.close()
+        self._loop_t = LoopTransport(self._transport, loop, self.max_connections)
+        return self._loop_t
+
+    def _close_transfers(self) -> None:
+        if self._shared:
+            return  # a client of with_options(): the root's to close
+        if self._loop_t is not None:
+            self._loop_t.close()
+            self._loop_t = None
+        if self._transport is not None:
+            self._transport.close()
+
+    async def close(self) -> None:
+        """Cancel what still runs, close the client's connections. Further calls
+        raise JoboConfigurationError. (The official spelling; also :meth:`aclose`.)"""
+        self._close_transfers()
+
+    async def aclose(self) -> None:
+        """Same as :meth:`close`."""
+        self._close_transfers()
+
+    async def __aenter__(self) -> "AsyncJoboClient":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._close_transfers()
 
 
 def _from_settings(cls: Any, settings: Any, api_key: Optional[str] = None) -> Any:

@@ -339,3 +339,66 @@ def test_the_readme_examples_of_options_and_raw_responses_run(client, capsys, ht
     out = capsys.readouterr().out.splitlines()
     assert out == ["abc-123", "True", f"200 {http_version} True", "2 True 0", "2 True",
                    "application/json"]
+
+
+# ---------------------------------------------------------------- the async client, same descriptions
+
+def _async_client(sandbox, plan="full"):
+    from jobo_enterprise import AsyncJoboClient
+
+    if plan == "enterprise" and "enterprise" not in sandbox.keys:
+        sandbox.keys["enterprise"] = sandbox.create_key("enterprise")
+    return AsyncJoboClient(sandbox.keys[plan], base_url=sandbox.base_url,
+                           ca_bundle=sandbox.ca_cert)
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_the_async_client_takes_the_same_options_and_raw_responses(name, sandbox, ids,
+                                                                   http_version):
+    import asyncio
+
+    args, kwargs = _call_args(name, ids)
+    client = _async_client(sandbox, "enterprise" if name == "feed.get_managed_jobs" else "full")
+
+    async def main():
+        async with client:
+            result = await _bound(client, name)(*args, **kwargs, max_retries=0,
+                                                extra_headers={"X-Trace-Id": "async-1"},
+                                                extra_query={"echo": "a"})
+            raw = await _bound(client, name, raw=True)(*args, **kwargs)
+            return result, raw
+
+    result, raw = asyncio.run(main())
+    assert result.__dict__["echo_request"]["headers"]["x-trace-id"] == "async-1"
+    assert result.response_headers["x-request-id"] == result.usage.request_id
+    assert isinstance(raw, RawResponse) and raw.status_code == 200
+    assert raw.http_version == http_version and type(raw.parse()) is type(result)
+    assert raw.headers["X-Request-Id"] == raw.request_id
+
+
+def test_the_async_client_with_options_shares_its_loop_transfers(sandbox):
+    import asyncio
+
+    client = _async_client(sandbox)
+    url = sandbox.fault("status=503,retry_after=0")
+
+    async def main():
+        async with client:
+            quick = client.with_options(max_retries=0, timeout=5)
+            first = await client.jobs.search("engineer", page_size=1)
+            second = await quick.jobs.search("engineer", page_size=1)
+            assert quick._loop_transport() is client._loop_transport()
+            await quick.close()  # the root's connections stay open
+            third = await client.jobs.search("engineer", page_size=1)
+            retrying = type(client)(sandbox.keys["full"], base_url=url,
+                                    ca_bundle=sandbox.ca_cert, max_retries=0)
+            async with retrying:
+                with pytest.raises(JoboServerError):
+                    await retrying.with_options(max_retries=1).jobs.search("engineer")
+            return first, second, third
+
+    first, second, third = asyncio.run(main())
+    assert (first.response_headers["x-connection-id"]
+            == second.response_headers["x-connection-id"]
+            == third.response_headers["x-connection-id"])
+    assert url.requests == 2

@@ -96,3 +96,35 @@ def test_the_readme_example_runs_with_plain_pytest(pytester):
     pytester.makepyfile(test_my_code=code)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+ASYNC_USER_TESTS = '''
+import pytest
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_an_async_client_on_the_sandbox(jobo_async_client, jobo_sandbox):
+    result = await jobo_async_client.jobs.search("engineer", page_size=2)
+    assert len(result.jobs) == 2 and result.usage.credits_used == 2
+    raw = await jobo_async_client.jobs.with_raw_response.get(result.jobs[0].id)
+    assert raw.status_code == 200 and raw.parse().id == result.jobs[0].id
+
+
+@pytest.mark.anyio
+async def test_a_second_test_gets_a_fresh_client(jobo_async_client):
+    jobs = [job async for job in jobo_async_client.jobs.iter(queries=["engineer"],
+                                                              max_items=3)]
+    assert len(jobs) == 3
+'''
+
+
+def test_a_users_async_tests_run_with_the_anyio_plugin(pytester):
+    pytester.makepyfile(test_user_async=ASYNC_USER_TESTS)
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "-W",
+                                           "error::pytest.PytestUnraisableExceptionWarning")
+    result.assert_outcomes(passed=2)

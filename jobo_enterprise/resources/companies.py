@@ -46,3 +46,10 @@ class CompaniesResource(Resource):
         call = Call("GET", path, SearchResult, query=query,
                     params=frozenset({"posted_after", "page", "page_size"}))
         return self._run(call, timeout, options, "get_jobs")
+
+
+class AsyncCompaniesResource(CompaniesResource):
+    """``client.companies`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+    ``await client.companies.get(company_id)``, ``await client.companies.get_jobs(...)``."""
+
+    __slots__ = ()

@@ -256,3 +256,16 @@ def _feed_plan(path: str, filters: Dict[str, Any], batch_size: int, prefetch: bo
     first = feed_call(path, None, batch_size, filters, params)
     return CursorChain(lambda cursor: first if cursor is None else feed_call(path, cursor, 1, {}),
                        prefetch=prefetch)
+
+
+class AsyncFeedResource(FeedResource):
+    """``client.feed`` of an :class:`~jobo_enterprise.AsyncJoboClient`: the
+    methods of :class:`FeedResource` on the event loop; ``get_*`` return
+    awaitables, ``iter_*`` async iterators (``async for``).
+
+    >>> page = await client.feed.get_jobs(batch_size=500)
+    >>> async for job in client.feed.iter_jobs(sources=["greenhouse"]):
+    ...     store(job)
+    """
+
+    __slots__ = ()

@@ -384,3 +384,19 @@ def _search_plan(filters: Dict[str, Any], page_size: int, max_items: Optional[in
     return PageWindow(lambda page: advanced_call(filters, page, page_size),
                       start_page=start_page, page_size=page_size, max_items=max_items,
                       prefetch=prefetch)
+
+
+class AsyncJobsResource(JobsResource):
+    """``client.jobs`` (also ``client.search``) of an
+    :class:`~jobo_enterprise.AsyncJoboClient`: the methods of
+    :class:`JobsResource`, run on the event loop. ``search``,
+    ``search_advanced``, ``get`` and ``get_job`` return awaitables; ``iter``,
+    ``iter_pages`` and ``iter_jobs`` async iterators (``async for``), under the
+    same credit and prefetch rules.
+
+    >>> result = await client.jobs.search("data engineer", page_size=5)
+    >>> async for job in client.jobs.iter(queries=["nurse"], max_items=500):
+    ...     print(job.title)
+    """
+
+    __slots__ = ()

@@ -30,3 +30,10 @@ class LocationsResource(Resource):
         call = Call("GET", "/api/locations/geocode", GeocodeResultItem,
                     query=build_query([("location", location)]), params=frozenset({"location"}))
         return self._run(call, timeout, options, "geocode")
+
+
+class AsyncLocationsResource(LocationsResource):
+    """``client.locations`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+    ``await client.locations.geocode("Berlin")``."""
+
+    __slots__ = ()

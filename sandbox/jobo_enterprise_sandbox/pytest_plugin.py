@@ -94,11 +94,13 @@ if _async_plugin():
 
     @pytest.fixture
     def jobo_async_client(jobo_sandbox: Any) -> Iterator[Any]:
-        """An ``AsyncJoboClient`` on ``jobo_sandbox`` with its ``full`` key. It is
-        made outside any event loop (it binds to the loop of its first call) and
+        """An ``AsyncJoboClient`` on ``jobo_sandbox`` with its ``full`` key, for
+        ``async def`` tests as pytest-asyncio or anyio run them. It is made outside
+        any event loop (its transfers go on the loop of the test that uses it) and
         closed after the test."""
-        sdk = _sdk()
-        cls = getattr(sdk, "AsyncJoboClient", None)
+        import asyncio
+
+        cls = getattr(_sdk(), "AsyncJoboClient", None)
         if cls is None:  # pragma: no cover - an SDK older than the async client
             pytest.skip("this version of jobo_enterprise has no AsyncJoboClient")
         client = cls(jobo_sandbox.keys["full"], base_url=jobo_sandbox.base_url,
@@ -106,4 +108,4 @@ if _async_plugin():
         try:
             yield client
         finally:
-            client.close()
+            asyncio.run(client.aclose())
