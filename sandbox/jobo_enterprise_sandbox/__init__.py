@@ -65,6 +65,12 @@ client's base URL makes every call misbehave. ``<spec>`` is a comma-separated li
 ``match=<text>`` (only requests whose body or query holds the text); e.g.
 ``status=503,times=2`` answers two 503s and then normally. ``GET /__fault/stats/<token>``
 answers ``{"requests": n}`` (every request that reached the spec or id).
+``Sandbox.fault(spec)`` is ``fault_url`` with an ``id=`` of its own: a ``str`` whose
+``.requests`` reads its counter.
+
+pytest plugin (:mod:`.pytest_plugin`, loaded by pytest through this distribution's
+``pytest11`` entry point): fixtures ``jobo_sandbox``, ``jobo_client`` and
+``jobo_async_client`` for tests of code that uses the SDK.
 
 Test hooks (no key, not counted): ``GET /__stats`` (counters, including
 ``requests_by_connection``), ``POST /__keys``, ``DELETE /__keys/{key}``, ``POST /__reset``,
