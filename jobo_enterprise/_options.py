@@ -8,12 +8,14 @@ know yet. The rules for extras:
 - an extra that names a documented parameter of the endpoint raises
   :class:`~jobo_enterprise.JoboValidationError` (use the parameter: an extra
   never silently overrides it);
-- ``X-Api-Key``, ``Host``, ``Content-Length``, ``Transfer-Encoding`` and the
+- ``X-Api-Key``, ``Host``, ``Content-Length``, ``Transfer-Encoding``, the
   headers the client sets itself (``Accept``, ``Content-Type``,
-  ``User-Agent``) are refused, and so is anything called ``api_key`` in the
-  query or (at any depth) in the body;
+  ``User-Agent``, ``Expect``) and connection-specific ones (``Connection``,
+  ``Keep-Alive``, ``Upgrade``, ``TE``, ...) are refused, and so is anything
+  called ``api_key`` in the query or (at any depth) in the body;
 - a header name must be an HTTP token; a name or value with CR, LF, NUL or
-  another control character, or outside ASCII, is refused before sending;
+  another control character, or outside ASCII, or an empty value, is refused
+  before sending;
 - extra query and body values go through the encoding of documented ones
   (enums by value, datetimes ISO-8601 UTC, lists comma-joined in a query).
 
@@ -73,6 +75,13 @@ REFUSED_HEADERS = {
     "accept": "the client sets it (application/json)",
     "content-type": "the client sets it (application/json)",
     "user-agent": "the client sets it",
+    "expect": "the client sets it",
+    "connection": "it is connection-specific (and not allowed over HTTP/2)",
+    "keep-alive": "it is connection-specific (and not allowed over HTTP/2)",
+    "proxy-connection": "it is connection-specific (and not allowed over HTTP/2)",
+    "te": "it is connection-specific (and not allowed over HTTP/2)",
+    "trailer": "it is connection-specific (and not allowed over HTTP/2)",
+    "upgrade": "it is connection-specific (and not allowed over HTTP/2)",
 }
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
@@ -109,6 +118,8 @@ def _header_lines(extra: Any) -> Tuple[str, ...]:
                           "character.")
         if not value.isascii():
             raise _refuse(f"extra_headers[{name!r}] must be ASCII.")
+        if not value.strip():
+            raise _refuse(f"extra_headers[{name!r}] is empty (an empty header is not sent).")
         lines.append(f"{name}: {value.strip()}")
     return tuple(lines)
 
