@@ -281,6 +281,8 @@ jobo_xfer_release(PyObject *transport, jobo_xfer *x)
     TransportObject *self = (TransportObject *)transport;
     if (x->slot != NULL) {
         curl_easy_setopt(x->slot->easy, CURLOPT_PRIVATE, NULL);
+        if (x->extra_hdr != NULL) /* the handle must not keep the list freed below */
+            curl_easy_setopt(x->slot->easy, CURLOPT_HTTPHEADER, (struct curl_slist *)x->base_hdr);
         slot_give_back(self, x->slot);
         x->slot = NULL;
     }
