@@ -39,7 +39,8 @@ elif TYPE_CHECKING:
 else:  # only annotations name it, and they are not evaluated
     Unpack = Any
 
-__all__ = ["RequestOptions", "PostRequestOptions", "Unpack", "apply_options", "OPTION_NAMES"]
+__all__ = ["RequestOptions", "PostRequestOptions", "Unpack", "apply_options", "plan_with_options",
+           "OPTION_NAMES"]
 
 
 class RequestOptions(TypedDict, total=False):
@@ -193,3 +194,46 @@ def apply_options(call: Any, timeout: Optional[float], options: Dict[str, Any],
             _documented("extra_body", extra, call.params)
             body = extend_body(body, extra)
     return call.with_options(query=query, body=body, headers=headers, **settings)
+
+
+class _OptionedPlan:
+    """A paging plan (jobo_enterprise._paging) whose every call carries an
+    iterator's per-call options."""
+
+    __slots__ = ("_plan", "_apply")
+
+    def __init__(self, plan: Any, apply: Any) -> None:
+        self._plan = plan
+        self._apply = apply
+
+    def first(self) -> Any:
+        call = self._plan.first()
+        return None if call is None else self._apply(call)
+
+    def take(self, page: Any) -> bool:
+        return self._plan.take(page)  # type: ignore[no-any-return]
+
+    def ahead(self, in_flight: int) -> Any:
+        return [self._apply(call) for call in self._plan.ahead(in_flight)]
+
+    def finished(self) -> bool:
+        return self._plan.finished()  # type: ignore[no-any-return]
+
+    def next_call(self) -> Any:
+        call = self._plan.next_call()
+        return None if call is None else self._apply(call)
+
+
+def plan_with_options(plan: Any, timeout: Optional[float], options: Dict[str, Any],
+                      method: str) -> Any:
+    """``plan`` with the per-call options of an iterator applied to every page's
+    call; checked now, on the plan's first call, before any request."""
+    if timeout is None and not options:
+        return plan
+
+    def apply(call: Any) -> Any:
+        return apply_options(call, timeout, options, method)
+
+    # the description of the first page (a pure function of the plan's arguments)
+    apply(plan._call_for(getattr(plan, "_start", None)))
+    return _OptionedPlan(plan, apply)

@@ -405,3 +405,47 @@ def test_the_async_client_with_options_shares_its_loop_transfers(sandbox):
             == second.response_headers["x-connection-id"]
             == third.response_headers["x-connection-id"])
     assert url.requests == 2
+
+
+# ---------------------------------------------------------------- iterators: every page's call
+
+def test_an_iterators_options_reach_every_page(client):
+    pages = list(client.jobs.iter_pages(queries=["engineer"], page_size=2, max_items=6,
+                                        prefetch=2, extra_query={"echo": "p"},
+                                        extra_headers={"X-Scan": "s1"}, max_retries=1))
+    assert len(pages) == 3
+    for page in pages:
+        echoed = page.__dict__["echo_request"]
+        assert echoed["headers"]["x-scan"] == "s1" and ["echo", "p"] in echoed["query"]
+        assert page.response_headers["x-request-id"] == page.usage.request_id
+    feed = client.feed.iter_pages(batch_size=2, extra_body={"note": "n"},
+                                  extra_query={"echo": "f"})
+    first, second = next(feed), next(feed)
+    feed.close()
+    assert first.__dict__["echo_request"]["body"]["note"] == "n"
+    assert second.__dict__["echo_request"]["body"] == {"cursor": first.next_cursor, "note": "n"}
+
+
+def test_an_iterators_options_are_checked_before_any_request(sandbox, make_client):
+    url = sandbox.fault("status=200")
+    client = make_client(base_url=url)
+    for make in (lambda: client.jobs.iter(queries=["x"], extra_body={"queries": ["y"]}),
+                 lambda: client.search.iter_jobs(extra_query={"api_key": "k"}),
+                 lambda: client.feed.iter_jobs(extra_headers={"Host": "h"}),
+                 lambda: client.feed.iter_expired_job_ids(extra_body={"a": 1})):
+        with pytest.raises(JoboValidationError):
+            make()
+    assert url.requests == 0
+
+
+def test_an_iterators_max_retries_and_timeout_apply_to_its_pages(sandbox, make_client):
+    url = sandbox.fault("status=503,retry_after=0")
+    client = make_client(base_url=url, max_retries=0)
+    with pytest.raises(JoboServerError):
+        list(client.feed.iter_expired_job_ids(max_retries=2))
+    assert url.requests == 3
+    slow = make_client(base_url=sandbox.fault("delay=5000"), max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(JoboTimeoutError):
+        next(iter(slow.jobs.iter(queries=["engineer"], timeout=0.5)))
+    assert time.monotonic() - started < 4.5

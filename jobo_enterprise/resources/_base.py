@@ -124,6 +124,15 @@ class Resource:
 
         return self._client._execute(apply_options(call, timeout, options or {}, method))
 
+    def _iterate(self, plan: Any, shape: str, timeout: Optional[float],
+                 options: Dict[str, Any], method: str, **kwargs: Any) -> Any:
+        """The client's iterator over a paging plan, every page's call with the
+        method's per-call options (checked now, before any request)."""
+        from .._options import plan_with_options
+
+        return self._client._iterate(plan_with_options(plan, timeout, options, method), shape,
+                                     **kwargs)
+
     @property
     def with_raw_response(self) -> Any:
         """This resource with every method answering a

@@ -112,6 +112,8 @@ class FeedResource(Resource):
         updated_after: When = None,
         stable_scan: Optional[bool] = None,
         # </params>
+        timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> PageIterator:
         """Every batch of the feed, following cursors (see :meth:`iter_jobs`).
 
@@ -125,7 +127,8 @@ class FeedResource(Resource):
             # </args>
         )
         plan = _feed_plan(FEED_PATH, filters, batch_size, _flag("prefetch", prefetch))
-        return self._client._iterate(plan, "pages", progress=progress, total=feed_total)
+        return self._iterate(plan, "pages", timeout, options, "iter_pages", progress=progress,
+                             total=feed_total)
 
     def iter_jobs(
         self,
@@ -143,6 +146,8 @@ class FeedResource(Resource):
         updated_after: When = None,
         stable_scan: Optional[bool] = None,
         # </params>
+        timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> JobIterator:
         """Every job of the feed, following cursors until ``has_more`` is false.
 
@@ -168,7 +173,8 @@ class FeedResource(Resource):
             # </args>
         )
         plan = _feed_plan(FEED_PATH, filters, batch_size, _flag("prefetch", prefetch))
-        return self._client._iterate(plan, "jobs", progress=progress, total=feed_total)
+        return self._iterate(plan, "jobs", timeout, options, "iter_jobs", progress=progress,
+                             total=feed_total)
 
     def get_managed_jobs(
         self,
@@ -206,6 +212,8 @@ class FeedResource(Resource):
         posted_after: When = None,
         updated_after: When = None,
         # </params>
+        timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> JobIterator:
         """Every job of the managed feed, following cursors; a batch is requested
         only when the loop reaches it unless ``prefetch=True`` (see
@@ -217,7 +225,8 @@ class FeedResource(Resource):
         )
         plan = _feed_plan(MANAGED_FEED_PATH, filters, batch_size, _flag("prefetch", prefetch),
                           MANAGED_FEED_FILTERS)
-        return self._client._iterate(plan, "jobs", progress=progress, total=feed_total)
+        return self._iterate(plan, "jobs", timeout, options, "iter_managed_jobs",
+                             progress=progress, total=feed_total)
 
     def get_expired_job_ids(
         self,
@@ -237,7 +246,8 @@ class FeedResource(Resource):
                          "get_expired_job_ids")
 
     def iter_expired_job_ids(
-        self, expired_since: When = None, batch_size: int = 1000, *, prefetch: bool = False
+        self, expired_since: When = None, batch_size: int = 1000, *, prefetch: bool = False,
+        timeout: Optional[float] = None, **options: Unpack[RequestOptions],
     ) -> Iterator[UUID]:
         """Every expired job id since ``expired_since``, following cursors. A
         batch is requested only when the loop reaches it, unless
@@ -246,7 +256,7 @@ class FeedResource(Resource):
         plan = CursorChain(
             lambda cursor: expired_call(None if cursor else expired_since, cursor, batch_size),
             prefetch=_flag("prefetch", prefetch))
-        return self._client._iterate(plan, "ids")
+        return self._iterate(plan, "ids", timeout, options, "iter_expired_job_ids")
 
 
 def _feed_plan(path: str, filters: Dict[str, Any], batch_size: int, prefetch: bool,

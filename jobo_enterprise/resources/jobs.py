@@ -221,6 +221,8 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
+        timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> PageIterator:
         """Every page of an advanced search, in order (POST /api/jobs/search).
 
@@ -255,8 +257,8 @@ class JobsResource(Resource):
             # </args>
         )
         plan = _search_plan(filters, page_size, max_items, prefetch, start_page)
-        return self._client._iterate(plan, "pages", progress=progress, total=search_total,
-                                     limit=max_items)
+        return self._iterate(plan, "pages", timeout, options, "iter_pages", progress=progress,
+                             total=search_total, limit=max_items)
 
     def iter(
         self,
@@ -284,6 +286,8 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
+        timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> JobIterator:
         """Every job of an advanced search, in order; see :meth:`iter_pages`.
 
@@ -312,8 +316,8 @@ class JobsResource(Resource):
             # </args>
         )
         plan = _search_plan(filters, page_size, max_items, prefetch, 1)
-        return self._client._iterate(plan, "jobs", progress=progress, total=search_total,
-                                     limit=max_items)
+        return self._iterate(plan, "jobs", timeout, options, "iter", progress=progress,
+                             total=search_total, limit=max_items)
 
     # -- the official SDK's names ----------------------------------------------
 
@@ -348,6 +352,8 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
+        timeout: Optional[float] = None,
+        **options: Unpack[PostRequestOptions],
     ) -> JobIterator:
         """Every job of an advanced search, in order: the official SDK's name,
         default page size and cost.
@@ -366,7 +372,8 @@ class JobsResource(Resource):
             # </args>
         )
         return self.iter(page_size=page_size, max_items=max_items, progress=progress,
-                         prefetch=official_prefetch(prefetch), **filters)
+                         prefetch=official_prefetch(prefetch), timeout=timeout, **filters,
+                         **options)
 
 
 def _search_plan(filters: Dict[str, Any], page_size: int, max_items: Optional[int],
