@@ -7,7 +7,7 @@ import collections
 import os
 import random
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from . import _core, _log
 from ._config import (
@@ -113,6 +113,14 @@ class _Client:
     """What :class:`JoboClient` and :class:`AsyncJoboClient` share: the
     constructor (options, environment, validation), the C transport and its
     key, the resources, and the steps after an attempt."""
+
+    #: the resource classes, in the order jobs, feed, companies, locations
+    _RESOURCES: Tuple[type, type, type, type]
+    jobs: Any
+    search: Any
+    feed: Any
+    companies: Any
+    locations: Any
 
     def __init__(
         self,
