@@ -63,7 +63,8 @@ class Prefetcher:
 
     def _handle(self) -> Any:
         if self._multi is None:
-            self._multi = _core.Multi(self._client._transport, max_bodies=self.MAX_BODIES)
+            self._multi = _core.Multi(self._client._transport, max_bodies=self.MAX_BODIES,
+                                      max_connections=self._client.max_connections)
         return self._multi
 
     def submit(self, call: Any, timeout: Optional[float] = None) -> _Ticket:

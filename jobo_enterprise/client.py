@@ -7,7 +7,7 @@ import collections
 import os
 import random
 import time
-from typing import Any, Dict, Optional, TypeVar
+from typing import Any, Dict, Optional, Tuple, TypeVar
 
 from . import _core, _log
 from ._config import (
@@ -135,6 +135,13 @@ class _Client:
     constructor (options, environment, validation), the C transport and its
     key, the resources, and the steps after an attempt."""
 
+    #: the resource classes, in the order jobs, feed, companies, locations
+    _RESOURCES: Tuple[type, type, type, type]
+    jobs: Any
+    search: Any
+    feed: Any
+    companies: Any
+    locations: Any
     #: a client of with_options(): shares its root's transport, closes nothing
     _shared: bool = False
     _root: Any = None
