@@ -449,3 +449,9 @@ def test_an_iterators_max_retries_and_timeout_apply_to_its_pages(sandbox, make_c
     with pytest.raises(JoboTimeoutError):
         next(iter(slow.jobs.iter(queries=["engineer"], timeout=0.5)))
     assert time.monotonic() - started < 4.5
+
+
+def test_a_raw_responses_elapsed_is_the_final_attempts_time(sandbox, make_client):
+    raw = make_client(base_url=sandbox.fault("delay=300")).jobs.with_raw_response.search(
+        "engineer", page_size=1)
+    assert timedelta(seconds=0.3) <= raw.elapsed < timedelta(seconds=30)
