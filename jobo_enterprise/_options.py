@@ -1,7 +1,7 @@
 """Per-call options: what every endpoint method takes besides its parameters.
 
 ``timeout``, ``max_retries``, ``max_wait`` and ``deadline`` override the
-client's settings for one call; ``extra_headers``, ``extra_query`` and (POST
+client's settings for one call (None, their default: the client's); ``extra_headers``, ``extra_query`` and (POST
 endpoints) ``extra_body`` add to the request what this SDK version does not
 know yet. The rules for extras:
 
@@ -19,39 +19,38 @@ know yet. The rules for extras:
 - extra query and body values go through the encoding of documented ones
   (enums by value, datetimes ISO-8601 UTC, lists comma-joined in a query).
 
-Every refusal raises ``JoboValidationError`` and nothing is sent. The
-``RequestOptions`` and ``PostRequestOptions`` TypedDicts give the exact types.
+Every refusal raises ``JoboValidationError`` and nothing is sent. Each method
+spells the options out in its signature (the ``CALL_OPTIONS`` and
+``POST_CALL_OPTIONS`` groups of :mod:`jobo_enterprise.resources._params`);
+the ``RequestOptions`` and ``PostRequestOptions`` TypedDicts type a dict of
+them passed on with ``**``.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Mapping, Optional, Tuple, TypedDict
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple, TypedDict
 
 from ._config import check_timeout
 from .exceptions import JoboValidationError
 
-if sys.version_info >= (3, 11):
-    from typing import Unpack
-elif TYPE_CHECKING:
-    from typing_extensions import Unpack
-else:  # only annotations name it, and they are not evaluated
-    Unpack = Any
-
-__all__ = ["RequestOptions", "PostRequestOptions", "Unpack", "apply_options", "plan_with_options",
+__all__ = ["RequestOptions", "PostRequestOptions", "apply_options", "plan_with_options",
            "OPTION_NAMES"]
 
 
 class RequestOptions(TypedDict, total=False):
-    """Keyword-only options of every endpoint method (besides ``timeout``)."""
+    """The keyword-only options of every method of a GET endpoint, as a dict to
+    pass on with ``**`` (the methods' signatures spell each one out; None or
+    absent: the client's setting, nothing added)."""
 
+    #: total seconds of each attempt, for this call
+    timeout: float
     #: retries after a failed attempt, for this call (default: the client's)
     max_retries: int
     #: the longest server-requested wait accepted, in seconds, for this call
     max_wait: float
-    #: total seconds for all attempts of this call; None: no deadline
-    deadline: Optional[float]
+    #: total seconds for all attempts of this call
+    deadline: float
     #: headers added to the request (refused: see the module docstring)
     extra_headers: Mapping[str, str]
     #: query parameters added to the request, encoded like documented ones
@@ -65,7 +64,7 @@ class PostRequestOptions(RequestOptions, total=False):
     extra_body: Mapping[str, Any]
 
 
-OPTION_NAMES = frozenset(PostRequestOptions.__annotations__) | {"timeout"}
+OPTION_NAMES = frozenset(PostRequestOptions.__annotations__)
 
 #: headers a call may not set: the key, the framing, and what the client sets itself
 REFUSED_HEADERS = {
@@ -144,11 +143,12 @@ def _documented(where: str, names: Mapping[str, Any], documented: FrozenSet[str]
                           f"{name}= instead (an extra never overrides a parameter).")
 
 
-def apply_options(call: Any, timeout: Optional[float], options: Dict[str, Any],
-                  method: str) -> Any:
-    """``call`` with the per-call options of ``method`` (its name, for errors)
-    applied: a new Call, or ``call`` itself when there are none."""
-    if timeout is None and not options:
+def apply_options(call: Any, options: Dict[str, Any], method: str) -> Any:
+    """``call`` with the per-call options given to ``method`` (its name, for
+    errors; None values are not given) applied: a new Call, or ``call`` itself
+    when there are none."""
+    options = {k: v for k, v in options.items() if v is not None}
+    if not options:
         return call
     from .resources._base import build_query, extend_body
 
@@ -156,8 +156,8 @@ def apply_options(call: Any, timeout: Optional[float], options: Dict[str, Any],
     if unknown:
         raise TypeError(f"{method}() got an unexpected keyword argument {unknown[0]!r}")
     settings: Dict[str, Any] = {}
-    if timeout is not None:
-        settings["timeout"] = check_timeout("timeout", timeout)
+    if "timeout" in options:
+        settings["timeout"] = check_timeout("timeout", options["timeout"])
     if "max_retries" in options:
         value = options["max_retries"]
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -169,9 +169,7 @@ def apply_options(call: Any, timeout: Optional[float], options: Dict[str, Any],
             raise _refuse(f"max_wait must be a non-negative number of seconds, got {value!r}.")
         settings["max_wait"] = float(value)
     if "deadline" in options:
-        value = options["deadline"]
-        settings["deadline"] = (None if value is None
-                                else check_timeout("deadline", value))
+        settings["deadline"] = check_timeout("deadline", options["deadline"])
     query, body, headers = call.query, call.body, call.headers
     if options.get("extra_headers"):
         headers = (headers or ()) + _header_lines(options["extra_headers"])
@@ -224,15 +222,14 @@ class _OptionedPlan:
         return None if call is None else self._apply(call)
 
 
-def plan_with_options(plan: Any, timeout: Optional[float], options: Dict[str, Any],
-                      method: str) -> Any:
+def plan_with_options(plan: Any, options: Dict[str, Any], method: str) -> Any:
     """``plan`` with the per-call options of an iterator applied to every page's
     call; checked now, on the plan's first call, before any request."""
-    if timeout is None and not options:
+    if all(v is None for v in options.values()):
         return plan
 
     def apply(call: Any) -> Any:
-        return apply_options(call, timeout, options, method)
+        return apply_options(call, options, method)
 
     # the description of the first page (a pure function of the plan's arguments)
     apply(plan._call_for(getattr(plan, "_start", None)))

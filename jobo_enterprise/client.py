@@ -348,7 +348,6 @@ class _Client:
         deadline: Optional[float] = _UNSET,
         read_timeout: Optional[float] = _UNSET,
         feed_timeout: float = _UNSET,
-        **other: Any,
     ) -> _C:
         """A client with these settings changed, sharing this one's connection
         pool, rate-limit state and key (the key stays in the C transport: it is
@@ -358,17 +357,9 @@ class _Client:
         >>> quick = client.with_options(timeout=5, deadline=10)
 
         Closing a derived client leaves the shared connections open: close the
-        client you made. A different key or base URL needs a new client (rate
-        limits are per key, so it has its own rate-limit state)."""
-        if other:
-            name = sorted(other)[0]
-            if name in ("api_key", "base_url", "environment", "ca_bundle", "proxy",
-                        "http_version", "connect_timeout", "max_body"):
-                raise TypeError(
-                    f"with_options() cannot change {name}: it belongs to the connection "
-                    f"pool. Make a new {type(self).__name__}(...) for it (a different key "
-                    "or base URL gets its own rate-limit state, as limits are per key).")
-            raise TypeError(f"with_options() got an unexpected keyword argument {name!r}")
+        client you made. A different key, base URL, CA bundle, proxy or HTTP
+        version needs a new client (rate limits are per key, so it has its own
+        rate-limit state): those are not options here (a TypeError)."""
         given = {k: v for k, v in (("timeout", timeout), ("max_retries", max_retries),
                                    ("max_wait", max_wait), ("deadline", deadline),
                                    ("read_timeout", read_timeout),

@@ -115,23 +115,23 @@ class Resource:
             )
         self._client = client
 
-    def _run(self, call: Call, timeout: Optional[float] = None,
-             options: Optional[Dict[str, Any]] = None, method: str = "call") -> Any:
-        """The result of a call, with the method's per-call options applied
-        (jobo_enterprise._options): the client runs it (a sync client returns
-        the result, an async one an awaitable of it)."""
+    def _run(self, call: Call, options: Optional[Dict[str, Any]] = None,
+             method: str = "call") -> Any:
+        """The result of a call, with the method's per-call options (those
+        given: ``CALL_OPTIONS.pick(...)``) applied (jobo_enterprise._options):
+        the client runs it (a sync client returns the result, an async one an
+        awaitable of it)."""
         from .._options import apply_options
 
-        return self._client._execute(apply_options(call, timeout, options or {}, method))
+        return self._client._execute(apply_options(call, options or {}, method))
 
-    def _iterate(self, plan: Any, shape: str, timeout: Optional[float],
-                 options: Dict[str, Any], method: str, **kwargs: Any) -> Any:
+    def _iterate(self, plan: Any, shape: str, options: Dict[str, Any], method: str,
+                 **kwargs: Any) -> Any:
         """The client's iterator over a paging plan, every page's call with the
         method's per-call options (checked now, before any request)."""
         from .._options import plan_with_options
 
-        return self._client._iterate(plan_with_options(plan, timeout, options, method), shape,
-                                     **kwargs)
+        return self._client._iterate(plan_with_options(plan, options, method), shape, **kwargs)
 
     @property
     def with_raw_response(self) -> Any:

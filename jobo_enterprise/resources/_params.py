@@ -216,7 +216,27 @@ MANAGED_FEED_FILTERS = Params(
     Param("updated_after", "When"),
 )
 
-GROUPS = {g.name: g for g in (SEARCH_QUERY, ADVANCED_FILTERS, FEED_FILTERS, MANAGED_FEED_FILTERS)}
+#: the per-call options of every method of a GET endpoint (jobo_enterprise._options):
+#: None = not given (the client's setting, nothing added)
+CALL_OPTIONS = Params(
+    "CALL_OPTIONS",
+    Param("timeout", "Optional[float]"),
+    Param("max_retries", "Optional[int]"),
+    Param("max_wait", "Optional[float]"),
+    Param("deadline", "Optional[float]"),
+    Param("extra_headers", "Optional[Mapping[str, str]]"),
+    Param("extra_query", "Optional[Mapping[str, Any]]"),
+)
+
+#: the per-call options of every method of a POST endpoint: those, and extra_body
+POST_CALL_OPTIONS = Params(
+    "POST_CALL_OPTIONS",
+    *CALL_OPTIONS.params,
+    Param("extra_body", "Optional[Mapping[str, Any]]"),
+)
+
+GROUPS = {g.name: g for g in (SEARCH_QUERY, ADVANCED_FILTERS, FEED_FILTERS, MANAGED_FEED_FILTERS,
+                              CALL_OPTIONS, POST_CALL_OPTIONS)}
 
 
 # ── the signature blocks ─────────────────────────────────────────────

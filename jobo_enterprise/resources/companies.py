@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 from ..models import Company, SearchResult
-from .._options import RequestOptions, Unpack
+from ._params import CALL_OPTIONS
 from ._base import Call, Resource, build_query, check_int, path_segment
 
 
@@ -15,8 +15,19 @@ class CompaniesResource(Resource):
 
     __slots__ = ()
 
-    def get(self, company_id: Any, *, timeout: Optional[float] = None,
-            **options: Unpack[RequestOptions]) -> Company:
+    def get(
+        self,
+        company_id: Any,
+        *,
+        # <params: CALL_OPTIONS>
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        # </params>
+    ) -> Company:
         """A company's profile (GET /api/companies/{id}); ``str`` or ``UUID``. Free.
 
         Raises :class:`~jobo_enterprise.JoboNotFoundError` for an unknown id.
@@ -25,7 +36,12 @@ class CompaniesResource(Resource):
         >>> company.name, company.headquarters_location, company.industries
         """
         path = "/api/companies/" + path_segment("company_id", company_id)
-        return self._run(Call("GET", path, Company), timeout, options, "get")
+        options = CALL_OPTIONS.pick(
+            # <args: CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            # </args>
+        )
+        return self._run(Call("GET", path, Company), options, "get")
 
     def get_jobs(
         self,
@@ -34,8 +50,14 @@ class CompaniesResource(Resource):
         page: int = 1,
         page_size: int = 25,
         *,
+        # <params: CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[RequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> SearchResult:
         """One page of a company's jobs (GET /api/companies/{id}/jobs)."""
         check_int("page", page, 1)
@@ -45,7 +67,12 @@ class CompaniesResource(Resource):
                              ("page_size", page_size)])
         call = Call("GET", path, SearchResult, query=query,
                     params=frozenset({"posted_after", "page", "page_size"}))
-        return self._run(call, timeout, options, "get_jobs")
+        options = CALL_OPTIONS.pick(
+            # <args: CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            # </args>
+        )
+        return self._run(call, options, "get_jobs")
 
 
 class AsyncCompaniesResource(CompaniesResource):

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, Mapping, Optional
 from uuid import UUID
 
 from .._iterators import JobIterator, PageIterator, feed_total
 from .._paging import CursorChain
 from ..exceptions import JoboValidationError
 from ..models import ExpiredJobIdsResponse, FeedPage
-from .._options import PostRequestOptions, RequestOptions, Unpack
 from ._base import Call, Resource, build_query, check_int, json_body
-from ._params import FEED_FILTERS, MANAGED_FEED_FILTERS, Locations, Params, StrOrList, When
+from ._params import (
+    CALL_OPTIONS,
+    FEED_FILTERS,
+    MANAGED_FEED_FILTERS,
+    POST_CALL_OPTIONS,
+    Locations,
+    Params,
+    StrOrList,
+    When,
+)
 
 #: seconds allowed for one feed or expired-ids call (the API asks for at least 120)
 DEFAULT_FEED_TIMEOUT = 120.0
@@ -74,8 +82,15 @@ class FeedResource(Resource):
         # </params>
         cursor: Optional[str] = None,
         batch_size: int = 1000,
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> FeedPage:
         """One batch of the feed (POST /api/jobs/feed). Costs 0.5 credit per job.
 
@@ -93,7 +108,13 @@ class FeedResource(Resource):
             posted_after, updated_after, stable_scan,
             # </args>
         )
-        return self._run(feed_call(FEED_PATH, cursor, batch_size, filters), timeout, options,
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
+        return self._run(feed_call(FEED_PATH, cursor, batch_size, filters), options,
                          "get_jobs")
 
     def iter_pages(
@@ -112,8 +133,15 @@ class FeedResource(Resource):
         updated_after: When = None,
         stable_scan: Optional[bool] = None,
         # </params>
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> PageIterator:
         """Every batch of the feed, following cursors (see :meth:`iter_jobs`).
 
@@ -127,7 +155,13 @@ class FeedResource(Resource):
             # </args>
         )
         plan = _feed_plan(FEED_PATH, filters, batch_size, _flag("prefetch", prefetch))
-        return self._iterate(plan, "pages", timeout, options, "iter_pages", progress=progress,
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
+        return self._iterate(plan, "pages", options, "iter_pages", progress=progress,
                              total=feed_total)
 
     def iter_jobs(
@@ -146,8 +180,15 @@ class FeedResource(Resource):
         updated_after: When = None,
         stable_scan: Optional[bool] = None,
         # </params>
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> JobIterator:
         """Every job of the feed, following cursors until ``has_more`` is false.
 
@@ -173,7 +214,13 @@ class FeedResource(Resource):
             # </args>
         )
         plan = _feed_plan(FEED_PATH, filters, batch_size, _flag("prefetch", prefetch))
-        return self._iterate(plan, "jobs", timeout, options, "iter_jobs", progress=progress,
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
+        return self._iterate(plan, "jobs", options, "iter_jobs", progress=progress,
                              total=feed_total)
 
     def get_managed_jobs(
@@ -187,8 +234,15 @@ class FeedResource(Resource):
         # </params>
         cursor: Optional[str] = None,
         batch_size: int = 1000,
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> FeedPage:
         """One batch of the managed feed (POST /api/jobs/feed/managed): jobs of
         the account's managed companies. Sandbox keys get JoboPermissionError."""
@@ -198,7 +252,13 @@ class FeedResource(Resource):
             # </args>
         )
         call = feed_call(MANAGED_FEED_PATH, cursor, batch_size, filters, MANAGED_FEED_FILTERS)
-        return self._run(call, timeout, options, "get_managed_jobs")
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
+        return self._run(call, options, "get_managed_jobs")
 
     def iter_managed_jobs(
         self,
@@ -212,8 +272,15 @@ class FeedResource(Resource):
         posted_after: When = None,
         updated_after: When = None,
         # </params>
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> JobIterator:
         """Every job of the managed feed, following cursors; a batch is requested
         only when the loop reaches it unless ``prefetch=True`` (see
@@ -225,7 +292,13 @@ class FeedResource(Resource):
         )
         plan = _feed_plan(MANAGED_FEED_PATH, filters, batch_size, _flag("prefetch", prefetch),
                           MANAGED_FEED_FILTERS)
-        return self._iterate(plan, "jobs", timeout, options, "iter_managed_jobs",
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
+        return self._iterate(plan, "jobs", options, "iter_managed_jobs",
                              progress=progress, total=feed_total)
 
     def get_expired_job_ids(
@@ -234,20 +307,42 @@ class FeedResource(Resource):
         cursor: Optional[str] = None,
         batch_size: int = 1000,
         *,
+        # <params: CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[RequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> ExpiredJobIdsResponse:
         """Ids of jobs that expired since ``expired_since`` (GET /api/jobs/expired).
 
         ``expired_since`` defaults to 24 hours ago on the server and may reach
         back at most 7 days. ``batch_size`` 1–10000. Free.
         """
-        return self._run(expired_call(expired_since, cursor, batch_size), timeout, options,
+        options = CALL_OPTIONS.pick(
+            # <args: CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            # </args>
+        )
+        return self._run(expired_call(expired_since, cursor, batch_size), options,
                          "get_expired_job_ids")
 
     def iter_expired_job_ids(
-        self, expired_since: When = None, batch_size: int = 1000, *, prefetch: bool = False,
-        timeout: Optional[float] = None, **options: Unpack[RequestOptions],
+        self,
+        expired_since: When = None,
+        batch_size: int = 1000,
+        *,
+        prefetch: bool = False,
+        # <params: CALL_OPTIONS>
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> Iterator[UUID]:
         """Every expired job id since ``expired_since``, following cursors. A
         batch is requested only when the loop reaches it, unless
@@ -256,7 +351,12 @@ class FeedResource(Resource):
         plan = CursorChain(
             lambda cursor: expired_call(None if cursor else expired_since, cursor, batch_size),
             prefetch=_flag("prefetch", prefetch))
-        return self._iterate(plan, "ids", timeout, options, "iter_expired_job_ids")
+        options = CALL_OPTIONS.pick(
+            # <args: CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            # </args>
+        )
+        return self._iterate(plan, "ids", options, "iter_expired_job_ids")
 
 
 def _feed_plan(path: str, filters: Dict[str, Any], batch_size: int, prefetch: bool,

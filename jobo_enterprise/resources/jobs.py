@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Union
 
 from .._iterators import JobIterator, PageIterator, search_total
 from .._paging import PREFETCH_MAX, PageWindow, adaptive_window  # noqa: F401 (re-exported)
 from ..models import Job, SearchResult
-from .._options import PostRequestOptions, RequestOptions, Unpack
 from ._base import Call, Resource, build_query, check_int, json_body, path_segment
-from ._params import ADVANCED_FILTERS, SEARCH_QUERY, IncExc, Range, StrOrList, When
+from ._params import (
+    ADVANCED_FILTERS,
+    CALL_OPTIONS,
+    POST_CALL_OPTIONS,
+    SEARCH_QUERY,
+    IncExc,
+    Range,
+    StrOrList,
+    When,
+)
 
 # argument names of the advanced search body, in wire order
 ADVANCED_FIELDS: tuple[str, ...] = ADVANCED_FILTERS.names
@@ -101,8 +109,14 @@ class JobsResource(Resource):
         include_fields: StrOrList = None,
         # </params>
         extra_params: Optional[Dict[str, Any]] = None,
+        # <params: CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[RequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> SearchResult:
         """Search jobs (GET /api/jobs). Costs 1 credit per job returned.
 
@@ -131,7 +145,12 @@ class JobsResource(Resource):
             include_facets, include_fields,
             # </args>
         )
-        return self._run(search_call(q, page, page_size, filters, extra_params), timeout,
+        options = CALL_OPTIONS.pick(
+            # <args: CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            # </args>
+        )
+        return self._run(search_call(q, page, page_size, filters, extra_params),
                          options, "search")
 
     def search_advanced(
@@ -158,8 +177,15 @@ class JobsResource(Resource):
         # </params>
         page: int = 1,
         page_size: int = 25,
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> SearchResult:
         """Advanced search (POST /api/jobs/search). Costs 1 credit per job returned.
 
@@ -182,17 +208,39 @@ class JobsResource(Resource):
             include_fields,
             # </args>
         )
-        return self._run(advanced_call(filters, page, page_size), timeout, options,
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
+        return self._run(advanced_call(filters, page, page_size), options,
                          "search_advanced")
 
-    def get(self, job_id: Any, *, timeout: Optional[float] = None,
-            **options: Unpack[RequestOptions]) -> Job:
+    def get(
+        self,
+        job_id: Any,
+        *,
+        # <params: CALL_OPTIONS>
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        # </params>
+    ) -> Job:
         """One job by id (GET /api/jobs/{id}); ``str`` or ``UUID``. Free.
 
         Raises :class:`~jobo_enterprise.JoboNotFoundError` for an unknown id.
         """
         call = Call("GET", "/api/jobs/" + path_segment("job_id", job_id), Job)
-        return self._run(call, timeout, options, "get")
+        options = CALL_OPTIONS.pick(
+            # <args: CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            # </args>
+        )
+        return self._run(call, options, "get")
 
     def iter_pages(
         self,
@@ -221,8 +269,15 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> PageIterator:
         """Every page of an advanced search, in order (POST /api/jobs/search).
 
@@ -257,7 +312,13 @@ class JobsResource(Resource):
             # </args>
         )
         plan = _search_plan(filters, page_size, max_items, prefetch, start_page)
-        return self._iterate(plan, "pages", timeout, options, "iter_pages", progress=progress,
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
+        return self._iterate(plan, "pages", options, "iter_pages", progress=progress,
                              total=search_total, limit=max_items)
 
     def iter(
@@ -286,8 +347,15 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> JobIterator:
         """Every job of an advanced search, in order; see :meth:`iter_pages`.
 
@@ -316,15 +384,37 @@ class JobsResource(Resource):
             # </args>
         )
         plan = _search_plan(filters, page_size, max_items, prefetch, 1)
-        return self._iterate(plan, "jobs", timeout, options, "iter", progress=progress,
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
+        return self._iterate(plan, "jobs", options, "iter", progress=progress,
                              total=search_total, limit=max_items)
 
     # -- the official SDK's names ----------------------------------------------
 
-    def get_job(self, job_id: Any, *, timeout: Optional[float] = None,
-                **options: Unpack[RequestOptions]) -> Job:
+    def get_job(
+        self,
+        job_id: Any,
+        *,
+        # <params: CALL_OPTIONS>
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        # </params>
+    ) -> Job:
         """Same as :meth:`get` (the official SDK's name)."""
-        return self.get(job_id, timeout=timeout, **options)
+        options = CALL_OPTIONS.pick(
+            # <args: CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            # </args>
+        )
+        return self.get(job_id, **options)
 
     def iter_jobs(
         self,
@@ -352,8 +442,15 @@ class JobsResource(Resource):
         include_facets: StrOrList = None,
         include_fields: StrOrList = None,
         # </params>
+        # <params: POST_CALL_OPTIONS>
         timeout: Optional[float] = None,
-        **options: Unpack[PostRequestOptions],
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        # </params>
     ) -> JobIterator:
         """Every job of an advanced search, in order: the official SDK's name,
         default page size and cost.
@@ -371,9 +468,14 @@ class JobsResource(Resource):
             include_fields,
             # </args>
         )
+        options = POST_CALL_OPTIONS.pick(
+            # <args: POST_CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            extra_body,
+            # </args>
+        )
         return self.iter(page_size=page_size, max_items=max_items, progress=progress,
-                         prefetch=official_prefetch(prefetch), timeout=timeout, **filters,
-                         **options)
+                         prefetch=official_prefetch(prefetch), **filters, **options)
 
 
 def _search_plan(filters: Dict[str, Any], page_size: int, max_items: Optional[int],

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 from ..exceptions import JoboValidationError
 from ..models import GeocodeResultItem
-from .._options import RequestOptions, Unpack
+from ._params import CALL_OPTIONS
 from ._base import Call, Resource, build_query
 
 
@@ -15,8 +15,19 @@ class LocationsResource(Resource):
 
     __slots__ = ()
 
-    def geocode(self, location: str, *, timeout: Optional[float] = None,
-                **options: Unpack[RequestOptions]) -> GeocodeResultItem:
+    def geocode(
+        self,
+        location: str,
+        *,
+        # <params: CALL_OPTIONS>
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        max_wait: Optional[float] = None,
+        deadline: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        # </params>
+    ) -> GeocodeResultItem:
         """Resolve a place name (GET /api/locations/geocode). Costs 1 credit.
 
         Understands ``City``, ``City, Country`` and ``City, ST`` (US states).
@@ -29,7 +40,12 @@ class LocationsResource(Resource):
             raise JoboValidationError("Parameter 'location' must be a non-empty string.")
         call = Call("GET", "/api/locations/geocode", GeocodeResultItem,
                     query=build_query([("location", location)]), params=frozenset({"location"}))
-        return self._run(call, timeout, options, "geocode")
+        options = CALL_OPTIONS.pick(
+            # <args: CALL_OPTIONS>
+            timeout, max_retries, max_wait, deadline, extra_headers, extra_query,
+            # </args>
+        )
+        return self._run(call, options, "geocode")
 
 
 class AsyncLocationsResource(LocationsResource):
