@@ -14,6 +14,8 @@ package, so that the build and the import name the same packages.
 
 import os
 import sys
+from types import ModuleType
+from typing import Optional
 
 DISTRIBUTION = "jobo-enterprise-native"
 OFFICIAL_DISTRIBUTION = "jobo-enterprise"
@@ -39,7 +41,7 @@ _OFFICIAL_PREFIXES = ("jobo_enterprise-", "jobo-enterprise-")
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
-def load_core():
+def load_core() -> ModuleType:
     """Import the C extension; a library the loader cannot find or load becomes
     an ``ImportError`` that names the packages to install."""
     name = __package__ + "._core"
@@ -63,7 +65,7 @@ def load_core():
     return sys.modules[name]
 
 
-def official_installed_beside(package_dir):
+def official_installed_beside(package_dir: str) -> Optional[str]:
     """The version of the official distribution whose metadata lies in the
     directory that holds ``package_dir`` (the two then share that directory's
     ``jobo_enterprise/``), or ``None``."""
@@ -79,7 +81,7 @@ def official_installed_beside(package_dir):
     return None
 
 
-def warn_if_official_installed(package_dir):
+def warn_if_official_installed(package_dir: str) -> None:
     """Warn (once: a package is imported once per process) when the official
     distribution is installed beside this one."""
     version = official_installed_beside(package_dir)

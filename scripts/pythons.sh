@@ -19,8 +19,10 @@
 #                                        interpreter's version and REQUIREMENTS below)
 #   .venv-pythons/ext/<X.Y>-<hash>/      the built extension (hash of csrc/, setup.py,
 #                                        the interpreter, the compiler, libcurl and cJSON)
-# The checkout is put on each venv's path by a .pth file (the extension is built in place,
-# one file per interpreter: _core.cpython-39-....so beside _core.cpython-311-....so).
+# The checkout is put on each venv's path by a .pth file. The extension is built in place
+# (one file per interpreter: _core.cpython-39-....so beside _core.cpython-311-....so) and
+# removed from the tree again at the end, so that no build of another Python is left in
+# jobo_enterprise/ for a wheel or an sdist to pick up; its cached copy stays.
 #
 # Time on the 2-core CI machine (fresh, nothing cached): per version about 25 s for the
 # venv, 30 s for the build and 40 s for the tests; cached, about 45 s per version.
@@ -109,6 +111,10 @@ build_for() {  # X.Y VENV -> the extension built in place for that venv's interp
     fi
 }
 
+placed=()
+remove_placed() { ((${#placed[@]})) && rm -f "${placed[@]}"; return 0; }
+trap remove_placed EXIT
+
 versions=("$@")
 ((${#versions[@]})) || versions=("${DEFAULT_VERSIONS[@]}")
 mkdir -p "$CACHE/ext"
@@ -117,6 +123,8 @@ for v in "${versions[@]}"; do
     start=$SECONDS
     py=$(find_python "$v")
     venv=$(venv_for "$v" "$py")
+    ext="jobo_enterprise/_core$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')"
+    [ -e "$ext" ] || placed+=("$ext")  # a build that was there before (./dev setup's) stays
     if ! build_for "$v" "$venv"; then
         failed+=("$v (build)")
         continue
