@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ..models import Company, SearchResult
 from ._base import Call, Resource, build_query, check_int, path_segment
@@ -43,8 +43,18 @@ class CompaniesResource(Resource):
         return self._run(Call("GET", path, SearchResult, query=query), timeout)
 
 
-class AsyncCompaniesResource(CompaniesResource):
-    """``client.companies`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
-    ``await client.companies.get(company_id)``, ``await client.companies.get_jobs(...)``."""
+if TYPE_CHECKING:
+    from ._typing import awaitable
 
-    __slots__ = ()
+    class AsyncCompaniesResource(Resource):  # what type checkers see: the sync methods, awaited
+        @awaitable(CompaniesResource.get)
+        def get(self) -> None: ...
+        @awaitable(CompaniesResource.get_jobs)
+        def get_jobs(self) -> None: ...
+
+else:
+    class AsyncCompaniesResource(CompaniesResource):
+        """``client.companies`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+        ``await client.companies.get(company_id)``, ``await client.companies.get_jobs(...)``."""
+
+        __slots__ = ()

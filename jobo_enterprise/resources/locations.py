@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..exceptions import JoboValidationError
 from ..models import GeocodeResultItem
@@ -30,8 +30,16 @@ class LocationsResource(Resource):
         return self._run(call, timeout)
 
 
-class AsyncLocationsResource(LocationsResource):
-    """``client.locations`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
-    ``await client.locations.geocode("Berlin")``."""
+if TYPE_CHECKING:
+    from ._typing import awaitable
 
-    __slots__ = ()
+    class AsyncLocationsResource(Resource):  # what type checkers see: the sync method, awaited
+        @awaitable(LocationsResource.geocode)
+        def geocode(self) -> None: ...
+
+else:
+    class AsyncLocationsResource(LocationsResource):
+        """``client.locations`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+        ``await client.locations.geocode("Berlin")``."""
+
+        __slots__ = ()
