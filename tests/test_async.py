@@ -36,6 +36,8 @@ from jobo_enterprise.models import Job, SearchResult
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _ids = count()
+#: under ASan every allocation is several times slower: timing margins widen
+ASAN = os.environ.get("JOBO_SANITIZER") == "asan"
 
 LOOPS = {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
 
@@ -352,7 +354,7 @@ def test_cancelling_a_call_removes_its_transfer_at_once(run, sandbox, make_async
         return took, after, expired, (multi.pending, multi.sockets)
 
     took, after, expired, finally_ = run(main)
-    assert took < 0.25, took
+    assert took < (1.0 if ASAN else 0.25), took
     assert after == (0, 0)  # taken off, and its connection closed (not kept for reuse)
     assert expired < 1.0 and finally_ == (0, 0)
 
@@ -399,7 +401,7 @@ def test_asyncio_run_returns_promptly_with_50_calls_in_flight(run, make_async):
 
     run(main)
     took = time.perf_counter() - marks["returned"]
-    assert took < 0.5, took
+    assert took < (3.0 if ASAN else 0.5), took
     assert marks["multi"].pending == 0
 
 
@@ -545,8 +547,8 @@ def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
     pages, ticks, worst, took, still = run(main)
     assert all(p.jobs == [] for p in pages) and len(pages) == 3
     assert still == 100  # the 100 transfers ran all along
-    assert ticks >= 0.5 * took / 0.0105, (ticks, took)
-    assert worst < 0.25, worst
+    assert ticks >= (0.25 if ASAN else 0.5) * took / 0.0105, (ticks, took)
+    assert worst < (1.0 if ASAN else 0.25), worst
 
 
 LEAK_TOTAL = 20_000
