@@ -36,6 +36,8 @@ from jobo_enterprise.models import Job, SearchResult
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _ids = count()
+#: under ASan every allocation is several times slower: timing margins widen
+ASAN = os.environ.get("JOBO_SANITIZER") == "asan"
 
 LOOPS = {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
 
@@ -352,7 +354,7 @@ def test_cancelling_a_call_removes_its_transfer_at_once(run, sandbox, make_async
         return took, after, expired, (multi.pending, multi.sockets)
 
     took, after, expired, finally_ = run(main)
-    assert took < 0.25, took
+    assert took < (1.0 if ASAN else 0.25), took
     assert after == (0, 0)  # taken off, and its connection closed (not kept for reuse)
     assert expired < 1.0 and finally_ == (0, 0)
 
@@ -399,7 +401,7 @@ def test_asyncio_run_returns_promptly_with_50_calls_in_flight(run, make_async):
 
     run(main)
     took = time.perf_counter() - marks["returned"]
-    assert took < 0.5, took
+    assert took < (3.0 if ASAN else 0.5), took
     assert marks["multi"].pending == 0
 
 
@@ -503,15 +505,19 @@ def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
     base, ca, key = (remote_sandbox["base_url"], remote_sandbox["ca_cert"],
                      remote_sandbox["keys"]["full"])
     big = AsyncJoboClient(key, base_url=f"{base}/__fault/huge=5", ca_bundle=ca)
-    held = AsyncJoboClient(key, base_url=f"{base}/__fault/delay=1500,after=1", ca_bundle=ca,
+    held = AsyncJoboClient(key, base_url=f"{base}/__fault/delay=10000,after=1", ca_bundle=ca,
                            max_connections=100)
 
     async def main():
         await held.jobs.search("engineer", page_size=1)  # pacing set up, then held
         running = [asyncio.ensure_future(held.jobs.search("engineer", page_size=2))
                    for _ in range(100)]
-        await asyncio.sleep(0.3)
-        assert held._loop_t.multi.pending == 100
+        multi = held._loop_t.multi
+        deadline = time.monotonic() + 30
+        while multi.sockets < 100 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)  # all 100 connected (slow under ASan)
+        await asyncio.sleep(0.1)
+        assert multi.pending == 100 and multi.sockets == 100
         ticks, gaps = 0, []
 
         async def heartbeat():
@@ -531,16 +537,18 @@ def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
         took = time.perf_counter() - started
         beat.cancel()
         still = held._loop_t.multi.pending
-        results = await asyncio.gather(*running)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
         await big.close()
         await held.close()
-        return pages, results, ticks, max(gaps), took, still
+        return pages, ticks, max(gaps), took, still
 
-    pages, results, ticks, worst, took, still = run(main)
-    assert all(p.jobs == [] for p in pages) and len(results) == 100
+    pages, ticks, worst, took, still = run(main)
+    assert all(p.jobs == [] for p in pages) and len(pages) == 3
     assert still == 100  # the 100 transfers ran all along
-    assert ticks >= 0.5 * took / 0.0105, (ticks, took)
-    assert worst < 0.25, worst
+    assert ticks >= (0.25 if ASAN else 0.5) * took / 0.0105, (ticks, took)
+    assert worst < (1.0 if ASAN else 0.25), worst
 
 
 LEAK_TOTAL = 20_000

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from ..models import Company, SearchResult
 from ._params import CALL_OPTIONS
@@ -75,8 +75,18 @@ class CompaniesResource(Resource):
         return self._run(call, options, "get_jobs")
 
 
-class AsyncCompaniesResource(CompaniesResource):
-    """``client.companies`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
-    ``await client.companies.get(company_id)``, ``await client.companies.get_jobs(...)``."""
+if TYPE_CHECKING:
+    from ._typing import awaitable
 
-    __slots__ = ()
+    class AsyncCompaniesResource(Resource):  # what type checkers see: the sync methods, awaited
+        @awaitable(CompaniesResource.get)
+        def get(self) -> None: ...
+        @awaitable(CompaniesResource.get_jobs)
+        def get_jobs(self) -> None: ...
+
+else:
+    class AsyncCompaniesResource(CompaniesResource):
+        """``client.companies`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+        ``await client.companies.get(company_id)``, ``await client.companies.get_jobs(...)``."""
+
+        __slots__ = ()

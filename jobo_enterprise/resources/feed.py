@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Mapping, Optional
 from uuid import UUID
 
 from .._iterators import JobIterator, PageIterator, feed_total
@@ -368,14 +368,35 @@ def _feed_plan(path: str, filters: Dict[str, Any], batch_size: int, prefetch: bo
                        prefetch=prefetch)
 
 
-class AsyncFeedResource(FeedResource):
-    """``client.feed`` of an :class:`~jobo_enterprise.AsyncJoboClient`: the
-    methods of :class:`FeedResource` on the event loop; ``get_*`` return
-    awaitables, ``iter_*`` async iterators (``async for``).
+if TYPE_CHECKING:
+    from .._iterators import AsyncJobIterator, AsyncPageIterator
+    from ._typing import async_ids, awaitable, returning
 
-    >>> page = await client.feed.get_jobs(batch_size=500)
-    >>> async for job in client.feed.iter_jobs(sources=["greenhouse"]):
-    ...     store(job)
-    """
+    class AsyncFeedResource(Resource):  # what type checkers see: the sync methods, awaited
+        @awaitable(FeedResource.get_jobs)
+        def get_jobs(self) -> None: ...
+        @awaitable(FeedResource.get_managed_jobs)
+        def get_managed_jobs(self) -> None: ...
+        @awaitable(FeedResource.get_expired_job_ids)
+        def get_expired_job_ids(self) -> None: ...
+        @returning(FeedResource.iter_pages, AsyncPageIterator)
+        def iter_pages(self) -> None: ...
+        @returning(FeedResource.iter_jobs, AsyncJobIterator)
+        def iter_jobs(self) -> None: ...
+        @returning(FeedResource.iter_managed_jobs, AsyncJobIterator)
+        def iter_managed_jobs(self) -> None: ...
+        @async_ids(FeedResource.iter_expired_job_ids)
+        def iter_expired_job_ids(self) -> None: ...
 
-    __slots__ = ()
+else:
+    class AsyncFeedResource(FeedResource):
+        """``client.feed`` of an :class:`~jobo_enterprise.AsyncJoboClient`: the
+        methods of :class:`FeedResource` on the event loop; ``get_*`` return
+        awaitables, ``iter_*`` async iterators (``async for``).
+
+        >>> page = await client.feed.get_jobs(batch_size=500)
+        >>> async for job in client.feed.iter_jobs(sources=["greenhouse"]):
+        ...     store(job)
+        """
+
+        __slots__ = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 from .._iterators import JobIterator, PageIterator, search_total
 from .._paging import PREFETCH_MAX, PageWindow, adaptive_window  # noqa: F401 (re-exported)
@@ -495,17 +495,38 @@ def _search_plan(filters: Dict[str, Any], page_size: int, max_items: Optional[in
                       prefetch=prefetch)
 
 
-class AsyncJobsResource(JobsResource):
-    """``client.jobs`` (also ``client.search``) of an
-    :class:`~jobo_enterprise.AsyncJoboClient`: the methods of
-    :class:`JobsResource`, run on the event loop. ``search``,
-    ``search_advanced``, ``get`` and ``get_job`` return awaitables; ``iter``,
-    ``iter_pages`` and ``iter_jobs`` async iterators (``async for``), under the
-    same credit and prefetch rules.
+if TYPE_CHECKING:
+    from .._iterators import AsyncJobIterator, AsyncPageIterator
+    from ._typing import awaitable, returning
 
-    >>> result = await client.jobs.search("data engineer", page_size=5)
-    >>> async for job in client.jobs.iter(queries=["nurse"], max_items=500):
-    ...     print(job.title)
-    """
+    class AsyncJobsResource(Resource):  # what type checkers see: the sync methods, awaited
+        @awaitable(JobsResource.search)
+        def search(self) -> None: ...
+        @awaitable(JobsResource.search_advanced)
+        def search_advanced(self) -> None: ...
+        @awaitable(JobsResource.get)
+        def get(self) -> None: ...
+        @awaitable(JobsResource.get_job)
+        def get_job(self) -> None: ...
+        @returning(JobsResource.iter_pages, AsyncPageIterator)
+        def iter_pages(self) -> None: ...
+        @returning(JobsResource.iter, AsyncJobIterator)
+        def iter(self) -> None: ...
+        @returning(JobsResource.iter_jobs, AsyncJobIterator)
+        def iter_jobs(self) -> None: ...
 
-    __slots__ = ()
+else:
+    class AsyncJobsResource(JobsResource):
+        """``client.jobs`` (also ``client.search``) of an
+        :class:`~jobo_enterprise.AsyncJoboClient`: the methods of
+        :class:`JobsResource`, run on the event loop. ``search``,
+        ``search_advanced``, ``get`` and ``get_job`` return awaitables; ``iter``,
+        ``iter_pages`` and ``iter_jobs`` async iterators (``async for``), under the
+        same credit and prefetch rules.
+
+        >>> result = await client.jobs.search("data engineer", page_size=5)
+        >>> async for job in client.jobs.iter(queries=["nurse"], max_items=500):
+        ...     print(job.title)
+        """
+
+        __slots__ = ()

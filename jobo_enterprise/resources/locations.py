@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ..exceptions import JoboValidationError
 from ..models import GeocodeResultItem
@@ -48,8 +48,16 @@ class LocationsResource(Resource):
         return self._run(call, options, "geocode")
 
 
-class AsyncLocationsResource(LocationsResource):
-    """``client.locations`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
-    ``await client.locations.geocode("Berlin")``."""
+if TYPE_CHECKING:
+    from ._typing import awaitable
 
-    __slots__ = ()
+    class AsyncLocationsResource(Resource):  # what type checkers see: the sync method, awaited
+        @awaitable(LocationsResource.geocode)
+        def geocode(self) -> None: ...
+
+else:
+    class AsyncLocationsResource(LocationsResource):
+        """``client.locations`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+        ``await client.locations.geocode("Berlin")``."""
+
+        __slots__ = ()

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from typing import Iterator, List, Optional
 from uuid import UUID
 
-from jobo_enterprise import Headers, JoboClient, RawResponse, Usage
+from jobo_enterprise import AsyncJoboClient, Headers, JoboClient, RawResponse, Usage
 from jobo_enterprise.models import (
     FeedPage,
     InclusionExclusionFilter,
@@ -45,3 +45,15 @@ hdrs: Optional[Headers] = client.jobs.search("x", max_retries=1, max_wait=2.0,
                                              extra_headers={"X-Trace": "1"}).response_headers
 adv: SearchResult = client.jobs.search_advanced(queries=["a"], extra_body={"note": 1},
                                                 deadline=10.0, extra_query={"v": 2})
+
+
+async def the_async_client() -> List[str]:
+    """The async client: the same arguments, awaited; async iterators."""
+    async with AsyncJoboClient("sk_test_key", max_connections=20) as aclient:
+        found: SearchResult = await aclient.jobs.search("data engineer", page_size=5)
+        one: Job = await aclient.search.get_job(found.jobs[0].id)
+        feed_page: FeedPage = await aclient.feed.get_jobs(batch_size=10)
+        titles = [job.title async for job in aclient.jobs.iter(queries=["nurse"], max_items=10)]
+        ids: List[UUID] = [i async for i in aclient.feed.iter_expired_job_ids()]
+        assert one.id and feed_page.jobs is not None and ids is not None
+        return titles

@@ -1,7 +1,7 @@
 """Deliberate mistakes: mypy --strict and pyright must flag every line that ends
 in an error comment, and nothing else (see tests/test_typing.py)."""
 
-from jobo_enterprise import JoboClient
+from jobo_enterprise import AsyncJoboClient, JoboClient
 from jobo_enterprise.models import InclusionExclusionFilter, Job, LocationFilter
 
 client = JoboClient("sk_test_key")
@@ -24,3 +24,11 @@ client.jobs.search("x", max_retries="2")  # error
 client.jobs.get("some-id", extra_body={"a": 1})  # error
 client.jobs.search("x", extra_headers={"X-A": 1})  # error
 client.with_options(max_retries="3")  # error
+
+
+async def async_mistakes() -> None:
+    aclient = AsyncJoboClient("sk_test_key")
+    aclient.jobs.iter(querys=["nurse"])  # error
+    await aclient.feed.get_jobs(batch_sise=10)  # error
+    result = await aclient.jobs.search("x")
+    result.totl  # error  # noqa: B018
