@@ -310,6 +310,19 @@ def test_a_prefetching_scan_is_streams_of_one_connection_over_h2(make_client, sa
     assert len(attempts) == 32 and {a["http_version"] for a in attempts} == {http_version}
 
 
+def test_a_scan_takes_its_first_page_on_the_connection_its_later_pages_use(make_client,
+                                                                           sandbox):
+    """The first page runs on the iterator's own multi handle as well: the page
+    after it reuses that connection instead of opening (and handshaking) another,
+    over HTTP/1.1 as over h2."""
+    client = make_client()  # fresh: no connection of its own yet
+    before = sandbox.stats()["connections"]["https"]
+    pages = list(client.jobs.iter_pages(page_size=500 // 5, prefetch=1, max_items=500))
+    assert [len(p.jobs) for p in pages] == [100] * 5
+    # one page in flight at a time: every page on the first page's connection
+    assert sandbox.stats()["connections"]["https"] - before == 1
+
+
 def test_threads_of_one_client_keep_connections_of_their_own(faulty, sandbox):
     """libcurl supports no connection (nor h2 stream) shared by concurrent threads: the
     calls of three threads at once run on three connections, over h2 as over 1.1."""

@@ -355,7 +355,9 @@ def _iter_pages(
     """Pages in order. After the first page (which gives total_pages), up to
     ``window`` later pages are in flight at any time on one multi handle, driven
     from this thread whenever it waits (see jobo_enterprise._prefetch: no
-    worker threads, each transfer on its own connection);
+    worker threads; over HTTP/1.1 each transfer in flight has a connection, over
+    h2 each is a stream of one). The first page runs on that handle too, so the
+    next page reuses its connection instead of opening another;
     a page is requested only once the consumer is within ``window`` pages of it,
     so stopping early wastes at most ``window`` pages of credits.
 
@@ -366,10 +368,6 @@ def _iter_pages(
     remaining = max_items
     if remaining == 0:
         return
-    first = client._execute(advanced_call(filters, start_page, page_size))
-    last_page = first.total_pages
-    if remaining is not None:
-        last_page = min(last_page, start_page - 1 + math.ceil(remaining / page_size))
     adaptive = prefetch is None
     window = 0 if prefetch is None else prefetch
     handed_out = 0
@@ -389,7 +387,15 @@ def _iter_pages(
         engine.flush()
 
     try:
-        result = first
+        if window or adaptive:
+            # the first page on the engine too: the pages after it reuse its
+            # connection (over HTTP/2, every page is a stream of that one)
+            result = engine.result(engine.submit(advanced_call(filters, start_page, page_size)))
+        else:
+            result = fetch(start_page)
+        last_page = result.total_pages
+        if remaining is not None:
+            last_page = min(last_page, start_page - 1 + math.ceil(remaining / page_size))
         while True:
             jobs = page_jobs(result)
             if not jobs:
