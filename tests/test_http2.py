@@ -235,6 +235,50 @@ def test_a_stalled_stream_does_not_hold_up_the_other_streams_of_its_connection()
         assert sb.stats()["h2"] == {"connections": 1, "streams": 2, "resets": 0, "goaways": 0}
 
 
+def test_the_streams_of_one_h2_connection_are_served_concurrently():
+    """Eight requests at once on one connection, each answered after 400 ms of
+    latency: served one after another they would take 3.2 s. Their bodies (several
+    DATA frames each, within the client's 64 KiB windows, which it reopens as it
+    reads) arrive whole and in the right order of bytes."""
+    with Sandbox(seed=2, jobs=400, http_port=None, http2=True, latency_ms=400) as sb:
+        sock, conn = _h2_connect(sb)
+        key = sb.keys["full"]
+        streams = {}
+        started = time.monotonic()
+        for page in range(1, 9):
+            sid = 2 * page - 1
+            streams[sid] = page
+            conn.send_headers(sid, [(":method", "GET"), (":scheme", "https"),
+                                    (":authority", "localhost"),
+                                    (":path", f"/api/jobs?page_size=50&page={page}"),
+                                    ("x-api-key", key)], end_stream=True)
+        sock.sendall(conn.data_to_send())
+        got = {sid: b"" for sid in streams}
+        ended = set()
+        sock.settimeout(10)
+        while len(ended) < len(streams) and time.monotonic() - started < 20:
+            data = sock.recv(1 << 16)
+            if not data:
+                break
+            for ev in conn.receive_data(data):
+                if isinstance(ev, h2.events.DataReceived):
+                    got[ev.stream_id] += ev.data
+                    conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+                elif isinstance(ev, h2.events.StreamEnded):
+                    ended.add(ev.stream_id)
+            sock.sendall(conn.data_to_send())
+        elapsed = time.monotonic() - started
+        sock.close()
+        assert ended == set(streams)
+        pages = {sid: json.loads(body) for sid, body in got.items()}
+        assert all(pages[sid]["page"] == page and len(pages[sid]["jobs"]) == 50
+                   for sid, page in streams.items())
+        assert len({job["id"] for p in pages.values() for job in p["jobs"]}) == 400
+        assert min(map(len, got.values())) > 4 * 16384  # several frames, past one window
+        assert elapsed < 2.0, elapsed  # concurrent: about one latency, not eight
+        assert sb.stats()["h2"]["connections"] == 1
+
+
 def test_a_sandbox_without_http2_offers_only_http_1_1():
     with Sandbox(seed=2, jobs=10, http_port=None) as sb:
         ctx = ssl.create_default_context(cafile=sb.ca_cert)
