@@ -204,6 +204,30 @@ def _h2_connect(sb):
     return sock, conn
 
 
+def _h2_read(sock, conn, until, seconds: float):
+    """Read frames until ``until(got, ended)`` or ``seconds`` pass; returns (status by
+    stream, body by stream, ended streams). Received data is acknowledged, so the
+    server's windows reopen."""
+    status: dict = {}
+    got: dict = {}
+    ended: set = set()
+    deadline = time.monotonic() + seconds
+    while not until(got, ended) and time.monotonic() < deadline:
+        data = sock.recv(1 << 16)
+        if not data:
+            break
+        for ev in conn.receive_data(data):
+            if isinstance(ev, h2.events.ResponseReceived):
+                status[ev.stream_id] = dict(ev.headers)[":status"]
+            elif isinstance(ev, h2.events.DataReceived):
+                got[ev.stream_id] = got.get(ev.stream_id, b"") + ev.data
+                conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+            elif isinstance(ev, h2.events.StreamEnded):
+                ended.add(ev.stream_id)
+        sock.sendall(conn.data_to_send())
+    return status, got, ended
+
+
 def test_a_stalled_stream_does_not_hold_up_the_other_streams_of_its_connection():
     with Sandbox(seed=2, jobs=30, http_port=None, http2=True) as sb:
         sock, conn = _h2_connect(sb)
@@ -214,20 +238,8 @@ def test_a_stalled_stream_does_not_hold_up_the_other_streams_of_its_connection()
                                     (":authority", "localhost"), (":path", path),
                                     ("x-api-key", key)], end_stream=True)
         sock.sendall(conn.data_to_send())
-        got = {1: b"", 3: b""}
-        status = {}
-        ended = set()
-        deadline = time.monotonic() + 5
-        while (3 not in ended or not got[1]) and time.monotonic() < deadline:
-            for ev in conn.receive_data(sock.recv(65536)):
-                if isinstance(ev, h2.events.ResponseReceived):
-                    status[ev.stream_id] = dict(ev.headers)[":status"]
-                elif isinstance(ev, h2.events.DataReceived):
-                    got[ev.stream_id] += ev.data
-                    conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
-                elif isinstance(ev, h2.events.StreamEnded):
-                    ended.add(ev.stream_id)
-            sock.sendall(conn.data_to_send())
+        status, got, ended = _h2_read(sock, conn, lambda got, ended: 3 in ended and got.get(1),
+                                      5)
         sock.close()
         assert status == {1: "200", 3: "200"}
         assert 3 in ended and 1 not in ended  # the stalled one is still open
@@ -253,20 +265,8 @@ def test_the_streams_of_one_h2_connection_are_served_concurrently():
                                     (":path", f"/api/jobs?page_size=50&page={page}"),
                                     ("x-api-key", key)], end_stream=True)
         sock.sendall(conn.data_to_send())
-        got = {sid: b"" for sid in streams}
-        ended = set()
         sock.settimeout(10)
-        while len(ended) < len(streams) and time.monotonic() - started < 20:
-            data = sock.recv(1 << 16)
-            if not data:
-                break
-            for ev in conn.receive_data(data):
-                if isinstance(ev, h2.events.DataReceived):
-                    got[ev.stream_id] += ev.data
-                    conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
-                elif isinstance(ev, h2.events.StreamEnded):
-                    ended.add(ev.stream_id)
-            sock.sendall(conn.data_to_send())
+        _, got, ended = _h2_read(sock, conn, lambda got, ended: len(ended) == len(streams), 20)
         elapsed = time.monotonic() - started
         sock.close()
         assert ended == set(streams)
