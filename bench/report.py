@@ -281,8 +281,8 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
               f"{','.join(map(str, info.get('jobs', [])))} | "
               f"`{(info.get('sha256') or ['?'])[0][:12]}` |")
         b("\nThe SDK's `iter` fetches page 1, then keeps `prefetch` later pages in flight at "
-          "any time (a sliding window, each transfer on a worker thread with the GIL "
-          "released), yielding pages in order. By default the window is min(n, 16) when the "
+          "any time (a sliding window on one libcurl multi handle, page 1 included, driven "
+          "with the GIL released while the caller waits), yielding pages in order. By default the window is min(n, 16) when the "
           "n-th page is handed out, so pages requested and never handed out cost at most what "
           "the pages handed out cost. The rows below the official one show how the "
           "wall time depends on `prefetch`; the target row uses the default.\n")
