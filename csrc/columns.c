@@ -205,13 +205,31 @@ typedef struct {
 /* The members of a job are found in one walk over them: each member's key is
  * hashed into a small open-addressing table of the first keys of the plan's
  * paths (a lookup per column would walk the member list again and again, and
- * a page of jobs is megabytes of tree, mostly out of cache). */
-#define KEY_SLOTS 128 /* power of two, > 2 * the plan's first keys */
+ * a page of jobs is megabytes of tree, mostly out of cache). Jobs of one
+ * response list their members in the same order, so the table also keeps the
+ * keys of the last job by position: a member whose key is the one at its
+ * position last time takes that key's slot after a single strcmp. */
+#define KEY_SLOTS 128    /* power of two, > 2 * the plan's first keys */
+#define SHAPE_MEMBERS 64 /* positions remembered */
+#define SHAPE_KEYLEN 32  /* keys remembered up to this length (with the NUL) */
 
 typedef struct {
     const char *key[KEY_SLOTS];
     const cJSON *found[KEY_SLOTS];
+    int used[KEY_SLOTS]; /* the slots of the plan's keys */
+    int nused;
+    char shape_key[SHAPE_MEMBERS][SHAPE_KEYLEN];
+    int shape_slot[SHAPE_MEMBERS]; /* -1: not a planned key, -2: nothing remembered */
 } key_table;
+
+/* a == b, for short keys (no call, unlike strcmp) */
+static inline int
+key_eq(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
 
 static uint32_t
 key_hash(const char *s)
@@ -236,18 +254,60 @@ key_slot(const key_table *t, const char *k)
     return -1;
 }
 
+static void
+key_table_init(key_table *t)
+{
+    int k;
+    for (k = 0; k < SHAPE_MEMBERS; k++)
+        t->shape_slot[k] = -2;
+}
+
+/* a key of the plan; 0, or -1 when the table is full */
+static int
+key_table_add(key_table *t, const char *k, int *slot)
+{
+    int i = key_slot(t, k);
+    if (i < 0)
+        return -1;
+    if (t->key[i] == NULL) {
+        t->key[i] = k;
+        t->used[t->nused++] = i;
+    }
+    *slot = i;
+    return 0;
+}
+
 /* found[slot] = the job's first member with that key, for every planned key */
 static void
 key_table_fill(key_table *t, const cJSON *job)
 {
     const cJSON *c;
-    memset(t->found, 0, sizeof(t->found));
-    for (c = job->child; c != NULL; c = c->next) {
+    int k;
+    for (k = 0; k < t->nused; k++)
+        t->found[t->used[k]] = NULL;
+    for (c = job->child, k = 0; c != NULL; c = c->next, k++) {
         int i;
         if (c->string == NULL)
             continue;
-        i = key_slot(t, c->string);
-        if (i >= 0 && t->key[i] != NULL && t->found[i] == NULL)
+        if (k < SHAPE_MEMBERS && t->shape_slot[k] != -2 &&
+            key_eq(c->string, t->shape_key[k])) {
+            i = t->shape_slot[k];
+        } else {
+            size_t n;
+            i = key_slot(t, c->string);
+            if (i >= 0 && t->key[i] == NULL)
+                i = -1;
+            if (k < SHAPE_MEMBERS) {
+                n = strlen(c->string);
+                if (n < SHAPE_KEYLEN) {
+                    memcpy(t->shape_key[k], c->string, n + 1);
+                    t->shape_slot[k] = i;
+                } else {
+                    t->shape_slot[k] = -2;
+                }
+            }
+        }
+        if (i >= 0 && t->found[i] == NULL)
             t->found[i] = c;
     }
 }
@@ -259,7 +319,7 @@ member(const cJSON *obj, const char *k)
     if (obj == NULL || (obj->type & 0xFF) != cJSON_Object)
         return NULL;
     for (c = obj->child; c != NULL; c = c->next)
-        if (c->string != NULL && c->string[0] == k[0] && strcmp(c->string, k) == 0)
+        if (c->string != NULL && c->string[0] == k[0] && key_eq(c->string, k))
             return c;
     return NULL;
 }
@@ -754,11 +814,14 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_NoMemory();
         goto done;
     }
+    key_table_init(keys);
     for (i = 0; i < ncols; i++) {
         if (column_init(PyTuple_GET_ITEM(plan, i), &cols[i]) < 0)
             goto done;
-        cols[i].slot = key_slot(keys, cols[i].path[0]);
-        keys->key[cols[i].slot] = cols[i].path[0];
+        if (key_table_add(keys, cols[i].path[0], &cols[i].slot) < 0) {
+            PyErr_SetString(PyExc_ValueError, "job_columns: too many columns");
+            goto done;
+        }
     }
     /* the list can only shrink or change through Python code, which the loop
      * runs only in parse_time: take a copy of the items */

@@ -20,9 +20,12 @@ them all.
 
 :func:`to_pandas` and :func:`to_arrow` build a table from jobs that are views of a
 response (what the client returns): the C core reads each column straight from the
-parsed JSON in one pass, with no dict or model per job. The dtypes
-(:func:`pandas_dtypes`, :func:`arrow_schema`) are the same for every result, an empty
-one included.
+parsed JSON in one pass into Arrow's memory layout, with no dict, model or Python object
+per job or value. The dtypes (:func:`pandas_dtypes`, :func:`arrow_schema`) are the same
+for every result, an empty one included. In a DataFrame the text and list columns are
+Arrow-backed (:class:`pandas.ArrowDtype`; a missing text is ``<NA>``, a list cell reads as
+a Python list), numbers are ``float64`` (``NaN``), date-times ``datetime64[us, UTC]``
+(``NaT``) and booleans the nullable ``boolean`` (``<NA>``).
 """
 
 from __future__ import annotations
