@@ -212,10 +212,11 @@ typedef struct {
 #define KEY_SLOTS 128    /* power of two, > 2 * the plan's first keys */
 #define SHAPE_MEMBERS 64 /* positions remembered */
 #define SHAPE_KEYLEN 32  /* keys remembered up to this length (with the NUL) */
+#define FILL_BATCH 8     /* jobs whose members are found together */
 
 typedef struct {
     const char *key[KEY_SLOTS];
-    const cJSON *found[KEY_SLOTS];
+    const cJSON *found[FILL_BATCH][KEY_SLOTS];
     int used[KEY_SLOTS]; /* the slots of the plan's keys */
     int nused;
     char shape_key[SHAPE_MEMBERS][SHAPE_KEYLEN];
@@ -277,38 +278,59 @@ key_table_add(key_table *t, const char *k, int *slot)
     return 0;
 }
 
-/* found[slot] = the job's first member with that key, for every planned key */
-static void
-key_table_fill(key_table *t, const cJSON *job)
+/* c, the member at position k of a job: found[slot] = c if its key is planned
+ * and not seen yet in this job */
+static inline void
+key_table_visit(key_table *t, const cJSON **found, const cJSON *c, int k)
 {
-    const cJSON *c;
-    int k;
-    for (k = 0; k < t->nused; k++)
-        t->found[t->used[k]] = NULL;
-    for (c = job->child, k = 0; c != NULL; c = c->next, k++) {
-        int i;
-        if (c->string == NULL)
-            continue;
-        if (k < SHAPE_MEMBERS && t->shape_slot[k] != -2 &&
-            key_eq(c->string, t->shape_key[k])) {
-            i = t->shape_slot[k];
-        } else {
-            size_t n;
-            i = key_slot(t, c->string);
-            if (i >= 0 && t->key[i] == NULL)
-                i = -1;
-            if (k < SHAPE_MEMBERS) {
-                n = strlen(c->string);
-                if (n < SHAPE_KEYLEN) {
-                    memcpy(t->shape_key[k], c->string, n + 1);
-                    t->shape_slot[k] = i;
-                } else {
-                    t->shape_slot[k] = -2;
-                }
+    int i;
+    if (c->string == NULL)
+        return;
+    if (k < SHAPE_MEMBERS && t->shape_slot[k] != -2 && key_eq(c->string, t->shape_key[k])) {
+        i = t->shape_slot[k];
+    } else {
+        size_t n;
+        i = key_slot(t, c->string);
+        if (i >= 0 && t->key[i] == NULL)
+            i = -1;
+        if (k < SHAPE_MEMBERS) {
+            n = strlen(c->string);
+            if (n < SHAPE_KEYLEN) {
+                memcpy(t->shape_key[k], c->string, n + 1);
+                t->shape_slot[k] = i;
+            } else {
+                t->shape_slot[k] = -2;
             }
         }
-        if (i >= 0 && t->found[i] == NULL)
-            t->found[i] = c;
+    }
+    if (i >= 0 && found[i] == NULL)
+        found[i] = c;
+}
+
+/* found[b][slot] = the first member of jobs[b] with that key, for every
+ * planned key. The member lists of the m jobs are walked in step: each step
+ * to the next member is a load that often misses the cache (a job's members
+ * sit between kilobytes of values), and the walks of different jobs do not
+ * wait for each other, so their misses overlap. */
+static void
+key_table_fill(key_table *t, const cJSON *const *jobs, int m)
+{
+    const cJSON *c[FILL_BATCH];
+    int b, k, live = 1;
+    for (b = 0; b < m; b++) {
+        for (k = 0; k < t->nused; k++)
+            t->found[b][t->used[k]] = NULL;
+        c[b] = jobs[b]->child;
+    }
+    for (k = 0; live; k++) {
+        live = 0;
+        for (b = 0; b < m; b++) {
+            if (c[b] == NULL)
+                continue;
+            live = 1;
+            key_table_visit(t, t->found[b], c[b], k);
+            c[b] = c[b]->next;
+        }
     }
 }
 
@@ -828,21 +850,28 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     jobs = PySequence_List(jobs);
     if (jobs == NULL)
         goto done;
-    for (j = 0; j < PyList_GET_SIZE(jobs); j++) {
-        const cJSON *node = jobo_record_node(st, PyList_GET_ITEM(jobs, j), &doc);
-        int rc = 0;
-        if (node == NULL) {
-            PyErr_SetString(PyExc_RuntimeError, "job_columns: a job stopped being a view");
-            Py_DECREF(jobs);
-            goto done;
+    for (j = 0; j < PyList_GET_SIZE(jobs); j += FILL_BATCH) {
+        const cJSON *nodes[FILL_BATCH];
+        PyObject *docs[FILL_BATCH];
+        int m = 0, b, rc = 0;
+        /* parse_time runs Python code, which could turn a view into a
+         * dict-backed model: hold the trees of the batch */
+        for (; m < FILL_BATCH && j + m < PyList_GET_SIZE(jobs); m++) {
+            nodes[m] = jobo_record_node(st, PyList_GET_ITEM(jobs, j + m), &doc);
+            if (nodes[m] == NULL) {
+                PyErr_SetString(PyExc_RuntimeError, "job_columns: a job stopped being a view");
+                rc = -1;
+                break;
+            }
+            docs[m] = Py_NewRef(doc);
         }
-        /* parse_time runs Python code, which could turn the view into a
-         * dict-backed model: hold the tree for the row */
-        Py_INCREF(doc);
-        key_table_fill(keys, node);
-        for (i = 0; i < ncols && rc == 0; i++)
-            rc = read_value(st, keys->found[cols[i].slot], &cols[i], parse_time);
-        Py_DECREF(doc);
+        if (rc == 0)
+            key_table_fill(keys, nodes, m);
+        for (b = 0; b < m && rc == 0; b++)
+            for (i = 0; i < ncols && rc == 0; i++)
+                rc = read_value(st, keys->found[b][cols[i].slot], &cols[i], parse_time);
+        for (b = 0; b < m; b++)
+            Py_DECREF(docs[b]);
         if (rc < 0) {
             Py_DECREF(jobs);
             goto done;
