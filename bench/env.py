@@ -169,7 +169,8 @@ def _clean_env() -> Dict[str, str]:
 
 def ours_env() -> Dict[str, str]:
     env = _clean_env()
-    env["PYTHONPATH"] = REPO
+    # the SDK and the sandbox (its own distribution, in sandbox/) from the checkout
+    env["PYTHONPATH"] = os.pathsep.join([REPO, os.path.join(REPO, "sandbox")])
     return env
 
 
