@@ -179,8 +179,8 @@ def job_record(job: Any) -> Dict[str, Any]:
 
 # ── tables: DataFrames and Arrow ─────────────────────────────────────
 
-PANDAS_HINT = ("DataFrames need pandas: pip install 'jobo-enterprise-native[pandas]' "
-               "(or pip install pandas)")
+PANDAS_HINT = ("DataFrames need pandas and pyarrow: pip install "
+               "'jobo-enterprise-native[pandas]' (or pip install pandas pyarrow)")
 ARROW_HINT = ("Arrow tables need pyarrow: pip install 'jobo-enterprise-native[arrow]' "
               "(or pip install pyarrow)")
 
