@@ -208,7 +208,7 @@ typedef struct {
  * a page of jobs is megabytes of tree, mostly out of cache). Jobs of one
  * response list their members in the same order, so the table also keeps the
  * keys of the last job by position: a member whose key is the one at its
- * position last time takes that key's slot after a single strcmp. */
+ * position last time takes that key's slot after one key comparison. */
 #define KEY_SLOTS 128    /* power of two, > 2 * the plan's first keys */
 #define SHAPE_MEMBERS 64 /* positions remembered */
 #define SHAPE_KEYLEN 32  /* keys remembered up to this length (with the NUL) */
