@@ -189,6 +189,32 @@ is_delim(unsigned char c)
            c == '\r' || c == '\t' || c == '"' || c == '[' || c == '{';
 }
 
+/* The length of the run at s of bytes that are none of '"', '\\' and NUL: the
+ * text of a string, 8 bytes at a time (a byte equal to x is a zero byte of
+ * w ^ x; the lowest flagged byte of HAS_ZERO is exactly the first zero). */
+#define ONES 0x0101010101010101ULL
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & (ONES << 7))
+
+static size_t
+plain_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, q, b, hit;
+        memcpy(&w, s + i, 8);
+        q = w ^ (ONES * '"');
+        b = w ^ (ONES * '\\');
+        hit = HAS_ZERO(q) | HAS_ZERO(b) | HAS_ZERO(w);
+        if (hit)
+            return i + ((size_t)__builtin_ctzll(hit) >> 3);
+    }
+#endif
+    while (i < n && s[i] != '"' && s[i] != '\\' && s[i] != 0)
+        i++;
+    return i;
+}
+
 int
 jobo_prescan(const char *buf, size_t len, jobo_scan *out)
 {
@@ -226,16 +252,14 @@ jobo_prescan(const char *buf, size_t len, jobo_scan *out)
             break;
         case '"': {
             size_t start = ++i, j;
-            while (i < len && s[i] != '"') {
+            while ((i += plain_run(s + i, len - i)) < len && s[i] != '"') {
                 if (s[i] == 0)
                     return JOBO_PARSE_NUL;
-                if (s[i] == '\\') {
-                    if (i + 5 < len && s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' &&
-                        s[i + 4] == '0' && s[i + 5] == '0')
-                        return JOBO_PARSE_NUL;
-                    i++;
-                }
-                i++;
+                /* a backslash */
+                if (i + 5 < len && s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' &&
+                    s[i + 4] == '0' && s[i + 5] == '0')
+                    return JOBO_PARSE_NUL;
+                i += 2;
             }
             bytes += ALLOC_SIZE(i - start + 1);
             i++;
