@@ -41,9 +41,10 @@ class BuildError(SystemExit):
         super().__init__("error: " + message)
 
 
-def libcurl_hint():
-    path = os.path.join(HERE, "jobo_enterprise", "_install_hint.py")
-    return runpy.run_path(path)["LIBCURL_HINT"]
+def libraries_hint():
+    """The one sentence naming the packages to install, shared with the ImportError
+    of a broken install (read without importing the package)."""
+    return runpy.run_path(os.path.join(HERE, "jobo_enterprise", "_install.py"))["LIBRARIES_HINT"]
 
 
 def run(*cmd):
@@ -79,7 +80,7 @@ def find_libcurl(compiler):
         return split_flags(cflags, libs), "curl-config"
     if compiler.has_function("curl_version", includes=["curl/curl.h"], libraries=["curl"]):
         return {"include_dirs": [], "library_dirs": [], "libraries": ["curl"]}, "default folders"
-    raise BuildError("libcurl's development files were not found. " + libcurl_hint())
+    raise BuildError("libcurl's development files were not found. " + libraries_hint())
 
 
 def max_depth():
@@ -99,11 +100,9 @@ def find_cjson():
             return split_flags(cflags, libs), [], "pkg-config"
     source = os.path.join(CJSON_DIR, "cJSON.c")
     if not os.path.isfile(os.path.join(HERE, source)):
-        raise BuildError(
-            "cJSON was not found: install its development files (libcjson-dev on Debian and "
-            "Ubuntu, cjson-devel on Fedora, cjson-dev on Alpine, cjson on Arch and Homebrew), "
-            "or in a checkout run 'scripts/bundle.sh cjson' to fetch its sources."
-        )
+        raise BuildError("cJSON's development files were not found, nor its sources in "
+                         f"{CJSON_DIR} (in a checkout 'scripts/bundle.sh cjson' fetches them). "
+                         + libraries_hint())
     flags = {"include_dirs": [CJSON_DIR], "library_dirs": [], "libraries": [],
              "define_macros": [("CJSON_NESTING_LIMIT", max_depth())]}
     return flags, [source], "carried sources"

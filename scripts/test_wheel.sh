@@ -18,7 +18,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-PY=$ROOT/.venv/bin/python
+# the CPython whose wheel is tested: .venv's, or JOBO_WHEEL_PYTHON (./dev wheel all makes them)
+PY=${JOBO_WHEEL_PYTHON:-$ROOT/.venv/bin/python}
 
 say() { printf '[wheel-test] %s\n' "$*" >&2; }
 

@@ -21,7 +21,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CJSON = os.path.join(ROOT, "third_party", "cjson")
-HINT = runpy.run_path(os.path.join(ROOT, "jobo_enterprise", "_install_hint.py"))["LIBCURL_HINT"]
+HINT = runpy.run_path(os.path.join(ROOT, "jobo_enterprise", "_install.py"))["LIBRARIES_HINT"]
 
 pytestmark = [
     pytest.mark.skipif(not os.path.isfile(os.path.join(ROOT, "setup.py")),
@@ -102,7 +102,7 @@ def test_sdist_carries_the_tests_cjson_and_its_licence(sdist):
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     for needed in ("setup.py", "pyproject.toml", "MANIFEST.in", "README.md",
-                   "jobo_enterprise/_install_hint.py", "jobo_enterprise/_core.pyi",
+                   "jobo_enterprise/_install.py", "jobo_enterprise/_core.pyi",
                    "jobo_enterprise/py.typed", "csrc/jobo.h", "csrc/module.c",
                    "third_party/cjson/cJSON.c", "third_party/cjson/cJSON.h",
                    "third_party/cjson/LICENSE", "third_party/cjson/SOURCE",
@@ -129,8 +129,8 @@ def test_a_source_build_without_libcurl_names_the_packages_to_install(unpacked, 
     assert out.returncode != 0
     last = out.stderr.strip().splitlines()[-1]
     assert last == "error: libcurl's development files were not found. " + HINT
-    for package in ("libcurl4-openssl-dev", "libcurl-devel", "curl-dev", "pacman -S curl",
-                    "brew install curl"):
+    for package in ("apt-get install libcurl4-openssl-dev", "dnf install libcurl-devel",
+                    "apk add curl-dev", "pacman -S curl", "brew install curl"):
         assert package in HINT
 
 
