@@ -138,7 +138,8 @@ def test_a_source_build_without_libcurl_names_the_packages_to_install(unpacked, 
                     reason="needs gcc and libcurl's development files (curl-config)")
 def test_a_source_build_without_pkg_config_compiles_the_carried_cjson(unpacked, tmp_path):
     """No pkg-config: libcurl through curl-config, cJSON from the sources the sdist
-    carries, compiled in; the module works and links no libcjson."""
+    carries, compiled in; the module works, links no libcjson, and the sdist's tests
+    run on it."""
     env = dict(os.environ, PATH=_bare_path(tmp_path, "python", "gcc", "cc", "as", "ld",
                                            "curl-config", "sed", "sh"))
     out = subprocess.run(
@@ -164,6 +165,18 @@ def test_a_source_build_without_pkg_config_compiles_the_carried_cjson(unpacked, 
         capture_output=True, text=True, cwd=str(unpacked), timeout=60)
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.split("\n")[:2] == [carried, "[[1, {'a': [2]}]]"]
+    # pytest runs from the unpacked sdist, on the package built there
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_search.py",
+         "-k", "not official", "-o", "addopts="],
+        capture_output=True, text=True, cwd=str(unpacked), timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(unpacked)))
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert " passed" in tests.stdout and " failed" not in tests.stdout
+    where = subprocess.run([sys.executable, "-c", "import jobo_enterprise; print(jobo_enterprise.__file__)"],
+                           capture_output=True, text=True, cwd=str(unpacked), timeout=60,
+                           env=dict(os.environ, PYTHONPATH=str(unpacked)))
+    assert where.stdout.strip().startswith(str(unpacked))
 
 
 def test_the_checkout_build_takes_cjson_from_pkg_config_when_present():

@@ -9,6 +9,7 @@ expected (then a checkout is a failure).
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
@@ -118,8 +119,6 @@ def test_the_extension_maps_only_libraries_from_the_wheel_or_the_base_system(pro
 def test_the_system_libcurl_and_libcjson_are_hidden_in_the_wheel_test():
     if os.environ.get("JOBO_WHEEL_TEST") != "1":
         pytest.skip("only ./dev wheel-test hides the system's libraries")
-    import ctypes
-
     for name in ("libcurl.so.4", "libcjson.so.1", "libnghttp2.so.14"):
         with pytest.raises(OSError):
             ctypes.CDLL(name)
@@ -142,7 +141,30 @@ def test_every_bundled_library_is_listed_with_its_licence():
     assert info["cjson"] == bundled["cJSON"]["version"].split("-")[0]
 
 
+class _CurlVersionInfo(ctypes.Structure):
+    """The head of libcurl's curl_version_info_data, up to the protocol list."""
+    _fields_ = [("age", ctypes.c_int), ("version", ctypes.c_char_p),
+                ("version_num", ctypes.c_uint), ("host", ctypes.c_char_p),
+                ("features", ctypes.c_int), ("ssl_version", ctypes.c_char_p),
+                ("ssl_version_num", ctypes.c_long), ("libz_version", ctypes.c_char_p),
+                ("protocols", ctypes.POINTER(ctypes.c_char_p))]
+
+
 def test_the_bundled_libcurl_has_only_what_the_sdk_uses():
+    """HTTP and HTTPS only, linked with OpenSSL and nghttp2 and nothing else (no
+    zlib, libidn2, libpsl, LDAP, RTMP, SSH, GSS-API)."""
+    (path,) = [os.path.join(LIBS, f) for f in os.listdir(LIBS) if f.startswith("libcurl-")]
+    curl = ctypes.CDLL(path)
+    curl.curl_version.restype = ctypes.c_char_p
+    parts = curl.curl_version().decode().split()
+    assert [p.split("/")[0] for p in parts] == ["libcurl", "OpenSSL", "nghttp2"], parts
+    curl.curl_version_info.restype = ctypes.POINTER(_CurlVersionInfo)
+    data = curl.curl_version_info(9).contents  # CURLVERSION_NOW of 7.88
+    protocols = []
+    while data.protocols[len(protocols)]:
+        protocols.append(data.protocols[len(protocols)].decode())
+    assert sorted(protocols) == ["http", "https"]
+    assert data.libz_version is None
     info = jobo_enterprise._core.version_info()
     assert info["http2"] and info["async_dns"] and info["ipv6"]
     assert info["ssl"].startswith("OpenSSL/")
@@ -200,3 +222,27 @@ def _has_certifi():
     except ImportError:
         return False
     return True
+
+
+def test_the_readme_diagnostics_example_matches_the_installed_wheel():
+    """`jobo diagnostics`, as the README shows it for a wheel: the CA file and its
+    source (without certifi), and the bundled libraries (names; versions follow
+    Debian's updates)."""
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+    with open(readme, encoding="utf-8") as f:
+        text = f.read()
+    section = text[text.index("### Binary wheels and source builds"):]
+    block = re.search(r"```sh\njobo diagnostics\n(.*?)```", section, flags=re.S).group(1)
+    shown = dict(line[2:].split(None, 1) for line in block.splitlines())
+    jobo = os.path.join(os.path.dirname(sys.executable), "jobo")
+    out = subprocess.run([jobo, "diagnostics"], capture_output=True, text=True, timeout=60,
+                         env=_clean_env(), cwd="/")
+    assert out.returncode == 0, out.stderr
+    actual = dict(line.split(None, 1) for line in out.stdout.splitlines())
+
+    def names(line):
+        return [lib.split()[0] for lib in line.split(", ")]
+
+    assert names(actual["bundled"]) == names(shown["bundled"])
+    if not _has_certifi() and os.path.isfile(shown["ca_file"]):
+        assert (actual["ca_file"], actual["ca_source"]) == (shown["ca_file"], shown["ca_source"])
