@@ -64,7 +64,7 @@ EOF
 source_dir() {
     local pkg=$1 version dir
     mkdir -p "$SRC"
-    version=$(apt-cache showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -1)
+    version=$( { apt-cache showsrc "$pkg" 2>/dev/null || true; } | sed -n 's/^Version: //p' | sort -V | tail -1)
     if [ -z "$version" ]; then
         ensure_deb_src
         version=$(apt-cache showsrc "$pkg" | sed -n 's/^Version: //p' | sort -V | tail -1)
@@ -77,7 +77,8 @@ source_dir() {
         say "fetching Debian's source package $pkg $version"
         rm -rf "$SRC/$pkg-$version"
         mkdir -p "$SRC/$pkg-$version"
-        (cd "$SRC/$pkg-$version" && apt-get source -qq --only-source "$pkg=$version" >/dev/null)
+        (cd "$SRC/$pkg-$version" &&
+            apt-get source -qq -o APT::Sandbox::User=root --only-source "$pkg=$version" >/dev/null)
         touch "$dir/.jobo-complete"
     fi
     printf '%s\n' "$dir"
@@ -126,11 +127,12 @@ cmd_curl() {
     local dir key prefix
     dir=$(source_dir curl)
     # every input of the build: the source package (its .dsc names the checksums of
-    # the tarball and of Debian's patches), this script, the compiler and the
-    # development packages it links against
+    # the tarball and of Debian's patches), the configure options and build steps, the
+    # compiler and the development packages it links against
     key=$( {
         cat "$(dirname "$dir")"/*.dsc
-        cat "$0"
+        printf '%s\n' "${CURL_CONFIGURE[@]}"
+        declare -f cmd_curl
         gcc --version | head -1
         dpkg-query -W libssl-dev libnghttp2-dev libc6-dev
     } | sha256sum | cut -c1-16)
