@@ -30,6 +30,9 @@ def _site(tmp_path: Path, *dists: tuple[str, str], package: Path = PACKAGE_DIR) 
     site = tmp_path / "site-packages"
     site.mkdir()
     (site / "jobo_enterprise").symlink_to(package, target_is_directory=True)
+    # a repaired wheel's libraries lie beside the package (found through $ORIGIN/..)
+    for libs in PACKAGE_DIR.parent.glob("*.libs"):
+        (site / libs.name).symlink_to(libs, target_is_directory=True)
     for name, version in dists:
         info = site / f"{name.replace('-', '_')}-{version}.dist-info"
         info.mkdir()
