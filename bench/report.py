@@ -19,6 +19,10 @@ LIB_NAMES = {
     "ours_seq": "ours, sequential",
     "h2_prefetch": "ours over HTTP/2: `jobs.iter` (default prefetch)",
     "h2_prefetch_16": "**ours over HTTP/2: `jobs.iter(prefetch=16)`**",
+    "ours_async": "**ours: `AsyncJoboClient`**",
+    "official_async": "official `AsyncJoboClient` (httpx)",
+    "aiohttp": "aiohttp + `json.loads`",
+    "ours_to_thread": "ours sync via `asyncio.to_thread`",
 }
 
 AGENTS = {"ours": "jobo-enterprise-python", "official": "jobo-python", "requests":
@@ -405,6 +409,44 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
         r = _med(e, "ratio")
         t.add("f", "2 threads ≥ 1.6× the throughput of 1", r, None if r is None else r >= 1.6,
               _x(r))
+
+    # ---- (g) ----
+    g = parts.get("g")
+    if g:
+        p = g["params"]
+        libs = g["libs"]
+        b("## (g) 1,000 searches from one event loop, 100 in flight, 50 ms server latency\n")
+        b(_stale(g, meta, current, "g")
+          + f"{p['requests']:,} `search(q=..., page_size={p['page_size']})` calls, at most "
+          f"{p['concurrency']} in flight, from one asyncio loop, after a warm-up round that "
+          f"opens the connections; {p['latency_ms']} ms added before every answer by the "
+          f"{p['server']}. CPU is the client process's user+sys per request.\n")
+        b("| client | wall s | CPU µs/request | wall vs official | CPU vs official | "
+          "CPU vs aiohttp |")
+        b("|---|---|---|---|---|---|")
+        off_w = _med(libs.get("official_async", {}), "wall_s")
+        off_c = _med(libs.get("official_async", {}), "cpu_us")
+        aio_c = _med(libs.get("aiohttp", {}), "cpu_us")
+        for lib in ("ours_async", "official_async", "aiohttp", "ours_to_thread"):
+            e = libs.get(lib, {})
+            f = _fail(e)
+            if f:
+                b(f"| {LIB_NAMES[lib]} | {f} | | | | |")
+                continue
+            wall_g, cpu_g = _med(e, "wall_s"), _med(e, "cpu_us")
+            b(f"| {LIB_NAMES[lib]} | {_m(e['wall_s'], '{:.2f}')} | {_m(e['cpu_us'], '{:.0f}')} "
+              f"| {_x(_ratio(wall_g, off_w))} | {_x(_ratio(cpu_g, off_c))} | "
+              f"{_x(_ratio(cpu_g, aio_c))} |")
+        b("")
+        rw = _ratio(_med(libs.get("ours_async", {}), "wall_s"), off_w)
+        t.add("g", "async wall time ≤ the official `AsyncJoboClient`", rw,
+              None if rw is None else rw <= 1.0, _x(rw))
+        rc = _ratio(_med(libs.get("ours_async", {}), "cpu_us"), off_c)
+        t.add("g", "async client CPU per request ≤ ¼ of the official", rc,
+              None if rc is None else rc <= 0.25, _x(rc))
+        ra = _ratio(_med(libs.get("ours_async", {}), "cpu_us"), aio_c)
+        t.add("g", "async client CPU per request ≤ ½ of aiohttp + `json.loads`", ra,
+              None if ra is None else ra <= 0.5, _x(ra))
 
     # ---- (h) ----
     h_ = parts.get("h")

@@ -24,7 +24,7 @@ from .servers import Nginx, SandboxProcess
 WORKER = os.path.join(E.BENCH, "worker.py")
 PREPARE = os.path.join(E.BENCH, "prepare.py")
 RESULTS_JSON = os.path.join(E.WORK, "results.json")
-PARTS = "abcdefhi"
+PARTS = "abcdefghi"
 
 
 class Ctx:
@@ -222,6 +222,32 @@ def part_c(ctx: Ctx) -> Dict[str, Any]:
                             "variant": ok[0]["variant"], "first_ids": ok[0]["first_ids"]}
     out["ids"] = digests
     return out
+
+
+# ── (g) 1,000 searches from one event loop, 100 in flight ─────────────────
+
+ASYNC_LIBS = ["ours_async", "official_async", "aiohttp", "ours_to_thread"]
+
+
+def part_g(ctx: Ctx) -> Dict[str, Any]:
+    n = 300 if ctx.quick else 1000
+    per: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in ASYNC_LIBS}
+    with SandboxProcess(ctx.ours, E.ours_env(), jobs=5000, latency_ms=50,
+                        log_path=os.path.join(E.WORK, "sandbox-g.log")) as sb:
+        for r in range(ctx.runs):
+            for lib in _rotate(ASYNC_LIBS, r):
+                sb.reset()
+                spec = {"task": "async_search", "base_url": sb.base_url, "ca": sb.ca,
+                        "key": sb.key, "lib": lib, "n": n, "concurrency": 100,
+                        "q": "data engineer", "page_size": 5, "http_version": "1.1"}
+                side = "ours" if lib.startswith("ours") else "peers"
+                res = ctx.worker(side, spec, timeout=600)
+                per[lib].append(res)
+                _log_result("g", lib, r, res, "wall_s", "s")
+    return {"params": {"requests": n, "concurrency": 100, "latency_ms": 50, "page_size": 5,
+                       "runs": ctx.runs, "server": "jobo_enterprise_sandbox subprocess "
+                       "(threaded, one thread per connection), HTTP/1.1"},
+            "libs": {lib: _collect(per[lib], ["wall_s", "cpu_us"]) for lib in ASYNC_LIBS}}
 
 
 # ── (d) peak RSS while streaming the feed ────────────────────────────────────
@@ -457,7 +483,7 @@ def part_i(ctx: Ctx) -> Dict[str, Any]:
 
 PART_FUNCS: Dict[str, Callable[[Ctx], Dict[str, Any]]] = {
     "a": part_a, "b": part_b, "c": part_c, "d": part_d, "e": part_e, "f": part_f,
-    "h": part_h, "i": part_i}
+    "g": part_g, "h": part_h, "i": part_i}
 
 
 # ── main ─────────────────────────────────────────────────────────────────────
@@ -466,7 +492,7 @@ PART_FUNCS: Dict[str, Callable[[Ctx], Dict[str, Any]]] = {
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python3 -m bench", description=__doc__.split("\n")[0])
     p.add_argument("--only", default=PARTS,
-                   help="parts to run, e.g. 'a,b' (default: all of a,b,c,d,e,f,h,i)")
+                   help="parts to run, e.g. 'a,b' (default: all of a,b,c,d,e,f,g,h,i)")
     p.add_argument("--runs", type=int, default=None,
                    help="runs (processes) per measurement (default 5; 3 with --quick)")
     p.add_argument("--quick", action="store_true",

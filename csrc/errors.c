@@ -110,7 +110,6 @@ base_kwargs(jobo_state *st, jobo_response *r)
     PyObject *kw = PyDict_New();
     if (kw == NULL)
         return NULL;
-    jobo_usage_finish(&r->usage, (long long)time(NULL));
     if (r->status > 0 && set_item(kw, "status_code", PyLong_FromLong(r->status)) < 0)
         goto error;
     if (set_text(kw, "request_id", r->usage.request_id) < 0)
@@ -132,39 +131,6 @@ json_str(const cJSON *obj, const char *name)
     if (cJSON_IsString(it) && it->valuestring != NULL && it->valuestring[0] != '\0')
         return it->valuestring;
     return NULL;
-}
-
-/* A finite, non-negative number from a JSON number or a plain decimal string
- * ("12", "12.5"); anything else (NaN, "inf", hex, exponents in strings) is
- * ignored, so a hostile body cannot produce an absurd wait. */
-static int
-json_num(const cJSON *obj, const char *name, double *out)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
-    double v;
-    if (cJSON_IsNumber(it)) {
-        v = it->valuedouble;
-    } else if (cJSON_IsString(it) && it->valuestring != NULL) {
-        const char *p = it->valuestring;
-        int digits = 0, dots = 0;
-        for (; *p; p++) {
-            if (*p >= '0' && *p <= '9')
-                digits++;
-            else if (*p == '.' && dots == 0)
-                dots++;
-            else
-                return 0;
-        }
-        if (digits == 0 || digits > 18)
-            return 0;
-        v = strtod(it->valuestring, NULL);
-    } else {
-        return 0;
-    }
-    if (!isfinite(v) || v < 0 || v > 1e12)
-        return 0;
-    *out = v;
-    return 1;
 }
 
 /* The host named by a Location header, into out (empty if none). */
@@ -230,45 +196,26 @@ class_for_status(jobo_state *st, long status)
     return st->APIError;
 }
 
+/* retry_after and retry_at of a 429: the C core hands the raw figures (the
+ * usage, the decoded body) to the one Python function that weighs them
+ * (jobo_enterprise._wait.retry_fields) and keeps what it decides. */
 static int
-add_retry_fields(jobo_state *st, PyObject *kw, jobo_response *r, const cJSON *body)
+add_retry_fields(jobo_state *st, PyObject *kw, long status)
 {
-    const jobo_usage *u = &r->usage;
-    long long now = (long long)time(NULL);
-    double after = 0, at = 0, v;
-    int have = 0;
-    PyObject *dt;
-
-    if (u->has_retry_after) {
-        after = u->retry_after;
-        at = (double)(u->has_date ? u->date : now) + after;
-        have = 1;
-    } else if (body != NULL && json_num(body, "retryAfter", &v)) {
-        if (v > 1e9) { /* an epoch, as documented */
-            at = v;
-            after = v - (double)now;
-        } else {
-            after = v;
-            at = (double)now + v;
-        }
-        have = 1;
-    } else if (body != NULL && json_num(body, "retry_after_seconds", &v)) {
-        after = v;
-        at = (double)now + v;
-        have = 1;
-    } else if (u->has_rl_reset && (!u->has_rl_remaining || u->rl_remaining == 0)) {
-        at = (double)u->rl_reset;
-        after = at - (double)now;
-        have = 1;
-    }
-    if (!have)
-        return 0;
-    if (after < 0)
-        after = 0;
-    if (set_item(kw, "retry_after", PyFloat_FromDouble(after)) < 0)
+    PyObject *usage = PyDict_GetItemString(kw, "usage");          /* borrowed */
+    PyObject *body = PyDict_GetItemString(kw, "response_body");   /* borrowed */
+    PyObject *code = PyLong_FromLong(status), *fields;
+    int rc;
+    if (code == NULL)
         return -1;
-    dt = PyObject_CallFunction(st->epoch_to_datetime, "d", at);
-    return set_item(kw, "retry_at", dt);
+    fields = PyObject_CallFunctionObjArgs(st->retry_fields, code, usage ? usage : Py_None,
+                                          body ? body : Py_None, NULL);
+    Py_DECREF(code);
+    if (fields == NULL)
+        return -1;
+    rc = PyDict_Update(kw, fields);
+    Py_DECREF(fields);
+    return rc;
 }
 
 PyObject *
@@ -356,7 +303,7 @@ jobo_raise_http_error(jobo_state *st, jobo_response *r)
                  text, r->len);
     }
 
-    if (r->status == 429 && add_retry_fields(st, kw, r, obj) < 0)
+    if (r->status == 429 && add_retry_fields(st, kw, r->status) < 0)
         goto done;
     raise_with(cls, message, kw);
 done:

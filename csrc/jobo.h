@@ -9,6 +9,8 @@
  *   decode.c     JSON text -> cJSON tree (per-parse arena) -> Python objects
  *   record.c     models as lazy views over a parsed tree; typed fields in C
  *   columns.c    the columns of a table of jobs, read from their parsed trees
+ *   multi.c      concurrent transfers on one multi handle, driven from a thread
+ *   aio.c        the same driven by an asyncio event loop (multi-socket API)
  *
  * There are no mutable C globals: everything mutable lives in the module state
  * (jobo_state) or in a Transport object.
@@ -49,6 +51,8 @@ typedef struct {
 typedef struct {
     PyTypeObject *TransportType;
     PyTypeObject *MultiType;      /* concurrent transfers on one multi handle */
+    PyTypeObject *LoopMultiType;  /* the same, driven by an asyncio loop (aio.c) */
+    PyTypeObject *FinishedType;   /* one finished transfer of a LoopMulti */
     PyTypeObject *DocType;        /* owner of one parsed tree (record.c) */
     PyTypeObject *RecordType;     /* base of the models */
     PyTypeObject *FieldType;      /* base of typed model fields */
@@ -70,7 +74,7 @@ typedef struct {
     PyObject *RateLimitError;
     PyObject *ServerError;
     PyObject *ResponseError;
-    PyObject *epoch_to_datetime;  /* exceptions._epoch_to_datetime */
+    PyObject *retry_fields;       /* exceptions._retry_fields (_wait.retry_fields) */
     PyObject *usage_from_core;    /* _usage.Usage._from_core, on first use */
     PyObject *str_convert;        /* interned "_convert" (record.c) */
 
@@ -102,12 +106,10 @@ jobo_state *jobo_state_from_type(PyTypeObject *tp);
 typedef struct {
     long long credits_used, credits_remaining, credits_required;
     long long rl_limit, rl_remaining, rl_reset;
-    double retry_after;          /* seconds, already measured against Date */
     long long date;              /* epoch of the Date header */
     unsigned has_credits_used : 1, has_credits_remaining : 1, has_credits_required : 1,
-        has_rl_limit : 1, has_rl_remaining : 1, has_rl_reset : 1, has_retry_after : 1,
-        has_date : 1;
-    /* raw Retry-After, resolved once all headers are in */
+        has_rl_limit : 1, has_rl_remaining : 1, has_rl_reset : 1, has_date : 1;
+    /* raw Retry-After, as sent: the wait is decided in Python (_wait.py) */
     long long retry_after_secs, retry_after_date;
     unsigned retry_after_kind : 2; /* 0 none, 1 seconds, 2 HTTP-date */
     char request_id[128];
@@ -142,8 +144,6 @@ void jobo_response_free(jobo_response *r);
 void jobo_response_reset(jobo_response *r);
 size_t jobo_write_cb(char *data, size_t size, size_t nmemb, void *userp);
 size_t jobo_header_cb(char *data, size_t size, size_t nitems, void *userp);
-/* Finish header-derived values (Retry-After against Date). No Python calls. */
-void jobo_usage_finish(jobo_usage *u, long long now);
 /* Parse one header line into u (exposed for the fuzz harness). */
 void jobo_parse_header_line(jobo_usage *u, const char *line, size_t len);
 /* The Usage object: _usage.Usage._from_core called with named figures. */
@@ -302,5 +302,10 @@ int jobo_is_transport(jobo_state *st, PyObject *o);
 /* ---- concurrent transfers (multi.c) --------------------------------------- */
 
 extern PyType_Spec jobo_multi_spec;
+
+/* ---- transfers driven by an event loop (aio.c) ---------------------------- */
+
+extern PyType_Spec jobo_loop_multi_spec;
+extern PyType_Spec jobo_finished_spec;
 
 #endif /* JOBO_H */

@@ -42,7 +42,7 @@ static const struct {
     {"JoboRateLimitError", offsetof(jobo_state, RateLimitError)},
     {"JoboServerError", offsetof(jobo_state, ServerError)},
     {"JoboResponseError", offsetof(jobo_state, ResponseError)},
-    {"_epoch_to_datetime", offsetof(jobo_state, epoch_to_datetime)},
+    {"_retry_fields", offsetof(jobo_state, retry_fields)},
 };
 
 #define STATE_SLOT(st, off) ((PyObject **)((char *)(st) + (off)))
@@ -271,6 +271,15 @@ jobo_exec(PyObject *module)
         Py_DECREF(st->MultiType);
         return -1;
     }
+    st->LoopMultiType =
+        (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_loop_multi_spec, NULL);
+    st->FinishedType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &jobo_finished_spec, NULL);
+    if (st->LoopMultiType == NULL || st->FinishedType == NULL)
+        return -1;
+    if (PyModule_AddObject(module, "LoopMulti", Py_NewRef((PyObject *)st->LoopMultiType)) < 0) {
+        Py_DECREF(st->LoopMultiType);
+        return -1;
+    }
     if (PyModule_AddStringConstant(module, "LIBCURL_VERSION", vi->version) < 0 ||
         PyModule_AddIntConstant(module, "DEFAULT_MAX_BODY", 64 * 1024 * 1024) < 0)
         return -1;
@@ -286,6 +295,8 @@ jobo_traverse(PyObject *module, visitproc visit, void *arg)
         return 0;
     Py_VISIT(st->TransportType);
     Py_VISIT(st->MultiType);
+    Py_VISIT(st->LoopMultiType);
+    Py_VISIT(st->FinishedType);
     Py_VISIT(st->DocType);
     Py_VISIT(st->RecordType);
     Py_VISIT(st->FieldType);
@@ -310,6 +321,8 @@ jobo_clear(PyObject *module)
         return 0;
     Py_CLEAR(st->TransportType);
     Py_CLEAR(st->MultiType);
+    Py_CLEAR(st->LoopMultiType);
+    Py_CLEAR(st->FinishedType);
     Py_CLEAR(st->DocType);
     Py_CLEAR(st->RecordType);
     Py_CLEAR(st->FieldType);

@@ -312,16 +312,17 @@ drive(MultiObject *self, jobo_state *st, jobo_job *want, int64_t until_ms, int u
 static int
 Multi_init(MultiObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"transport", "max_bodies", NULL};
+    static char *kwlist[] = {"transport", "max_bodies", "max_connections", NULL};
     jobo_state *st = jobo_state_from_type(Py_TYPE(self));
     PyObject *transport;
-    int max_bodies = 3;
+    int max_bodies = 3, max_connections = 0;
 
     if (self->transport != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Multi is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$i:Multi", kwlist, &transport, &max_bodies))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|$ii:Multi", kwlist, &transport, &max_bodies,
+                                     &max_connections))
         return -1;
     if (!jobo_is_transport(st, transport)) {
         PyErr_SetString(PyExc_TypeError, "Multi: transport must be a Transport");
@@ -329,6 +330,10 @@ Multi_init(MultiObject *self, PyObject *args, PyObject *kwds)
     }
     if (max_bodies < 1) {
         PyErr_SetString(PyExc_ValueError, "max_bodies must be at least 1");
+        return -1;
+    }
+    if (max_connections < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_connections must be 0 (no limit) or more");
         return -1;
     }
     if ((self->multi = curl_multi_init()) == NULL) {
@@ -339,6 +344,13 @@ Multi_init(MultiObject *self, PyObject *args, PyObject *kwds)
     if (curl_multi_setopt(self->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX) !=
         CURLM_OK) {
         PyErr_SetString(PyExc_RuntimeError, "libcurl refused CURLMOPT_PIPELINING");
+        return -1;
+    }
+    /* more transfers than connections wait inside libcurl for a free one */
+    if (max_connections > 0 &&
+        curl_multi_setopt(self->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)max_connections) !=
+            CURLM_OK) {
+        PyErr_SetString(PyExc_RuntimeError, "libcurl refused CURLMOPT_MAX_TOTAL_CONNECTIONS");
         return -1;
     }
     self->transport = Py_NewRef(transport);
@@ -636,7 +648,8 @@ static PyGetSetDef Multi_getset[] = {
 };
 
 static PyType_Slot Multi_slots[] = {
-    {Py_tp_doc, (void *)"Multi(transport, *, max_bodies=3)\n\nConcurrent transfers of one "
+    {Py_tp_doc, (void *)"Multi(transport, *, max_bodies=3, max_connections=0)\n\nConcurrent "
+                        "transfers of one "
                         "client on one libcurl multi handle,\ndriven from the calling thread."},
     {Py_tp_init, (void *)Multi_init},
     {Py_tp_dealloc, (void *)Multi_dealloc},

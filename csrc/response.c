@@ -259,20 +259,6 @@ jobo_parse_header_line(jobo_usage *u, const char *line, size_t len)
 
 #undef SET_LL
 
-void
-jobo_usage_finish(jobo_usage *u, long long now)
-{
-    if (u->retry_after_kind == 1) {
-        u->retry_after = (double)u->retry_after_secs;
-        u->has_retry_after = 1;
-    } else if (u->retry_after_kind == 2) {
-        long long base = u->has_date ? u->date : now;
-        long long d = u->retry_after_date - base;
-        u->retry_after = d > 0 ? (double)d : 0.0;
-        u->has_retry_after = 1;
-    }
-}
-
 size_t
 jobo_header_cb(char *data, size_t size, size_t nitems, void *userp)
 {
@@ -321,17 +307,18 @@ ll_or_none(int has, long long v)
 }
 
 /* The keyword arguments of Usage._from_core, in the order of items[] below. */
-static const char *const usage_names[9] = {
+static const char *const usage_names[10] = {
     "credits_used",         "credits_remaining",      "credits_required",
     "rate_limit_limit",     "rate_limit_remaining",   "rate_limit_reset_epoch",
-    "retry_after",          "request_id",             "date_epoch",
+    "retry_after_seconds",  "request_id",             "date_epoch",
+    "retry_after_date_epoch",
 };
 
 PyObject *
 jobo_usage_object(jobo_state *st, const jobo_usage *u)
 {
     PyObject *kwargs = NULL, *args = NULL, *result = NULL;
-    PyObject *items[9] = {NULL};
+    PyObject *items[10] = {NULL};
     int i;
 
     items[0] = ll_or_none(u->has_credits_used, u->credits_used);
@@ -340,27 +327,25 @@ jobo_usage_object(jobo_state *st, const jobo_usage *u)
     items[3] = ll_or_none(u->has_rl_limit, u->rl_limit);
     items[4] = ll_or_none(u->has_rl_remaining, u->rl_remaining);
     items[5] = ll_or_none(u->has_rl_reset, u->rl_reset);
-    if (u->has_retry_after)
-        items[6] = PyFloat_FromDouble(u->retry_after);
-    else
-        items[6] = Py_NewRef(Py_None);
+    items[6] = ll_or_none(u->retry_after_kind == 1, u->retry_after_secs);
     if (u->request_id[0])
         items[7] = PyUnicode_FromString(u->request_id);
     else
         items[7] = Py_NewRef(Py_None);
     items[8] = ll_or_none(u->has_date, u->date);
-    for (i = 0; i < 9; i++)
+    items[9] = ll_or_none(u->retry_after_kind == 2, u->retry_after_date);
+    for (i = 0; i < 10; i++)
         if (items[i] == NULL)
             goto error;
     if ((kwargs = PyDict_New()) == NULL || (args = PyTuple_New(0)) == NULL)
         goto error;
-    for (i = 0; i < 9; i++)
+    for (i = 0; i < 10; i++)
         if (PyDict_SetItemString(kwargs, usage_names[i], items[i]) < 0)
             goto error;
     if (jobo_usage_factory(st) != NULL)
         result = PyObject_Call(st->usage_from_core, args, kwargs);
 error:
-    for (i = 0; i < 9; i++)
+    for (i = 0; i < 10; i++)
         Py_XDECREF(items[i]);
     Py_XDECREF(kwargs);
     Py_XDECREF(args);

@@ -509,7 +509,6 @@ jobo_xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
         PyErr_NoMemory();
         goto done;
     }
-    jobo_usage_finish(&r->usage, (long long)time(NULL));
     usage = jobo_usage_object(st, &r->usage);
     if (usage == NULL)
         goto done;

@@ -16,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The "now" handed to jobo_usage_finish: a fixed instant keeps runs reproducible. */
-#define JOBO_FUZZ_NOW 1700000000LL
-
 extern jobo_state *jobo_fuzz_st;    /* state of the built-in jobo_enterprise._core */
 extern PyObject *jobo_fuzz_oracle;  /* the fuzz/_oracle.py module */
 

@@ -9,7 +9,7 @@
  *   - a callback abort (header or body cap)   -> jobo_raise_transfer_error
  *   - status outside 2xx                      -> jobo_raise_http_error
  *   - empty 2xx body / 2xx body not JSON      -> jobo_raise_response_error
- *   - otherwise jobo_parse_nogil + jobo_decode + jobo_usage_finish + jobo_usage_object.
+ *   - otherwise jobo_parse_nogil + jobo_decode + jobo_usage_object.
  * fuzz/_oracle.py's check_response then checks the outcome: exactly the typed
  * JoboError subclass for the status (never another exception), str()/repr()
  * of the error, its fields, and a (data, Usage) pair for a usable 2xx.
@@ -93,7 +93,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if ((tree = jobo_parse_nogil(r.body, r.len, &why)) == NULL) {
         jobo_raise_response_error(st, &r, jobo_parse_error(why));
     } else if ((decoded = jobo_decode(st, tree)) != NULL) {
-        jobo_usage_finish(&r.usage, JOBO_FUZZ_NOW);
         usage = jobo_usage_object(st, &r.usage);
         if (usage != NULL)
             result = PyTuple_Pack(2, decoded, usage);

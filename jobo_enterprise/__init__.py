@@ -18,7 +18,7 @@ _install.warn_if_official_installed(__path__[0])
 
 from ._diagnostics import diagnostics
 from ._version import __version__
-from .client import JoboClient
+from .client import AsyncJoboClient, JoboClient
 from .exceptions import (
     JoboAPIError,
     JoboAuthenticationError,
@@ -38,9 +38,17 @@ from .exceptions import (
 )
 from .models import Job, JobCompany, JobLocation, SearchResult, Usage
 
-# The official jobo-enterprise 4.x package's top-level names (its async names
-# come with the async client).
-from .client import CompaniesClient, JobsFeedClient, JobsSearchClient, LocationsClient
+# The official jobo-enterprise 4.x package's top-level names.
+from .client import (
+    AsyncCompaniesClient,
+    AsyncJobsFeedClient,
+    AsyncJobsSearchClient,
+    AsyncLocationsClient,
+    CompaniesClient,
+    JobsFeedClient,
+    JobsSearchClient,
+    LocationsClient,
+)
 from .enums import CompensationPeriod, EmploymentType, ExperienceLevel, SkillType, WorkModel
 from .models import (
     Company,
@@ -80,6 +88,7 @@ __all__ = [
     "__version__",
     "diagnostics",
     "JoboClient",
+    "AsyncJoboClient",
     "Job",
     "JobCompany",
     "JobLocation",
@@ -105,6 +114,10 @@ __all__ = [
     "JobsFeedClient",
     "CompaniesClient",
     "LocationsClient",
+    "AsyncJobsSearchClient",
+    "AsyncJobsFeedClient",
+    "AsyncCompaniesClient",
+    "AsyncLocationsClient",
     "WorkModel",
     "EmploymentType",
     "ExperienceLevel",

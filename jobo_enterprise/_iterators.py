@@ -18,9 +18,10 @@ from typing import Any, Callable, Iterator, List, Optional
 
 from ._core import detach_kept
 
-__all__ = ["JobIterator", "PageIterator"]
+__all__ = ["JobIterator", "PageIterator", "AsyncJobIterator", "AsyncPageIterator"]
 
 TotalOf = Callable[[Any], Optional[int]]
+_PAGE = object()  # _Scan._job(): the next page is needed
 
 
 def search_total(page: Any) -> Optional[int]:
@@ -70,10 +71,31 @@ class _Scan:
         except BaseException:
             self._finish()
             raise
+        return self._got(page)
+
+    def _got(self, page: Any) -> Any:
         if self._want_bar:
             self._count(page)
         self._fetched += len(page.jobs)
         return page
+
+    def _job(self) -> Any:
+        """The next job of the page being handed out, or _PAGE when the next page
+        is needed (the page done with is detached from what the caller kept)."""
+        jobs = self._jobs
+        if jobs is not None:
+            if self._pos < len(jobs):
+                self._pos += 1
+                return jobs[self._pos - 1]
+            # done with that page: what the caller kept of it no longer holds
+            # the page's tree
+            self._jobs = None
+            detach_kept(jobs)
+        return _PAGE
+
+    def _start_page(self, page: Any) -> None:
+        self._jobs = page.jobs
+        self._pos = 0
 
     def _count(self, page: Any) -> None:
         total = self._total_of(page) if self._total_of is not None else None
@@ -176,18 +198,10 @@ class JobIterator(_Scan):
         return self
 
     def __next__(self) -> Any:
-        jobs = self._jobs
-        while jobs is None or self._pos >= len(jobs):
-            if jobs is not None:
-                # done with that page: what the caller kept of it no longer
-                # holds the page's tree
-                self._jobs = None
-                detach_kept(jobs)
-            jobs = self._next_page().jobs
-            self._jobs = jobs
-            self._pos = 0
-        job = jobs[self._pos]
-        self._pos += 1
+        job = self._job()
+        while job is _PAGE:
+            self._start_page(self._next_page())
+            job = self._job()
         return job
 
     def __repr__(self) -> str:
@@ -211,3 +225,75 @@ class PageIterator(_Scan):
 
     def __repr__(self) -> str:
         return f"<PageIterator{' (finished)' if self._done else ''}>"
+
+
+# -- the async client's iterators ------------------------------------------------------
+
+class _AsyncScan(_Scan):
+    """Pages of a scan run on the event loop: the same bookkeeping (bar, job
+    detaching) as :class:`_Scan`, awaited. Stopping the loop (``break``, an
+    exception, the task cancelled) cancels the pages in flight; ``aclose()``
+    (or ``async with``) does it at once."""
+
+    __slots__ = ()
+
+    async def _anext_page(self) -> Any:
+        if self._done:
+            raise StopAsyncIteration
+        try:
+            page = await self._pages.__anext__()
+        except BaseException:
+            self._finish()
+            raise
+        return self._got(page)
+
+    async def aclose(self) -> None:
+        """Stop the scan: pages in flight are cancelled, the bar is closed."""
+        self._jobs = None
+        await self._pages.aclose()
+        self._finish()
+
+    async def __aenter__(self) -> "_AsyncScan":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+    def _table(self, arrow: bool, max_items: Optional[int]) -> Any:
+        raise TypeError("an async iterator has no to_pandas()/to_arrow(): collect the jobs "
+                        "with `async for`, or use the sync client's iterator")
+
+
+class AsyncJobIterator(_AsyncScan):
+    """The jobs of a scan, in order, for ``async for``; see :class:`JobIterator`."""
+
+    __slots__ = ()
+
+    def __aiter__(self) -> "AsyncJobIterator":
+        return self
+
+    async def __anext__(self) -> Any:
+        job = self._job()
+        while job is _PAGE:
+            self._start_page(await self._anext_page())
+            job = self._job()
+        return job
+
+    def __repr__(self) -> str:
+        return f"<AsyncJobIterator{' (finished)' if self._done else ''}>"
+
+
+class AsyncPageIterator(_AsyncScan):
+    """The pages of a scan, in order, for ``async for``."""
+
+    __slots__ = ()
+
+    def __aiter__(self) -> "AsyncPageIterator":
+        return self
+
+    async def __anext__(self) -> Any:
+        self._jobs = None
+        return await self._anext_page()
+
+    def __repr__(self) -> str:
+        return f"<AsyncPageIterator{' (finished)' if self._done else ''}>"

@@ -10,36 +10,32 @@ easy handle; the multi handle's connections are this iterator's alone. At most
 :attr:`Prefetcher.MAX_BODIES` responses are received at once (besides the one
 being waited for); the others wait, paused, in their sockets.
 
-Each request goes through the client's own steps (pacing, deadline, logging,
-retries), the same as :meth:`JoboClient._execute` runs them; only the
-transport differs. How many requests an iterator keeps in flight is the
+Each request runs the client's one pipeline (:mod:`jobo_enterprise._run`:
+pacing, deadline, logging, retries), as :meth:`JoboClient._execute` does; only
+the driver differs. How many requests an iterator keeps in flight is the
 iterator's policy, not this engine's.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any, Dict, Optional
 
-from . import _core, _log
+from . import _core
+from ._run import SLEEP, Steps
 from .exceptions import JoboError
 
 __all__ = ["Prefetcher"]
 
 
 class _Ticket:
-    """One submitted call: its current attempt on the multi handle."""
+    """One submitted call: its run (jobo_enterprise._run.Steps) and the id of
+    its current attempt on the multi handle."""
 
-    __slots__ = ("call", "timeout", "stop", "attempt", "started", "id", "info")
+    __slots__ = ("steps", "id")
 
-    def __init__(self, call: Any, timeout: Optional[float], stop: Optional[float]) -> None:
-        self.call = call
-        self.timeout = timeout
-        self.stop = stop
-        self.attempt = 0
-        self.started = 0.0
+    def __init__(self, steps: Steps) -> None:
+        self.steps: Optional[Steps] = steps
         self.id: Optional[int] = None
-        self.info: Dict[str, Any] = {}  # what the transport reports of the attempt
 
 
 class Prefetcher:
@@ -67,31 +63,38 @@ class Prefetcher:
 
     def _handle(self) -> Any:
         if self._multi is None:
-            self._multi = _core.Multi(self._client._transport, max_bodies=self.MAX_BODIES)
+            self._multi = _core.Multi(self._client._transport, max_bodies=self.MAX_BODIES,
+                                      max_connections=self._client.max_connections)
         return self._multi
 
     def submit(self, call: Any, timeout: Optional[float] = None) -> _Ticket:
         """Start a call (after pacing); returns at once."""
-        client = self._client
-        ticket = _Ticket(call, client._call_timeout(call, timeout), client._call_stop())
-        self._start(ticket)
+        if timeout is not None:
+            call = call.with_options(timeout=timeout)
+        ticket = _Ticket(Steps(self._client, call))
+        self._advance(ticket)
         return ticket
 
-    def _start(self, ticket: _Ticket) -> None:
+    def _advance(self, ticket: _Ticket) -> None:
+        """Perform the call's effects up to its next attempt on the multi handle:
+        its waits (pacing, the wait before a retry) drive the transfers already
+        running."""
+        steps = ticket.steps
+        assert steps is not None
         multi = self._handle()
-        call = ticket.call
-        # waits (pacing) drive the transfers already running
-        attempt_timeout = self._client._before_attempt(
-            ticket.attempt, ticket.timeout, ticket.stop, multi.run)
-        ticket.started = time.perf_counter() if _log.enabled() else 0.0
-        ticket.info = {}
-        try:
-            ticket.id = multi.submit(call.method, call.path, call.query, call.body,
-                                     attempt_timeout, call.model, ticket.info)
-        except BaseException:
-            self._client._rate.update(None)
-            raise
-        self._live[ticket.id] = ticket
+        while not steps.done:
+            kind, arg = steps.effect
+            try:
+                if kind is SLEEP:
+                    multi.run(arg)
+                else:
+                    ticket.id = multi.submit(*arg)
+                    self._live[ticket.id] = ticket
+                    return
+            except BaseException as exc:
+                steps.fail(exc)
+            else:
+                steps.ok(None)
 
     def flush(self) -> None:
         """Get every submitted request out to the server now (at most
@@ -102,33 +105,37 @@ class Prefetcher:
 
     def result(self, ticket: _Ticket) -> Any:
         """The parsed result of a call (retried like any call), or its JoboError."""
-        client = self._client
-        while True:
-            if ticket.id is None:
-                raise ValueError("this call's result was already taken")
+        steps = ticket.steps
+        if steps is None:
+            raise ValueError("this call's result was already taken")
+        while not steps.done:
+            tid = ticket.id
             try:
-                data, usage = self._multi.wait(ticket.id)
+                # KeyboardInterrupt leaves the transfer on: result() again, or close()
+                outcome = self._multi.wait(tid)
             except JoboError as exc:
-                self._live.pop(ticket.id, None)
-                ticket.id = None
-                self._multi.run(client._after_failure(
-                    ticket.call, exc, ticket.attempt, ticket.stop, ticket.started,
-                    ticket.info))
-                ticket.attempt += 1
-                self._start(ticket)
+                self._forget(ticket)
+                steps.fail(exc)  # raises when the call gives up
+                self._advance(ticket)
                 continue
+            self._forget(ticket)
+            steps.ok(outcome)
+        ticket.steps = None
+        return steps.result
+
+    def _forget(self, ticket: _Ticket) -> None:
+        if ticket.id is not None:
             self._live.pop(ticket.id, None)
             ticket.id = None
-            return client._after_success(ticket.call, data, usage, ticket.attempt,
-                                         ticket.started, ticket.info)
 
     def cancel(self, ticket: _Ticket) -> None:
         """Take a call off; its connection is closed (its credits may be spent)."""
         if ticket.id is not None and self._multi is not None:
             self._multi.cancel(ticket.id)
-            self._live.pop(ticket.id, None)
-            ticket.id = None
-            self._client._rate.update(None)
+            self._forget(ticket)
+        if ticket.steps is not None:
+            ticket.steps.close()  # its rate-limit slot comes to nothing
+            ticket.steps = None
 
     def close(self) -> None:
         """Cancel every call still running and free the multi handle."""

@@ -2,7 +2,9 @@
 
 Only the decisions live here (is this failure worth another attempt, how long
 to wait, must the next call wait for the rate-limit window); the clients do
-the sleeping, so a sync client sleeps interruptibly and an async one awaits.
+the sleeping, so a sync client sleeps interruptibly and an async one awaits
+(see :mod:`jobo_enterprise._run`). How long the *server* asked to wait is
+weighed in one place, :func:`jobo_enterprise._wait.server_wait`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import threading
 import time
 from typing import Optional
 
+from ._wait import server_wait
 from .exceptions import (
     JoboConnectionError,
     JoboError,
@@ -40,20 +43,36 @@ def is_retryable(exc: JoboError) -> bool:
     return False
 
 
-def server_wait(exc: JoboError) -> Optional[float]:
-    """The wait the server asked for, in seconds, or None.
+def asked_wait(exc: JoboError) -> Optional[float]:
+    """The wait the server asked for with this failure, in seconds, or None:
+    :func:`jobo_enterprise._wait.server_wait` over the raw figures of its
+    response (the same rule that gave ``JoboRateLimitError.retry_after``)."""
+    if exc.usage is None and exc.response_body is None:
+        return None  # no response arrived
+    wait = server_wait(exc.status_code, exc.usage, exc.response_body)
+    return None if wait is None else wait[0]
 
-    In order: ``Retry-After`` (seconds, or an HTTP-date measured against the
-    server's ``Date``), the 429 body's ``retryAfter`` epoch, then
-    ``X-RateLimit-Reset`` when no requests remain. The C core has already
-    applied that order to ``JoboRateLimitError.retry_after``.
+
+def retry_wait(exc: JoboError, attempt: int, *, max_retries: int, max_wait: float,
+               stop: Optional[float], rng: random.Random) -> Optional[float]:
+    """Seconds to wait before the next attempt of a call after ``exc`` ended
+    its attempt number ``attempt`` (0 = the first), or None to raise ``exc``.
+
+    None when the retries are spent or the failure is not worth another
+    attempt (:func:`is_retryable`); when the server asks for longer than
+    ``max_wait``; or when the wait would end past ``stop`` (the call's
+    deadline, on the monotonic clock). Else the server's wait, or full-jitter
+    backoff when it named none.
     """
-    if isinstance(exc, JoboRateLimitError) and exc.retry_after is not None:
-        return max(0.0, float(exc.retry_after))
-    usage = exc.usage
-    if usage is not None and usage.retry_after is not None:
-        return max(0.0, float(usage.retry_after))
-    return None
+    if attempt >= max_retries or not is_retryable(exc):
+        return None
+    asked = asked_wait(exc)
+    if asked is not None and asked > max_wait:
+        return None  # the server wants longer than we may wait: raise at once
+    wait = asked if asked is not None else backoff(attempt, rng)
+    if stop is not None and time.monotonic() + wait >= stop:
+        return None
+    return wait
 
 
 def backoff(attempt: int, rng: random.Random) -> float:

@@ -1,6 +1,7 @@
 """Usage: the credit and rate-limit figures of one response.
 
-A leaf module (it imports nothing of the package but ``_time``), so that the C
+A leaf module (it imports nothing of the package but the leaves ``_time`` and
+``_wait``), so that the C
 core can import it on first use without importing the models, which import
 the C core. Public as ``jobo_enterprise.Usage`` and ``jobo_enterprise.models.Usage``.
 """
@@ -11,6 +12,7 @@ from datetime import datetime
 from typing import Any, Dict, Optional, Tuple, Union
 
 from ._time import datetime_from_epoch, format_datetime
+from ._wait import header_wait
 
 __all__ = ["Usage"]
 
@@ -91,12 +93,15 @@ class Usage:
         rate_limit_limit: Optional[int],
         rate_limit_remaining: Optional[int],
         rate_limit_reset_epoch: Union[int, float, None],
-        retry_after: Optional[float],
+        retry_after_seconds: Optional[float],
         request_id: Optional[str],
         date_epoch: Union[int, float, None],
+        retry_after_date_epoch: Union[int, float, None] = None,
     ) -> "Usage":
-        """Build from the figures the C core parsed from the headers, passed by
-        name; the two epochs (seconds) become aware UTC datetimes."""
+        """Build from the raw figures the C core parsed from the headers, passed
+        by name; the epochs (seconds) become aware UTC datetimes, and
+        ``Retry-After`` (delta-seconds, or an HTTP-date as an epoch) becomes
+        ``retry_after`` by :func:`jobo_enterprise._wait.header_wait`."""
         return cls(
             credits_used=credits_used,
             credits_remaining=credits_remaining,
@@ -104,7 +109,7 @@ class Usage:
             rate_limit_limit=rate_limit_limit,
             rate_limit_remaining=rate_limit_remaining,
             rate_limit_reset=datetime_from_epoch(rate_limit_reset_epoch),
-            retry_after=retry_after,
+            retry_after=header_wait(retry_after_seconds, retry_after_date_epoch, date_epoch),
             request_id=request_id,
             date=datetime_from_epoch(date_epoch),
         )

@@ -7,7 +7,7 @@ import collections
 import os
 import random
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from . import _core, _log
 from ._config import (
@@ -19,19 +19,24 @@ from ._config import (
     resolve_ca_bundle,
 )
 from ._version import __version__
-from ._retry import RateLimitState, backoff, is_retryable, server_wait
-from .exceptions import JoboConfigurationError, JoboError, JoboTimeoutError
-from .companies import CompaniesClient
-from .feed import JobsFeedClient
-from .locations import LocationsClient
+from ._iterators import JobIterator, PageIterator
+from ._paging import sync_pages
+from ._retry import RateLimitState, retry_wait
+from ._run import SLEEP, Steps
+from .exceptions import JoboConfigurationError, JoboError
+from .companies import AsyncCompaniesClient, CompaniesClient
+from .feed import AsyncJobsFeedClient, JobsFeedClient
+from .locations import AsyncLocationsClient, LocationsClient
 from .models import Usage
 from .resources import DEFAULT_FEED_TIMEOUT
-from .search import JobsSearchClient
+from .search import AsyncJobsSearchClient, JobsSearchClient
 
 # the official package's names in this module: the client, its sub-client classes
 # and the default feed timeout
 __all__ = ["JoboClient", "JobsSearchClient", "JobsFeedClient", "CompaniesClient",
-           "LocationsClient", "DEFAULT_FEED_TIMEOUT"]
+           "LocationsClient", "DEFAULT_FEED_TIMEOUT", "AsyncJoboClient",
+           "AsyncJobsSearchClient", "AsyncJobsFeedClient", "AsyncCompaniesClient",
+           "AsyncLocationsClient"]
 
 USER_AGENT_PREFIX = f"jobo-enterprise-python/{__version__}"
 
@@ -56,13 +61,8 @@ def _http_version_code(value: Any) -> int:
     return code
 
 
-class JoboClient:
-    """A client of the Jobo Enterprise API.
-
-    >>> from jobo_enterprise import JoboClient
-    >>> client = JoboClient()                  # key from JOBO_API_KEY
-    >>> result = client.jobs.search("data engineer", page_size=5)
-
+#: the constructor's arguments, documented once for both clients
+_ARGUMENTS = """
     Arguments:
         api_key: the API key; default ``JOBO_API_KEY``. Surrounding whitespace
             is stripped; any other whitespace, control or non-ASCII character
@@ -95,15 +95,32 @@ class JoboClient:
             HTTP/1.x raises :class:`JoboConnectionError` with code
             ``"http2_refused"``). :meth:`diagnostics` shows the version of
             each recent attempt.
+        max_connections: the most connections open at once for concurrent
+            requests (default 100): an :class:`AsyncJoboClient`'s keep-alive pool
+            on each event loop, and a prefetching iterator's transfers; more
+            requests wait for a free connection. Over HTTP/2 they share one.
         httpx_client: accepted for code written for the official package, but
             only as ``None``: this client's transport is libcurl in the C core,
             so an ``httpx.Client`` raises :class:`TypeError`; set ``timeout``,
             ``proxy``, ``ca_bundle`` and the other options here instead.
 
     The API key is held only by the C transport; ``repr(client)`` shows it
-    masked. Use the client as a context manager or call :meth:`close`.
-    A client is safe to share between threads.
+    masked.
     """
+
+
+class _Client:
+    """What :class:`JoboClient` and :class:`AsyncJoboClient` share: the
+    constructor (options, environment, validation), the C transport and its
+    key, the resources, and the steps after an attempt."""
+
+    #: the resource classes, in the order jobs, feed, companies, locations
+    _RESOURCES: Tuple[type, type, type, type]
+    jobs: Any
+    search: Any
+    feed: Any
+    companies: Any
+    locations: Any
 
     def __init__(
         self,
@@ -122,6 +139,7 @@ class JoboClient:
         max_body: int = DEFAULT_MAX_BODY,
         proxy: Optional[str] = None,
         http_version: str = "auto",
+        max_connections: int = 100,
         httpx_client: Any = None,
     ) -> None:
         # from here on no frame holds the raw key in a local (tracebacks that
@@ -153,6 +171,10 @@ class JoboClient:
             if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body <= 0:
                 raise JoboConfigurationError("max_body must be a positive number of bytes")
             version_code = _http_version_code(http_version)
+            if (isinstance(max_connections, bool) or not isinstance(max_connections, int)
+                    or not 1 <= max_connections <= 10000):
+                raise JoboConfigurationError("max_connections must be an integer from 1 to 10000")
+            self.max_connections: int = max_connections
             ca, self._ca_source = resolve_ca_bundle(ca_bundle)
             # what the client pickles as: its configuration, never its key
             self._settings = dict(
@@ -160,7 +182,8 @@ class JoboClient:
                 read_timeout=self.read_timeout, feed_timeout=self.feed_timeout,
                 ca_bundle=ca if ca_bundle is not None else None,
                 max_retries=max_retries, max_wait=self.max_wait, deadline=self.deadline,
-                max_body=max_body, proxy=proxy)
+                max_body=max_body, proxy=proxy, http_version=http_version,
+                max_connections=max_connections)
             self._transport = _core.Transport(
                 base,
                 resolve_api_key(api_key).reveal(),  # type: ignore[arg-type]
@@ -179,12 +202,13 @@ class JoboClient:
             raise
         self._usage: Optional[Usage] = None
         self._attempts: Any = collections.deque(maxlen=ATTEMPTS_KEPT)
-        self.jobs: JobsSearchClient = JobsSearchClient(self)
+        jobs, feed, companies, locations = self._RESOURCES
+        self.jobs = jobs(self)
         #: the official SDK's name for :attr:`jobs` (the same object)
-        self.search: JobsSearchClient = self.jobs
-        self.feed: JobsFeedClient = JobsFeedClient(self)
-        self.companies: CompaniesClient = CompaniesClient(self)
-        self.locations: LocationsClient = LocationsClient(self)
+        self.search = self.jobs
+        self.feed = feed(self)
+        self.companies = companies(self)
+        self.locations = locations(self)
 
     # -- properties -------------------------------------------------------------
 
@@ -248,58 +272,11 @@ class JoboClient:
 
     # -- running requests -------------------------------------------------------
 
-    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
-        """Run a Call: pacing, attempts, retries with backoff; returns the parsed result."""
-        timeout = self._call_timeout(call, timeout)
-        stop = self._call_stop()
-        attempt = 0
-        while True:
-            attempt_timeout = self._before_attempt(attempt, timeout, stop, time.sleep)
-            started = time.perf_counter() if _log.enabled() else 0.0
-            info: dict = {}
-            try:
-                data, usage = self._transport.request(
-                    call.method, call.path, call.query, call.body, attempt_timeout, call.model,
-                    info,
-                )
-            except JoboError as exc:
-                # interruptible: Ctrl-C raises KeyboardInterrupt in the sleep
-                time.sleep(self._after_failure(call, exc, attempt, stop, started, info))
-                attempt += 1
-                continue
-            except BaseException:
-                self._rate.update(None)  # the slot it took came to nothing
-                raise
-            return self._after_success(call, data, usage, attempt, started, info)
-
-    # The steps of one call, shared by _execute and the concurrent page fetches
-    # (jobo_enterprise._prefetch), which run attempts on a multi handle instead.
-
-    def _call_timeout(self, call: Any, timeout: Optional[float]) -> Optional[float]:
-        if timeout is None:
-            return self.feed_timeout if call.timeout_kind == "feed" else None
-        return check_timeout("timeout", timeout)
-
-    def _call_stop(self) -> Optional[float]:
-        return time.monotonic() + self.deadline if self.deadline is not None else None
-
-    def _before_attempt(self, attempt: int, timeout: Optional[float], stop: Optional[float],
-                        sleep: Any) -> Optional[float]:
-        """Pace, check the deadline; the timeout of this attempt."""
-        self._pace(stop, sleep)
-        if stop is None:
-            return timeout
-        left = stop - time.monotonic()
-        if left <= 0:
-            raise JoboTimeoutError(
-                f"the deadline of {self.deadline:g} s passed before attempt {attempt + 1}",
-                code="deadline",
-                retries_taken=attempt,
-            )
-        return min(timeout or self.timeout, left)
+    # The steps of one call that every driver shares (jobo_enterprise._run):
+    # what happens after an attempt failed or succeeded.
 
     def _after_failure(self, call: Any, exc: JoboError, attempt: int, stop: Optional[float],
-                       started: float, info: Optional[dict] = None) -> float:
+                       started: float, info: Optional[dict], settings: Any) -> float:
         """Record a failed attempt; the wait before the next one, or raise exc.
         ``info`` is what the transport reported of the attempt (its HTTP version)."""
         exc.retries_taken = attempt
@@ -312,7 +289,8 @@ class JoboClient:
         if exc.usage is not None:
             self._usage = exc.usage
         self._rate.update(exc.usage)
-        wait = self._retry_wait(exc, attempt, stop)
+        wait = retry_wait(exc, attempt, max_retries=settings.max_retries,
+                          max_wait=settings.max_wait, stop=stop, rng=self._rng)
         if wait is None:
             raise exc
         if _log.enabled():
@@ -328,36 +306,81 @@ class JoboClient:
                          info.get("http_version"))
         self._usage = usage
         self._rate.update(usage)
-        return call.parse(data, usage)
+        return call.finish(data, usage)
 
     def _mask(self, text: str) -> str:
         """The client's own key masked in text, in any form (for log lines)."""
         return self._transport.mask(text)
 
-    def _retry_wait(self, exc: JoboError, attempt: int, stop: Optional[float]) -> Optional[float]:
-        """Seconds to wait before the next attempt, or None to raise exc now."""
-        if attempt >= self.max_retries or not is_retryable(exc):
-            return None
-        asked = server_wait(exc)
-        if asked is not None and asked > self.max_wait:
-            return None  # the server wants longer than we may wait: raise at once
-        wait = asked if asked is not None else backoff(attempt, self._rng)
-        if stop is not None and time.monotonic() + wait >= stop:
-            return None
-        return wait
-
-    def _pace(self, stop: Optional[float], sleep: Any = time.sleep) -> None:
-        """Take a request of the rate-limit window (see RateLimitState), waiting
-        (<= max_wait) rather than spending a request on a certain 429."""
-        while True:
-            wait = self._rate.acquire()
-            if wait <= 0 or wait > self.max_wait:
-                return
-            if stop is not None and time.monotonic() + wait >= stop:
-                return
-            sleep(wait)
-
     # -- lifecycle --------------------------------------------------------------
+
+    def __reduce__(self) -> Any:
+        """A client pickles as its configuration (base URL, timeouts, retries,
+        an explicit CA bundle or proxy), never as its key: the copy reads its key
+        from ``JOBO_API_KEY`` where it is unpickled. :func:`jobo_enterprise.dask.read_feed`
+        also takes a key-provider callable for its workers."""
+        return (_from_settings, (type(self), dict(self._settings)))
+
+    def __copy__(self) -> Any:
+        return self  # a client is shared, not copied (copy.deepcopy of a config too)
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        return self
+
+    def __repr__(self) -> str:
+        if self._transport is None:
+            return f"<{type(self).__name__} (not configured)>"
+        state = " closed" if self._transport.closed else ""
+        return (
+            f"<{type(self).__name__} base_url={self._transport.base_url!r} "
+            f"api_key={self._transport.masked_key!r}{state}>"
+        )
+
+
+class JoboClient(_Client):
+    __doc__ = """A client of the Jobo Enterprise API.
+
+    >>> from jobo_enterprise import JoboClient
+    >>> client = JoboClient()                  # key from JOBO_API_KEY
+    >>> result = client.jobs.search("data engineer", page_size=5)
+
+    Use the client as a context manager or call :meth:`close`. A client is
+    safe to share between threads.
+    """ + _ARGUMENTS
+
+    _RESOURCES = (JobsSearchClient, JobsFeedClient, CompaniesClient, LocationsClient)
+    jobs: JobsSearchClient
+    search: JobsSearchClient
+    feed: JobsFeedClient
+    companies: CompaniesClient
+    locations: LocationsClient
+
+    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
+        """Run a Call (pacing, attempts, retries with backoff: jobo_enterprise._run)
+        on this thread; returns its result. ``timeout`` overrides the call's."""
+        if timeout is not None:
+            call = call.with_options(timeout=timeout)
+        steps = Steps(self, call)
+        request = self._transport.request
+        while not steps.done:
+            kind, arg = steps.effect
+            try:
+                # interruptible: Ctrl-C raises KeyboardInterrupt in either
+                outcome = time.sleep(arg) if kind is SLEEP else request(*arg)
+            except BaseException as exc:
+                steps.fail(exc)
+            else:
+                steps.ok(outcome)
+        return steps.result
+
+    def _iterate(self, plan: Any, shape: str, **options: Any) -> Any:
+        """A paging plan (jobo_enterprise._paging) run on this thread, as the
+        iterator a resource method returns: ``shape`` "pages" (PageIterator),
+        "jobs" (JobIterator) or "ids" (the ``job_ids`` of the pages, one by one)."""
+        pages = sync_pages(self, plan)
+        if shape == "ids":
+            return (job_id for page in pages for job_id in page.job_ids)
+        return (JobIterator if shape == "jobs" else PageIterator)(pages, **options)
 
     def close(self) -> None:
         """Close the client's connections. Further calls raise JoboConfigurationError."""
@@ -370,27 +393,98 @@ class JoboClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def __reduce__(self) -> Any:
-        """A client pickles as its configuration (base URL, timeouts, retries,
-        an explicit CA bundle or proxy), never as its key: the copy reads its key
-        from ``JOBO_API_KEY`` where it is unpickled. :func:`jobo_enterprise.dask.read_feed`
-        also takes a key-provider callable for its workers."""
-        return (_from_settings, (type(self), dict(self._settings)))
 
-    def __copy__(self) -> "JoboClient":
-        return self  # a client is shared, not copied (copy.deepcopy of a config too)
 
-    def __deepcopy__(self, memo: Any) -> "JoboClient":
+class AsyncJoboClient(_Client):
+    __doc__ = """The async client of the Jobo Enterprise API: the constructor,
+    options, environment variables and validation of :class:`JoboClient`, every
+    method a coroutine and every iterator an async iterator.
+
+    >>> async with AsyncJoboClient() as client:
+    ...     result = await client.jobs.search("data engineer", page_size=5)
+    ...     async for job in client.jobs.iter(queries=["nurse"], max_items=200):
+    ...         print(job.title)
+
+    Requests run on the running event loop (asyncio or uvloop): the C core
+    drives a libcurl multi handle from the loop, with a keep-alive pool of at
+    most ``max_connections`` connections per loop; there is no thread per
+    request. Cancelling a task (or ``asyncio.timeout``/``wait_for`` expiring)
+    takes its transfer off at once and closes its connection. Results and
+    exceptions are those of the sync client; waits (pacing, retries) use
+    ``asyncio.sleep``. One client serves successive loops (``asyncio.run``
+    called again, a loop per test); using it from two loops running at the
+    same time raises :class:`RuntimeError`. Use it with ``async with`` or
+    ``await client.close()`` (also ``aclose()``).
+    """ + _ARGUMENTS
+
+    _RESOURCES = (AsyncJobsSearchClient, AsyncJobsFeedClient, AsyncCompaniesClient,
+                  AsyncLocationsClient)
+    jobs: AsyncJobsSearchClient
+    search: AsyncJobsSearchClient
+    feed: AsyncJobsFeedClient
+    companies: AsyncCompaniesClient
+    locations: AsyncLocationsClient
+    _loop_t: Any = None
+
+    def _execute(self, call: Any, timeout: Optional[float] = None) -> Any:
+        """A coroutine that runs a Call on the running loop (jobo_enterprise._aio)."""
+        from ._aio import execute
+
+        return execute(self, call if timeout is None else call.with_options(timeout=timeout))
+
+    def _iterate(self, plan: Any, shape: str, **options: Any) -> Any:
+        """A paging plan run on the loop, as an async iterator (see JoboClient._iterate)."""
+        from ._aio import async_ids, async_pages
+        from ._iterators import AsyncJobIterator, AsyncPageIterator
+
+        pages = async_pages(self, plan)
+        if shape == "ids":
+            return async_ids(pages)
+        return (AsyncJobIterator if shape == "jobs" else AsyncPageIterator)(pages, **options)
+
+    def _loop_transport(self) -> Any:
+        """This client's transfers on the running loop: made on first use, made
+        again on a new loop (the previous loop's are closed)."""
+        import asyncio
+
+        from ._aio import LoopTransport
+
+        loop = asyncio.get_running_loop()
+        current = self._loop_t
+        if current is not None and current.loop is loop:
+            return current
+        if self._transport.closed:
+            raise JoboConfigurationError("this client has been closed")
+        if current is not None:
+            if current.loop.is_running():
+                raise RuntimeError(
+                    "this AsyncJoboClient is in use on another event loop that is still "
+                    "running; use one client per loop (or close it there first)")
+            current.close()
+        self._loop_t = LoopTransport(self._transport, loop, self.max_connections)
+        return self._loop_t
+
+    def _close_transfers(self) -> None:
+        if self._loop_t is not None:
+            self._loop_t.close()
+            self._loop_t = None
+        if self._transport is not None:
+            self._transport.close()
+
+    async def close(self) -> None:
+        """Cancel what still runs, close the client's connections. Further calls
+        raise JoboConfigurationError. (The official spelling; also :meth:`aclose`.)"""
+        self._close_transfers()
+
+    async def aclose(self) -> None:
+        """Same as :meth:`close`."""
+        self._close_transfers()
+
+    async def __aenter__(self) -> "AsyncJoboClient":
         return self
 
-    def __repr__(self) -> str:
-        if self._transport is None:
-            return f"<{type(self).__name__} (not configured)>"
-        state = " closed" if self._transport.closed else ""
-        return (
-            f"<{type(self).__name__} base_url={self._transport.base_url!r} "
-            f"api_key={self._transport.masked_key!r}{state}>"
-        )
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._close_transfers()
 
 
 def _from_settings(cls: Any, settings: Any, api_key: Optional[str] = None) -> Any:

@@ -8,6 +8,7 @@ company's jobs, a :class:`~jobo_enterprise.models.JobSearchResponse`).
 from __future__ import annotations
 
 from .models import Company, JobSearchResponse
+from .resources.companies import AsyncCompaniesResource as AsyncCompaniesClient
 from .resources.companies import CompaniesResource as CompaniesClient
 
-__all__ = ["CompaniesClient", "Company", "JobSearchResponse"]
+__all__ = ["CompaniesClient", "AsyncCompaniesClient", "Company", "JobSearchResponse"]

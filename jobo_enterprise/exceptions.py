@@ -26,8 +26,10 @@ No exception ever holds the API key.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Dict, List, Optional
+
+from ._wait import retry_fields
 
 __all__ = [
     "JoboError",
@@ -252,7 +254,8 @@ class JoboRateLimitError(JoboAPIError):
     ``retry_after`` is the wait in seconds and ``retry_at`` the aware UTC
     datetime at which to retry. They come from the ``Retry-After`` header
     (measured against the server's ``Date``), else the body's ``retryAfter``
-    epoch, else ``X-RateLimit-Reset``.
+    epoch, else ``X-RateLimit-Reset`` (weighed by ``jobo_enterprise._wait``,
+    the same rule the retry policy follows).
 
     As in the official package, the second positional argument is
     ``retry_after`` (``JoboRateLimitError("Rate limit exceeded", 30)``); the
@@ -371,10 +374,6 @@ def _int_header(headers: Dict[str, str], name: str) -> Optional[int]:
         return None
 
 
-def _epoch_to_datetime(epoch: Optional[float]) -> Optional[datetime]:
-    if epoch is None:
-        return None
-    try:
-        return datetime.fromtimestamp(epoch, tz=timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        return None
+# the C core gets a 429's retry_after/retry_at from here: one function weighs
+# the raw figures (see jobo_enterprise._wait)
+_retry_fields = retry_fields

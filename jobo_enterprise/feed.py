@@ -1,6 +1,7 @@
 """``jobo_enterprise.feed``: the official package's module name for the feed.
 
-:class:`JobsFeedClient` is the class of ``client.feed``: ``get_jobs``,
+:class:`JobsFeedClient` is the class of ``client.feed`` (:class:`AsyncJobsFeedClient`
+that of an async client's): ``get_jobs``,
 ``iter_jobs``, ``get_managed_jobs``, ``iter_managed_jobs``,
 ``get_expired_job_ids`` and ``iter_expired_job_ids``. ``DEFAULT_FEED_TIMEOUT``
 (120 s) is the default ``feed_timeout`` of a client. The models and enums the
@@ -23,11 +24,13 @@ from .models import (
     ManagedJobFeedRequest,
 )
 from .resources.feed import DEFAULT_FEED_TIMEOUT
+from .resources.feed import AsyncFeedResource as AsyncJobsFeedClient
 from .resources.feed import FeedResource as JobsFeedClient
 from .search import Enumish
 
 __all__ = [
     "JobsFeedClient",
+    "AsyncJobsFeedClient",
     "DEFAULT_FEED_TIMEOUT",
     "Enumish",
     "EmploymentType",

@@ -7,6 +7,7 @@ answers a :class:`~jobo_enterprise.models.GeocodeResultItem`.
 from __future__ import annotations
 
 from .models import GeocodeResultItem
+from .resources.locations import AsyncLocationsResource as AsyncLocationsClient
 from .resources.locations import LocationsResource as LocationsClient
 
-__all__ = ["LocationsClient", "GeocodeResultItem"]
+__all__ = ["LocationsClient", "AsyncLocationsClient", "GeocodeResultItem"]

@@ -1,7 +1,7 @@
 """``jobo_enterprise.search``: the official package's module name for job search.
 
 :class:`JobsSearchClient` is the class of ``client.search`` (the same object as
-``client.jobs``): ``search``, ``search_advanced``, ``get_job`` and ``iter_jobs``,
+``client.jobs``; :class:`AsyncJobsSearchClient` that of an async client's): ``search``, ``search_advanced``, ``get_job`` and ``iter_jobs``,
 plus this SDK's ``get``, ``iter`` and ``iter_pages``. The request and response
 models and the enums it takes are re-exported here, as the official module does.
 
@@ -22,6 +22,7 @@ from .models import (
     JobSearchResponse,
     RangeFilter,
 )
+from .resources.jobs import AsyncJobsResource as AsyncJobsSearchClient
 from .resources.jobs import JobsResource as JobsSearchClient
 
 #: a filter value: a plain string or a member of one of the enums
@@ -29,6 +30,7 @@ Enumish = Union[str, WorkModel, EmploymentType, ExperienceLevel]
 
 __all__ = [
     "JobsSearchClient",
+    "AsyncJobsSearchClient",
     "Enumish",
     "EmploymentType",
     "ExperienceLevel",

@@ -58,11 +58,11 @@ def _canary_dump(request):
     import gc
     import pickle
 
-    from jobo_enterprise import JoboError
+    from jobo_enterprise import AsyncJoboClient, JoboError
 
     for obj in gc.get_objects():
         try:
-            if isinstance(obj, (JoboClient, JoboError)):
+            if isinstance(obj, (JoboClient, AsyncJoboClient, JoboError)):
                 print("canary-dump:", type(obj).__name__, repr(obj), str(obj))
                 if isinstance(obj, JoboError):
                     print("canary-dump args:", repr(obj.args), repr(vars(obj)))

@@ -938,8 +938,8 @@ def test_from_dict_accepts_mappings_and_rejects_other_values():
 
 
 NAMES = ("credits_used", "credits_remaining", "credits_required", "rate_limit_limit",
-         "rate_limit_remaining", "rate_limit_reset_epoch", "retry_after", "request_id",
-         "date_epoch")
+         "rate_limit_remaining", "rate_limit_reset_epoch", "retry_after_seconds", "request_id",
+         "date_epoch", "retry_after_date_epoch")
 
 
 def from_core(*values):
@@ -960,9 +960,12 @@ def test_usage_from_the_c_cores_named_figures():
     assert throttled.retry_after == 30.0 and type(throttled.retry_after) is float
     assert throttled.credits_required == 7
     assert throttled.rate_limit_reset == datetime(2023, 11, 14, 22, 14, 20, 500000, tzinfo=UTC)
-    assert from_core(*(None,) * 9) == Usage()
+    assert from_core(*(None,) * 10) == Usage()
+    # Retry-After as an HTTP-date is measured against the server's Date
+    dated = from_core(None, None, None, None, None, None, None, None, 1700000000, 1700000045)
+    assert dated.retry_after == 45.0
     with pytest.raises(TypeError):
-        Usage._from_core((None,) * 9)  # by name only: no positional tuple to misorder
+        Usage._from_core((None,) * 10)  # by name only: no positional tuple to misorder
 
 
 def test_usage_is_an_immutable_record():
@@ -1072,7 +1075,7 @@ def test_usage_module_is_a_leaf_the_c_core_imports_without_the_models():
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.level > 0
     )
-    assert internal == ["_time"]
+    assert internal == ["_time", "_wait"]
     assert models.Usage is _usage.Usage
 
 

@@ -40,3 +40,17 @@ def test_the_migration_example_runs(capsys):
     out = capsys.readouterr().out.splitlines()
     assert "libcurl" in out[0] and "httpx" in out[0]
     assert out[1:] == ["30", "429 Too Many Requests 0.0", "JoboConnectionError"]
+
+
+def test_the_async_example_runs(capsys):
+    blocks = _blocks("## Async")
+    assert len(blocks) == 2
+    exec(compile(blocks[0], "README.md", "exec"), {"__name__": "readme_async"})
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["True 5 5", "[2, 2, 2]", "30", "404", "cancelled"]
+
+
+def test_the_fastapi_example_runs_with_fastapis_test_client(capsys):
+    blocks = _blocks("## Async")
+    exec(compile(blocks[1], "README.md", "exec"), {"__name__": "readme_fastapi"})
+    assert capsys.readouterr().out.splitlines() == ["3", "404"]

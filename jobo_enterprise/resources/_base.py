@@ -2,7 +2,7 @@
 
 A resource method validates its arguments and returns the result of running a
 :class:`Call`, a plain description of one request (method, path, query, body,
-timeout class, result parser). The client runs it; an async client can run the
+timeout class, result model). The client runs it; an async client runs the
 same description, so no endpoint is written twice.
 """
 
@@ -11,45 +11,71 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import quote
 from uuid import UUID
 
 from .._core import Record
 from .._time import format_datetime
-from ..exceptions import JoboResponseError, JoboValidationError
+from ..exceptions import JoboValidationError
 
 Query = List[Tuple[str, str]]
 
 
 class Call:
-    """One API request, described: run it with ``client._execute(call)``."""
+    """One API request, described: what the client's run pipeline
+    (:mod:`jobo_enterprise._run`) performs, sync or async alike.
 
-    __slots__ = ("method", "path", "query", "body", "parse", "timeout_kind", "model")
+    - ``method``, ``path``, ``query`` (encoded ``(name, value)`` pairs),
+      ``body`` (JSON bytes): the request;
+    - ``model``: the result type, named explicitly: a model class (a
+      ``_core.Record``), which the C core builds as a lazy view of the body and
+      :meth:`finish` completes with the response's usage figures;
+    - ``timeout_kind``: ``"default"`` or ``"feed"`` (the client's
+      ``feed_timeout`` applies);
+    - ``options``: this call's own settings over the client's (``timeout``,
+      ``max_retries``, ``max_wait``, ``deadline``; see
+      :class:`jobo_enterprise._run.Settings`), or None.
+
+    >>> Call("GET", "/api/jobs/" + job_id, Job).with_options(timeout=5)
+    """
+
+    __slots__ = ("method", "path", "model", "query", "body", "timeout_kind", "options")
 
     def __init__(
         self,
         method: str,
         path: str,
-        parse: Callable[[Any, Any], Any],
+        model: type,
+        *,
         query: Optional[Query] = None,
         body: Optional[bytes] = None,
         timeout_kind: str = "default",
+        options: Optional[Dict[str, Any]] = None,
     ) -> None:
+        if not (isinstance(model, type) and issubclass(model, Record)):
+            raise TypeError(f"Call: model must be a model class, not {model!r}")
         self.method: str = method
         self.path: str = path
-        self.parse: Callable[[Any, Any], Any] = parse
+        self.model: type = model
         self.query: Query | None = query
         self.body: bytes | None = body
         self.timeout_kind: str = timeout_kind
-        # parse = SomeModel._from_response: the C core hands the body back as a
-        # lazy view of that model class (decoded on access, not up front)
-        owner = getattr(parse, "__self__", None)
-        self.model: Optional[type] = (
-            owner if isinstance(owner, type) and issubclass(owner, Record) else None)
+        self.options: Dict[str, Any] | None = options
+
+    def with_options(self, **options: Any) -> "Call":
+        """A copy with these settings over this call's (None: not given)."""
+        merged = dict(self.options or {})
+        merged.update((k, v) for k, v in options.items() if v is not None)
+        return Call(self.method, self.path, self.model, query=self.query, body=self.body,
+                    timeout_kind=self.timeout_kind, options=merged or None)
+
+    def finish(self, data: Any, usage: Any) -> Any:
+        """The call's result from what the C core returned (a view of ``model``)."""
+        return self.model._from_response(data, usage)  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
-        return f"Call({self.method} {self.path})"
+        return f"Call({self.method} {self.path} -> {self.model.__name__})"
 
 
 class Resource:
@@ -70,26 +96,14 @@ class Resource:
         self._client = client
 
     def _run(self, call: Call, timeout: Optional[float] = None) -> Any:
-        return self._client._execute(call, timeout=timeout)
+        """The result of a call: the client runs it (a sync client returns the
+        result, an async one an awaitable of it)."""
+        if timeout is not None:
+            call = call.with_options(timeout=timeout)
+        return self._client._execute(call)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._client!r}>"
-
-
-def page_jobs(page: Any) -> List[Any]:
-    """A page's ``jobs`` list; a page whose ``jobs`` is anything but a list (an
-    object, a string, missing) raises JoboResponseError, not a TypeError from
-    inside an iterator."""
-    jobs = page.jobs
-    if not isinstance(jobs, list):
-        usage = getattr(page, "usage", None)
-        raise JoboResponseError(
-            "the server sent a page whose 'jobs' is "
-            + ("missing" if jobs is None else f"a {type(jobs).__name__}, not a list"),
-            code="malformed_page",
-            request_id=getattr(usage, "request_id", None),
-        )
-    return jobs
 
 
 def wire(value: Any) -> Any:

@@ -9,9 +9,13 @@ from it:
   ``# </params>`` that ``python -m jobo_enterprise.resources`` writes
   from the description (a test fails when a block is out of date), so type
   checkers and ``inspect.signature`` see every name, and a typo is an error;
-- the checks and the encoding: ``NAME.given(locals())`` takes the filters a call
-  was given and ``NAME.encode(values)`` checks them and returns the
-  ``(name, value)`` pairs of the query or body, in wire order.
+- the hand-over: the method passes its filters on by name, in a block between
+  ``# <args: NAME>`` and ``# </args>`` that the same command writes
+  (``NAME.pick(...)`` takes them in the group's order and keeps the ones given,
+  not None), so nothing is pulled from a frame's locals; a block out of date
+  fails the ``--check`` test;
+- the checks and the encoding: ``NAME.encode(values)`` checks the filters and
+  returns the ``(name, value)`` pairs of the query or body, in wire order.
 
 The description knows nothing of sync or async: an async client runs the same
 groups. Adding a filter is one line here (then run ``python -m jobo_enterprise.resources``).
@@ -118,9 +122,13 @@ class Params:
         self.params: tuple[Param, ...] = params
         self.names: tuple[str, ...] = tuple(p.name for p in params)
 
-    def given(self, scope: Mapping[str, Any]) -> Dict[str, Any]:
-        """The filters a call was given (not None), from its ``locals()``."""
-        return {n: scope[n] for n in self.names if scope.get(n) is not None}
+    def pick(self, *values: Any) -> Dict[str, Any]:
+        """The filters a call was given (not None), passed in the group's order
+        (the ``# <args: NAME>`` block that ``python -m jobo_enterprise.resources``
+        writes)."""
+        if len(values) != len(self.names):
+            raise TypeError(f"{self.name}.pick takes its {len(self.names)} filters in order")
+        return {n: v for n, v in zip(self.names, values) if v is not None}
 
     def encode(self, values: Mapping[str, Any]) -> List[Tuple[str, Any]]:
         """Check the given filters; (name, wire value) pairs in wire order."""
@@ -129,6 +137,18 @@ class Params:
 
     def signature_lines(self, indent: str) -> List[str]:
         return [f"{indent}{p.name}: {p.annotation} = None," for p in self.params]
+
+    def argument_lines(self, indent: str, width: int = 92) -> List[str]:
+        """The filters' names as arguments, in order, packed into lines."""
+        lines: List[str] = []
+        line = indent
+        for name in self.names:
+            if line != indent and len(line) + len(name) + 2 > width:
+                lines.append(line.rstrip())
+                line = indent
+            line += name + ", "
+        lines.append(line.rstrip())
+        return lines
 
 
 #: GET /api/jobs (``q``, ``page`` and ``page_size`` are the method's own).
@@ -201,12 +221,13 @@ GROUPS = {g.name: g for g in (SEARCH_QUERY, ADVANCED_FILTERS, FEED_FILTERS, MANA
 
 # ── the signature blocks ─────────────────────────────────────────────
 
-_OPEN = re.compile(r"^(\s*)# <params: (\w+)>$")
-_CLOSE = re.compile(r"^\s*# </params>$")
+_OPEN = re.compile(r"^(\s*)# <(params|args): (\w+)>$")
+_CLOSE = {"params": re.compile(r"^\s*# </params>$"), "args": re.compile(r"^\s*# </args>$")}
 
 
 def render(text: str) -> str:
-    """*text* with every ``# <params: NAME>`` block rewritten from its group."""
+    """*text* with every ``# <params: NAME>`` (signature) and ``# <args: NAME>``
+    (hand-over) block rewritten from its group."""
     out: List[str] = []
     lines = text.split("\n")
     i = 0
@@ -217,14 +238,16 @@ def render(text: str) -> str:
         i += 1
         if m is None:
             continue
-        indent, name = m.groups()
+        indent, kind, name = m.groups()
         if name not in GROUPS:
             raise KeyError(f"unknown parameter group {name!r}")
-        while i < len(lines) and not _CLOSE.match(lines[i]):
+        while i < len(lines) and not _CLOSE[kind].match(lines[i]):
             i += 1
         if i == len(lines):
-            raise ValueError(f"# <params: {name}> has no closing # </params>")
-        out.extend(GROUPS[name].signature_lines(indent))
+            raise ValueError(f"# <{kind}: {name}> has no closing # </{kind}>")
+        group = GROUPS[name]
+        out.extend(group.signature_lines(indent) if kind == "params"
+                   else group.argument_lines(indent))
     return "\n".join(out)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ..models import Company, SearchResult
 from ._base import Call, Resource, build_query, check_int, path_segment
@@ -23,7 +23,7 @@ class CompaniesResource(Resource):
         >>> company.name, company.headquarters_location, company.industries
         """
         path = "/api/companies/" + path_segment("company_id", company_id)
-        return self._run(Call("GET", path, Company._from_response), timeout)
+        return self._run(Call("GET", path, Company), timeout)
 
     def get_jobs(
         self,
@@ -40,4 +40,21 @@ class CompaniesResource(Resource):
         path = "/api/companies/" + path_segment("company_id", company_id) + "/jobs"
         query = build_query([("posted_after", posted_after), ("page", page),
                              ("page_size", page_size)])
-        return self._run(Call("GET", path, SearchResult._from_response, query=query), timeout)
+        return self._run(Call("GET", path, SearchResult, query=query), timeout)
+
+
+if TYPE_CHECKING:
+    from ._typing import awaitable
+
+    class AsyncCompaniesResource(Resource):  # what type checkers see: the sync methods, awaited
+        @awaitable(CompaniesResource.get)
+        def get(self) -> None: ...
+        @awaitable(CompaniesResource.get_jobs)
+        def get_jobs(self) -> None: ...
+
+else:
+    class AsyncCompaniesResource(CompaniesResource):
+        """``client.companies`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+        ``await client.companies.get(company_id)``, ``await client.companies.get_jobs(...)``."""
+
+        __slots__ = ()

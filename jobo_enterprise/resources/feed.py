@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional
 from uuid import UUID
 
 from .._iterators import JobIterator, PageIterator, feed_total
-from .._prefetch import Prefetcher
-from ..exceptions import JoboResponseError, JoboValidationError
+from .._paging import CursorChain
+from ..exceptions import JoboValidationError
 from ..models import ExpiredJobIdsResponse, FeedPage
 from ._base import Call, Resource, build_query, check_int, json_body
 from ._params import FEED_FILTERS, MANAGED_FEED_FILTERS, Locations, Params, StrOrList, When
@@ -39,44 +39,7 @@ def feed_call(path: str, cursor: Optional[str], batch_size: int, fields: Dict[st
         pairs = params.encode(fields)
         pairs.append(("batch_size", batch_size))
         body = json_body(pairs)
-    return Call("POST", path, FeedPage._from_response, body=body, timeout_kind="feed")
-
-
-def follow_cursors(client: Any, call_for: Callable[[Optional[str]], Call],
-                   prefetch: bool) -> Iterator[Any]:
-    """Pages of a cursor-paged endpoint until ``has_more`` is false or no cursor
-    comes back; ``call_for(cursor)`` describes the request of a page (``None``:
-    the first). A cursor that repeats raises JoboResponseError instead of looping.
-    With ``prefetch`` the next page is fetched while the caller consumes the
-    current one (one page ahead, so memory stays bounded), on the prefetch
-    engine (no worker thread: see jobo_enterprise._prefetch)."""
-    seen = set()
-    page = client._execute(call_for(None))
-    engine = Prefetcher(client) if prefetch else None
-    try:
-        while True:
-            cursor = page.next_cursor if page.has_more else None
-            ticket = None
-            if cursor:
-                if cursor in seen:
-                    raise JoboResponseError(
-                        "the server returned a cursor it had already returned; "
-                        "stopping instead of looping",
-                        code="cursor_repeated",
-                        request_id=page.usage.request_id if page.usage else None,
-                    )
-                seen.add(cursor)
-                if engine is not None:
-                    ticket = engine.submit(call_for(cursor))
-                    engine.flush()
-            yield page
-            if not cursor:
-                return
-            page = engine.result(ticket) if ticket is not None else client._execute(call_for(cursor))
-    finally:
-        if engine is not None:
-            # a prefetch in flight is cancelled, not waited for (Ctrl-C, or the caller stopped)
-            engine.close()
+    return Call("POST", path, FeedPage, body=body, timeout_kind="feed")
 
 
 def expired_call(expired_since: Any, cursor: Optional[str], batch_size: int) -> Call:
@@ -84,8 +47,7 @@ def expired_call(expired_since: Any, cursor: Optional[str], batch_size: int) -> 
     check_int("batch_size", batch_size, 1, 10000)
     query = build_query([("expired_since", expired_since), ("cursor", cursor),
                          ("batch_size", batch_size)])
-    return Call("GET", EXPIRED_PATH, ExpiredJobIdsResponse._from_response, query=query,
-                timeout_kind="feed")
+    return Call("GET", EXPIRED_PATH, ExpiredJobIdsResponse, query=query, timeout_kind="feed")
 
 
 class FeedResource(Resource):
@@ -121,8 +83,13 @@ class FeedResource(Resource):
         ...                             work_models=["remote"], batch_size=500)
         >>> page.jobs, page.next_cursor, page.has_more, page.estimated_total
         """
-        fields = FEED_FILTERS.given(locals())
-        return self._run(feed_call(FEED_PATH, cursor, batch_size, fields), timeout)
+        filters = FEED_FILTERS.pick(
+            # <args: FEED_FILTERS>
+            locations, sources, work_models, employment_types, experience_levels,
+            posted_after, updated_after, stable_scan,
+            # </args>
+        )
+        return self._run(feed_call(FEED_PATH, cursor, batch_size, filters), timeout)
 
     def iter_pages(
         self,
@@ -146,18 +113,14 @@ class FeedResource(Resource):
         Unlike the official names, this one prefetches by default: the next
         batch is fetched while you work on the current one (so a stop costs at
         most one batch you did not get); ``prefetch=False`` turns that off."""
-        pages = self._feed_pages(FEED_PATH, FEED_FILTERS.given(locals()), batch_size,
-                                 _flag("prefetch", prefetch))
-        return PageIterator(pages, progress=progress, total=feed_total)
-
-    def _feed_pages(self, path: str, filters: Dict[str, Any], batch_size: int, prefetch: bool,
-                    params: Params = FEED_FILTERS) -> Iterator[FeedPage]:
-        """The first request with the filters, then cursor-only continuations."""
-        first = feed_call(path, None, batch_size, filters, params)
-        return follow_cursors(
-            self._client,
-            lambda cursor: first if cursor is None else feed_call(path, cursor, 1, {}),
-            prefetch)
+        filters = FEED_FILTERS.pick(
+            # <args: FEED_FILTERS>
+            locations, sources, work_models, employment_types, experience_levels,
+            posted_after, updated_after, stable_scan,
+            # </args>
+        )
+        plan = _feed_plan(FEED_PATH, filters, batch_size, _flag("prefetch", prefetch))
+        return self._client._iterate(plan, "pages", progress=progress, total=feed_total)
 
     def iter_jobs(
         self,
@@ -193,9 +156,14 @@ class FeedResource(Resource):
         ...     store(job)
         >>> df = client.feed.iter_jobs(sources=["greenhouse"]).to_pandas()
         """
-        filters = FEED_FILTERS.given(locals())
-        pages = self._feed_pages(FEED_PATH, filters, batch_size, _flag("prefetch", prefetch))
-        return JobIterator(pages, progress=progress, total=feed_total)
+        filters = FEED_FILTERS.pick(
+            # <args: FEED_FILTERS>
+            locations, sources, work_models, employment_types, experience_levels,
+            posted_after, updated_after, stable_scan,
+            # </args>
+        )
+        plan = _feed_plan(FEED_PATH, filters, batch_size, _flag("prefetch", prefetch))
+        return self._client._iterate(plan, "jobs", progress=progress, total=feed_total)
 
     def get_managed_jobs(
         self,
@@ -212,8 +180,12 @@ class FeedResource(Resource):
     ) -> FeedPage:
         """One batch of the managed feed (POST /api/jobs/feed/managed): jobs of
         the account's managed companies. Sandbox keys get JoboPermissionError."""
-        fields = MANAGED_FEED_FILTERS.given(locals())
-        call = feed_call(MANAGED_FEED_PATH, cursor, batch_size, fields, MANAGED_FEED_FILTERS)
+        filters = MANAGED_FEED_FILTERS.pick(
+            # <args: MANAGED_FEED_FILTERS>
+            sources, work_models, posted_after, updated_after,
+            # </args>
+        )
+        call = feed_call(MANAGED_FEED_PATH, cursor, batch_size, filters, MANAGED_FEED_FILTERS)
         return self._run(call, timeout)
 
     def iter_managed_jobs(
@@ -232,9 +204,14 @@ class FeedResource(Resource):
         """Every job of the managed feed, following cursors; a batch is requested
         only when the loop reaches it unless ``prefetch=True`` (see
         :meth:`iter_jobs`)."""
-        pages = self._feed_pages(MANAGED_FEED_PATH, MANAGED_FEED_FILTERS.given(locals()),
-                                 batch_size, _flag("prefetch", prefetch), MANAGED_FEED_FILTERS)
-        return JobIterator(pages, progress=progress, total=feed_total)
+        filters = MANAGED_FEED_FILTERS.pick(
+            # <args: MANAGED_FEED_FILTERS>
+            sources, work_models, posted_after, updated_after,
+            # </args>
+        )
+        plan = _feed_plan(MANAGED_FEED_PATH, filters, batch_size, _flag("prefetch", prefetch),
+                          MANAGED_FEED_FILTERS)
+        return self._client._iterate(plan, "jobs", progress=progress, total=feed_total)
 
     def get_expired_job_ids(
         self,
@@ -258,8 +235,50 @@ class FeedResource(Resource):
         batch is requested only when the loop reaches it, unless
         ``prefetch=True`` (the next batch is fetched while you work on this one)."""
         check_int("batch_size", batch_size, 1, 10000)
-        pages = follow_cursors(
-            self._client,
+        plan = CursorChain(
             lambda cursor: expired_call(None if cursor else expired_since, cursor, batch_size),
-            _flag("prefetch", prefetch))
-        return (job_id for page in pages for job_id in page.job_ids)
+            prefetch=_flag("prefetch", prefetch))
+        return self._client._iterate(plan, "ids")
+
+
+def _feed_plan(path: str, filters: Dict[str, Any], batch_size: int, prefetch: bool,
+               params: Params = FEED_FILTERS) -> CursorChain:
+    """The feed's pages: the first request with the filters (checked now, before
+    any request), then cursor-only continuations."""
+    first = feed_call(path, None, batch_size, filters, params)
+    return CursorChain(lambda cursor: first if cursor is None else feed_call(path, cursor, 1, {}),
+                       prefetch=prefetch)
+
+
+if TYPE_CHECKING:
+    from .._iterators import AsyncJobIterator, AsyncPageIterator
+    from ._typing import async_ids, awaitable, returning
+
+    class AsyncFeedResource(Resource):  # what type checkers see: the sync methods, awaited
+        @awaitable(FeedResource.get_jobs)
+        def get_jobs(self) -> None: ...
+        @awaitable(FeedResource.get_managed_jobs)
+        def get_managed_jobs(self) -> None: ...
+        @awaitable(FeedResource.get_expired_job_ids)
+        def get_expired_job_ids(self) -> None: ...
+        @returning(FeedResource.iter_pages, AsyncPageIterator)
+        def iter_pages(self) -> None: ...
+        @returning(FeedResource.iter_jobs, AsyncJobIterator)
+        def iter_jobs(self) -> None: ...
+        @returning(FeedResource.iter_managed_jobs, AsyncJobIterator)
+        def iter_managed_jobs(self) -> None: ...
+        @async_ids(FeedResource.iter_expired_job_ids)
+        def iter_expired_job_ids(self) -> None: ...
+
+else:
+    class AsyncFeedResource(FeedResource):
+        """``client.feed`` of an :class:`~jobo_enterprise.AsyncJoboClient`: the
+        methods of :class:`FeedResource` on the event loop; ``get_*`` return
+        awaitables, ``iter_*`` async iterators (``async for``).
+
+        >>> page = await client.feed.get_jobs(batch_size=500)
+        >>> async for job in client.feed.iter_jobs(sources=["greenhouse"]):
+        ...     store(job)
+        """
+
+        __slots__ = ()

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import math
-from collections import deque
-from typing import Any, Deque, Dict, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Union
 
 from .._iterators import JobIterator, PageIterator, search_total
-from .._prefetch import Prefetcher
+from .._paging import PREFETCH_MAX, PageWindow, adaptive_window  # noqa: F401 (re-exported)
 from ..models import Job, SearchResult
-from ._base import Call, Resource, build_query, check_int, json_body, page_jobs, path_segment
+from ._base import Call, Resource, build_query, check_int, json_body, path_segment
 from ._params import ADVANCED_FILTERS, SEARCH_QUERY, IncExc, Range, StrOrList, When
 
 # argument names of the advanced search body, in wire order
 ADVANCED_FIELDS: tuple[str, ...] = ADVANCED_FILTERS.names
 
 
-# paging prefetch. The adaptive default of ``iter``/``iter_pages`` (``prefetch=None``)
-# bounds what an early stop wastes: when the k-th page is handed out, at most
-# adaptive_window(k) = min(k, PREFETCH_MAX) later pages have been requested, so the
-# pages requested and never handed out cost at most what the pages handed out cost
-# (one page at most for a loop that stops within the first). PREFETCH_MAX is also the
-# largest explicit ``prefetch``. The official names (``iter_jobs``) prefetch nothing
-# unless asked.
-PREFETCH_MAX = 16
-
-
-def adaptive_window(handed_out: int) -> int:
-    """Pages that may be in flight beyond the ``handed_out``-th page of a scan."""
-    return min(handed_out, PREFETCH_MAX)
+# paging prefetch (the credit bound: see jobo_enterprise._paging). The adaptive
+# default of ``iter``/``iter_pages`` (``prefetch=None``) bounds what an early stop
+# wastes; PREFETCH_MAX is also the largest explicit ``prefetch``. The official
+# names (``iter_jobs``) prefetch nothing unless asked.
 
 
 def official_prefetch(prefetch: Any) -> Optional[int]:
@@ -57,7 +46,7 @@ def search_call(
     pairs = [("q", q or None)] + SEARCH_QUERY.encode(filters)
     pairs += [("page", page), ("page_size", page_size)]
     query = build_query(pairs + list((extra_params or {}).items()))
-    return Call("GET", "/api/jobs", SearchResult._from_response, query=query)
+    return Call("GET", "/api/jobs", SearchResult, query=query)
 
 
 def advanced_body(filters: Dict[str, Any], page: int, page_size: int) -> bytes:
@@ -72,7 +61,7 @@ def advanced_body(filters: Dict[str, Any], page: int, page_size: int) -> bytes:
 
 def advanced_call(filters: Dict[str, Any], page: int, page_size: int) -> Call:
     """The Call of POST /api/jobs/search."""
-    return Call("POST", "/api/jobs/search", SearchResult._from_response,
+    return Call("POST", "/api/jobs/search", SearchResult,
                 body=advanced_body(filters, page, page_size))
 
 
@@ -129,8 +118,15 @@ class JobsResource(Resource):
         >>> result = client.jobs.search("data engineer", page_size=5, work_model=["remote"])
         >>> result.total, result.jobs[0].title, result.usage.credits_used
         """
-        call = search_call(q, page, page_size, SEARCH_QUERY.given(locals()), extra_params)
-        return self._run(call, timeout)
+        filters = SEARCH_QUERY.pick(
+            # <args: SEARCH_QUERY>
+            search_description, location, sources, work_model, employment_type,
+            experience_level, posted_after, posted_before, discovered_after,
+            discovered_before, min_salary_usd, max_salary_usd, skills, industries,
+            include_facets, include_fields,
+            # </args>
+        )
+        return self._run(search_call(q, page, page_size, filters, extra_params), timeout)
 
     def search_advanced(
         self,
@@ -171,7 +167,14 @@ class JobsResource(Resource):
         ...     locations=["Germany"], skills={"include": ["python"]},
         ...     salary_usd={"min": 80000}, page_size=10)
         """
-        filters = ADVANCED_FILTERS.given(locals())
+        filters = ADVANCED_FILTERS.pick(
+            # <args: ADVANCED_FILTERS>
+            queries, search_description, locations, sources, skills, companies, industries,
+            work_models, employment_types, experience_levels, salary_usd, posted_after,
+            posted_before, discovered_after, discovered_before, include_facets,
+            include_fields,
+            # </args>
+        )
         return self._run(advanced_call(filters, page, page_size), timeout)
 
     def get(self, job_id: Any, *, timeout: Optional[float] = None) -> Job:
@@ -179,7 +182,7 @@ class JobsResource(Resource):
 
         Raises :class:`~jobo_enterprise.JoboNotFoundError` for an unknown id.
         """
-        call = Call("GET", "/api/jobs/" + path_segment("job_id", job_id), Job._from_response)
+        call = Call("GET", "/api/jobs/" + path_segment("job_id", job_id), Job)
         return self._run(call, timeout)
 
     def iter_pages(
@@ -234,17 +237,17 @@ class JobsResource(Resource):
         jobs out of the search's ``total``, with jobs per second and credits.
         ``.to_pandas()`` / ``.to_arrow()`` read the pages left into one table.
         """
-        filters = ADVANCED_FILTERS.given(locals())
-        _check_filters(filters)
-        check_int("page_size", page_size, 1, 100)
-        check_int("start_page", start_page, 1)
-        if max_items is not None:
-            check_int("max_items", max_items, 0)
-        if prefetch is not None:
-            check_int("prefetch", prefetch, 0, PREFETCH_MAX)
-        filters.setdefault("include_facets", [])
-        pages = _iter_pages(self._client, filters, page_size, max_items, prefetch, start_page)
-        return PageIterator(pages, progress=progress, total=search_total, limit=max_items)
+        filters = ADVANCED_FILTERS.pick(
+            # <args: ADVANCED_FILTERS>
+            queries, search_description, locations, sources, skills, companies, industries,
+            work_models, employment_types, experience_levels, salary_usd, posted_after,
+            posted_before, discovered_after, discovered_before, include_facets,
+            include_fields,
+            # </args>
+        )
+        plan = _search_plan(filters, page_size, max_items, prefetch, start_page)
+        return self._client._iterate(plan, "pages", progress=progress, total=search_total,
+                                     limit=max_items)
 
     def iter(
         self,
@@ -291,9 +294,17 @@ class JobsResource(Resource):
         ...     print(job.title)
         >>> df = client.jobs.iter(queries=["nurse"]).to_pandas(max_items=1000)
         """
-        pages = self.iter_pages(page_size=page_size, max_items=max_items, prefetch=prefetch,
-                                **ADVANCED_FILTERS.given(locals()))
-        return JobIterator(pages, progress=progress, total=search_total, limit=max_items)
+        filters = ADVANCED_FILTERS.pick(
+            # <args: ADVANCED_FILTERS>
+            queries, search_description, locations, sources, skills, companies, industries,
+            work_models, employment_types, experience_levels, salary_usd, posted_after,
+            posted_before, discovered_after, discovered_before, include_facets,
+            include_fields,
+            # </args>
+        )
+        plan = _search_plan(filters, page_size, max_items, prefetch, 1)
+        return self._client._iterate(plan, "jobs", progress=progress, total=search_total,
+                                     limit=max_items)
 
     # -- the official SDK's names ----------------------------------------------
 
@@ -336,82 +347,67 @@ class JobsResource(Resource):
         yours to ask for: ``prefetch=True`` takes the adaptive window of
         :meth:`iter`, ``prefetch=k`` (1–16) a fixed window of ``k`` pages.
         """
+        filters = ADVANCED_FILTERS.pick(
+            # <args: ADVANCED_FILTERS>
+            queries, search_description, locations, sources, skills, companies, industries,
+            work_models, employment_types, experience_levels, salary_usd, posted_after,
+            posted_before, discovered_after, discovered_before, include_facets,
+            include_fields,
+            # </args>
+        )
         return self.iter(page_size=page_size, max_items=max_items, progress=progress,
-                         prefetch=official_prefetch(prefetch), **ADVANCED_FILTERS.given(locals()))
+                         prefetch=official_prefetch(prefetch), **filters)
 
 
-def _check_filters(filters: Dict[str, Any]) -> None:
-    advanced_body(filters, 1, 1)  # validate every value now, before any request
+def _search_plan(filters: Dict[str, Any], page_size: int, max_items: Optional[int],
+                 prefetch: Optional[int], start_page: int) -> PageWindow:
+    """The pages of an advanced search (jobo_enterprise._paging), every argument
+    checked now, before any request. Facets are not requested unless asked for."""
+    advanced_body(filters, 1, 1)
+    check_int("page_size", page_size, 1, 100)
+    check_int("start_page", start_page, 1)
+    if max_items is not None:
+        check_int("max_items", max_items, 0)
+    if prefetch is not None:
+        check_int("prefetch", prefetch, 0, PREFETCH_MAX)
+    filters.setdefault("include_facets", [])
+    return PageWindow(lambda page: advanced_call(filters, page, page_size),
+                      start_page=start_page, page_size=page_size, max_items=max_items,
+                      prefetch=prefetch)
 
 
-def _iter_pages(
-    client: Any,
-    filters: Dict[str, Any],
-    page_size: int,
-    max_items: Optional[int],
-    prefetch: Optional[int],
-    start_page: int,
-) -> Iterator[SearchResult]:
-    """Pages in order. After the first page (which gives total_pages), up to
-    ``window`` later pages are in flight at any time on one multi handle, driven
-    from this thread whenever it waits (see jobo_enterprise._prefetch: no
-    worker threads, each transfer on its own connection);
-    a page is requested only once the consumer is within ``window`` pages of it,
-    so stopping early wastes at most ``window`` pages of credits.
+if TYPE_CHECKING:
+    from .._iterators import AsyncJobIterator, AsyncPageIterator
+    from ._typing import awaitable, returning
 
-    ``window`` is ``prefetch`` when it is given. With ``prefetch=None`` it is
-    ``adaptive_window(n)`` when the n-th page is handed out, and pages are only
-    requested at that moment: at no time have more than ``min(n, PREFETCH_MAX)``
-    pages beyond the n-th been requested."""
-    remaining = max_items
-    if remaining == 0:
-        return
-    first = client._execute(advanced_call(filters, start_page, page_size))
-    last_page = first.total_pages
-    if remaining is not None:
-        last_page = min(last_page, start_page - 1 + math.ceil(remaining / page_size))
-    adaptive = prefetch is None
-    window = 0 if prefetch is None else prefetch
-    handed_out = 0
-    # the pages ahead run on one multi handle, driven while this thread waits
-    engine = Prefetcher(client)
-    ahead: Deque[Any] = deque()
-    next_page = start_page + 1
+    class AsyncJobsResource(Resource):  # what type checkers see: the sync methods, awaited
+        @awaitable(JobsResource.search)
+        def search(self) -> None: ...
+        @awaitable(JobsResource.search_advanced)
+        def search_advanced(self) -> None: ...
+        @awaitable(JobsResource.get)
+        def get(self) -> None: ...
+        @awaitable(JobsResource.get_job)
+        def get_job(self) -> None: ...
+        @returning(JobsResource.iter_pages, AsyncPageIterator)
+        def iter_pages(self) -> None: ...
+        @returning(JobsResource.iter, AsyncJobIterator)
+        def iter(self) -> None: ...
+        @returning(JobsResource.iter_jobs, AsyncJobIterator)
+        def iter_jobs(self) -> None: ...
 
-    def fetch(page: int) -> SearchResult:
-        return client._execute(advanced_call(filters, page, page_size))
+else:
+    class AsyncJobsResource(JobsResource):
+        """``client.jobs`` (also ``client.search``) of an
+        :class:`~jobo_enterprise.AsyncJoboClient`: the methods of
+        :class:`JobsResource`, run on the event loop. ``search``,
+        ``search_advanced``, ``get`` and ``get_job`` return awaitables; ``iter``,
+        ``iter_pages`` and ``iter_jobs`` async iterators (``async for``), under the
+        same credit and prefetch rules.
 
-    def fill_window() -> None:
-        nonlocal next_page
-        while len(ahead) < window and next_page <= last_page:
-            ahead.append(engine.submit(advanced_call(filters, next_page, page_size)))
-            next_page += 1
-        engine.flush()
+        >>> result = await client.jobs.search("data engineer", page_size=5)
+        >>> async for job in client.jobs.iter(queries=["nurse"], max_items=500):
+        ...     print(job.title)
+        """
 
-    try:
-        result = first
-        while True:
-            jobs = page_jobs(result)
-            if not jobs:
-                return
-            handed_out += 1
-            if adaptive:
-                window = adaptive_window(handed_out)
-            fill_window()
-            if remaining is not None:
-                if len(jobs) > remaining:
-                    del jobs[remaining:]
-                remaining -= len(jobs)
-            yield result
-            if remaining == 0:
-                return
-            if ahead:
-                result = engine.result(ahead.popleft())
-            elif window == 0 and next_page <= last_page:
-                result = fetch(next_page)
-                next_page += 1
-            else:
-                return
-    finally:
-        # pages in flight are cancelled, not waited for (Ctrl-C, or the caller stopped)
-        engine.close()
+        __slots__ = ()

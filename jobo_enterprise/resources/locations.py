@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..exceptions import JoboValidationError
 from ..models import GeocodeResultItem
@@ -25,6 +25,21 @@ class LocationsResource(Resource):
         """
         if not isinstance(location, str) or not location.strip():
             raise JoboValidationError("Parameter 'location' must be a non-empty string.")
-        call = Call("GET", "/api/locations/geocode", GeocodeResultItem._from_response,
+        call = Call("GET", "/api/locations/geocode", GeocodeResultItem,
                     query=build_query([("location", location)]))
         return self._run(call, timeout)
+
+
+if TYPE_CHECKING:
+    from ._typing import awaitable
+
+    class AsyncLocationsResource(Resource):  # what type checkers see: the sync method, awaited
+        @awaitable(LocationsResource.geocode)
+        def geocode(self) -> None: ...
+
+else:
+    class AsyncLocationsResource(LocationsResource):
+        """``client.locations`` of an :class:`~jobo_enterprise.AsyncJoboClient`:
+        ``await client.locations.geocode("Berlin")``."""
+
+        __slots__ = ()

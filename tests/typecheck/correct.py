@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from typing import Iterator, List, Optional
 from uuid import UUID
 
-from jobo_enterprise import JoboClient, Usage
+from jobo_enterprise import AsyncJoboClient, JoboClient, Usage
 from jobo_enterprise.models import (
     FeedPage,
     InclusionExclusionFilter,
@@ -36,3 +36,15 @@ skills = InclusionExclusionFilter(include=["python"], exclude=None)
 dumped = first.model_dump(mode="json", exclude_none=True)
 again: Job = Job.model_validate(dumped)
 text: str = again.model_dump_json(indent=2)
+
+
+async def the_async_client() -> List[str]:
+    """The async client: the same arguments, awaited; async iterators."""
+    async with AsyncJoboClient("sk_test_key", max_connections=20) as aclient:
+        found: SearchResult = await aclient.jobs.search("data engineer", page_size=5)
+        one: Job = await aclient.search.get_job(found.jobs[0].id)
+        feed_page: FeedPage = await aclient.feed.get_jobs(batch_size=10)
+        titles = [job.title async for job in aclient.jobs.iter(queries=["nurse"], max_items=10)]
+        ids: List[UUID] = [i async for i in aclient.feed.iter_expired_job_ids()]
+        assert one.id and feed_page.jobs is not None and ids is not None
+        return titles

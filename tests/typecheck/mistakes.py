@@ -1,7 +1,7 @@
 """Deliberate mistakes: mypy --strict and pyright must flag every line that ends
 in an error comment, and nothing else (see tests/test_typing.py)."""
 
-from jobo_enterprise import JoboClient
+from jobo_enterprise import AsyncJoboClient, JoboClient
 from jobo_enterprise.models import InclusionExclusionFilter, Job, LocationFilter
 
 client = JoboClient("sk_test_key")
@@ -20,3 +20,11 @@ def title_of(job: Job) -> int:
 
 page = client.feed.get_jobs(batch_size=10)
 page.next_cursr  # error  # noqa: B018
+
+
+async def async_mistakes() -> None:
+    aclient = AsyncJoboClient("sk_test_key")
+    aclient.jobs.iter(querys=["nurse"])  # error
+    await aclient.feed.get_jobs(batch_sise=10)  # error
+    result = await aclient.jobs.search("x")
+    result.totl  # error  # noqa: B018

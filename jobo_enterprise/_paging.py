@@ -1,0 +1,205 @@
+"""Pagination, written once for the sync and the async clients.
+
+A *plan* knows which page to ask for and when; it does no I/O. There are two:
+
+- :class:`PageWindow`: numbered pages of a search. The first page gives
+  ``total_pages``; after it, a window of later pages may be requested ahead
+  (the *credit bound*: with ``prefetch=None`` the window is
+  :func:`adaptive_window` of the pages handed out, so the pages requested and
+  never handed out cost at most what the pages handed out cost); ``max_items``
+  caps the jobs (the last page is cut) and no page beyond those needed is
+  requested.
+- :class:`CursorChain`: cursor-paged endpoints (the feed, expired ids), until
+  ``has_more`` is false or no cursor comes; a repeated cursor raises instead of
+  looping; with ``prefetch`` the next page is requested while the current one
+  is handed out (one page ahead).
+
+A driver runs a plan: :meth:`first` is the first call; each page that arrives,
+in order, goes to :meth:`take` (False: stop without handing it out), then the
+driver starts the calls :meth:`ahead` names (concurrently, on its prefetch
+machinery), hands the page out, stops when :meth:`finished`, and otherwise
+takes the next page from the calls ahead (oldest first), or runs
+:meth:`next_call` when none is ahead. :func:`sync_pages` is the sync client's
+driver; the async client's runs the same plans on the event loop.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any, Callable, Deque, Iterator, List, Optional
+
+from .exceptions import JoboResponseError
+
+__all__ = ["PREFETCH_MAX", "adaptive_window", "PageWindow", "CursorChain", "sync_pages",
+           "page_jobs"]
+
+#: the largest prefetch window (and the adaptive window's ceiling)
+PREFETCH_MAX = 16
+
+CallFor = Callable[[Any], Any]
+
+
+def adaptive_window(handed_out: int) -> int:
+    """Pages that may be in flight beyond the ``handed_out``-th page of a scan."""
+    return min(handed_out, PREFETCH_MAX)
+
+
+def page_jobs(page: Any) -> List[Any]:
+    """A page's ``jobs`` list; a page whose ``jobs`` is anything but a list (an
+    object, a string, missing) raises JoboResponseError, not a TypeError from
+    inside an iterator."""
+    jobs = page.jobs
+    if not isinstance(jobs, list):
+        usage = getattr(page, "usage", None)
+        raise JoboResponseError(
+            "the server sent a page whose 'jobs' is "
+            + ("missing" if jobs is None else f"a {type(jobs).__name__}, not a list"),
+            code="malformed_page",
+            request_id=getattr(usage, "request_id", None),
+        )
+    return jobs
+
+
+class PageWindow:
+    """The pages of a search, ``start_page`` on; ``call_for(n)`` describes page n.
+
+    ``prefetch`` is the fixed window (0: one page at a time), None the
+    adaptive one. When the n-th page is handed out, at most ``window`` pages
+    beyond it have been requested."""
+
+    __slots__ = ("_call_for", "_start", "_page_size", "_remaining", "_adaptive", "window",
+                 "_handed_out", "_next_page", "_last_page")
+
+    def __init__(self, call_for: CallFor, *, start_page: int, page_size: int,
+                 max_items: Optional[int], prefetch: Optional[int]) -> None:
+        self._call_for = call_for
+        self._start = start_page
+        self._page_size = page_size
+        self._remaining = max_items
+        self._adaptive = prefetch is None
+        self.window = 0 if prefetch is None else prefetch
+        self._handed_out = 0
+        self._next_page = start_page
+        self._last_page: Optional[int] = None
+
+    def first(self) -> Optional[Any]:
+        if self._remaining == 0:
+            return None
+        self._next_page = self._start + 1
+        return self._call_for(self._start)
+
+    def take(self, page: Any) -> bool:
+        jobs = page_jobs(page)
+        if self._last_page is None:
+            last = page.total_pages
+            if self._remaining is not None:
+                last = min(last, self._start - 1 + math.ceil(self._remaining / self._page_size))
+            self._last_page = last
+        if not jobs:
+            return False
+        self._handed_out += 1
+        if self._adaptive:
+            self.window = adaptive_window(self._handed_out)
+        if self._remaining is not None:
+            if len(jobs) > self._remaining:
+                del jobs[self._remaining:]
+            self._remaining -= len(jobs)
+        return True
+
+    def ahead(self, in_flight: int) -> List[Any]:
+        calls = []
+        while in_flight + len(calls) < self.window and self._next_page <= self._last_page:
+            calls.append(self._call_for(self._next_page))
+            self._next_page += 1
+        return calls
+
+    def finished(self) -> bool:
+        return self._remaining == 0
+
+    def next_call(self) -> Optional[Any]:
+        if self._last_page is None or self._next_page > self._last_page:
+            return None
+        self._next_page += 1
+        return self._call_for(self._next_page - 1)
+
+
+class CursorChain:
+    """Pages of a cursor-paged endpoint; ``call_for(cursor)`` describes the
+    request of a page (``None``: the first)."""
+
+    __slots__ = ("_call_for", "_prefetch", "_seen", "_cursor", "_requested")
+
+    def __init__(self, call_for: CallFor, *, prefetch: bool) -> None:
+        self._call_for = call_for
+        self._prefetch = prefetch
+        self._seen: set = set()
+        self._cursor: Optional[str] = None
+        self._requested = False
+
+    def first(self) -> Any:
+        return self._call_for(None)
+
+    def take(self, page: Any) -> bool:
+        cursor = page.next_cursor if page.has_more else None
+        if cursor:
+            if cursor in self._seen:
+                raise JoboResponseError(
+                    "the server returned a cursor it had already returned; "
+                    "stopping instead of looping",
+                    code="cursor_repeated",
+                    request_id=page.usage.request_id if page.usage else None,
+                )
+            self._seen.add(cursor)
+        self._cursor = cursor or None
+        self._requested = False
+        return True
+
+    def ahead(self, in_flight: int) -> List[Any]:
+        if not self._prefetch or not self._cursor or in_flight or self._requested:
+            return []
+        self._requested = True
+        return [self._call_for(self._cursor)]
+
+    def finished(self) -> bool:
+        return not self._cursor
+
+    def next_call(self) -> Optional[Any]:
+        if not self._cursor or self._requested:
+            return None
+        self._requested = True
+        return self._call_for(self._cursor)
+
+
+def sync_pages(client: Any, plan: Any) -> Iterator[Any]:
+    """The sync client's driver of a plan: pages in order. The calls ahead run
+    on the prefetch engine (one multi handle driven from this thread whenever
+    it waits: no worker thread; see jobo_enterprise._prefetch); pages in flight
+    when the loop stops (``break``, an exception, Ctrl-C) are cancelled, not
+    waited for."""
+    from ._prefetch import Prefetcher
+
+    call = plan.first()
+    if call is None:
+        return
+    page = client._execute(call)
+    engine = Prefetcher(client)
+    ahead: Deque[Any] = deque()
+    try:
+        while True:
+            if not plan.take(page):
+                return
+            ahead.extend(engine.submit(c) for c in plan.ahead(len(ahead)))
+            engine.flush()
+            yield page
+            if plan.finished():
+                return
+            if ahead:
+                page = engine.result(ahead.popleft())
+            else:
+                call = plan.next_call()
+                if call is None:
+                    return
+                page = client._execute(call)
+    finally:
+        engine.close()
