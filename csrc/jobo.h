@@ -85,6 +85,7 @@ typedef struct {
     PyObject *uuid_type, *uuid_int, *uuid_is_safe, *uuid_unknown;
     void *datetime_api;           /* PyDateTime_CAPI from its capsule (not owned) */
     long live_docs;               /* parsed trees alive (GIL held to change) */
+    long materialized;            /* views made dict-backed so far (GIL held) */
     unsigned decode_tick;         /* jobo_decode checks for signals now and then */
 
     jobo_key_entry keys[JOBO_KEY_CACHE_SIZE];
