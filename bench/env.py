@@ -18,9 +18,9 @@ OURS_VENV = os.path.join(WORK, "venv-ours")
 
 #: what goes into the peers' venv (the official SDK pulls httpx and pydantic)
 PEER_REQUIREMENTS = ["jobo-enterprise==4.0.0", "requests", "httpx", "orjson", "pydantic",
-                     "pandas"]
+                     "pandas", "msgspec"]
 PEER_PACKAGES = ["jobo-enterprise", "httpx", "pydantic", "pydantic-core", "requests",
-                 "urllib3", "orjson", "h11", "httpcore", "certifi", "pandas", "numpy"]
+                 "urllib3", "orjson", "h11", "httpcore", "certifi", "pandas", "numpy", "msgspec"]
 
 #: Debian packages: (package, a file that proves it is there)
 DEBIAN = [

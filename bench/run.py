@@ -152,7 +152,7 @@ def part_a(ctx: Ctx) -> Dict[str, Any]:
 
 def part_b(ctx: Ctx) -> Dict[str, Any]:
     iters = 2 if ctx.quick else 6
-    libs = ["ours", "official_validate", "official_validate_json", "json", "orjson"]
+    libs = ["ours", "msgspec", "official_validate", "official_validate_json", "json", "orjson"]
     path = os.path.join(E.WORK, "feed_page.json")
     out: Dict[str, Any] = {"params": {"iters_per_run": iters, "runs": ctx.runs,
                                       "bytes": ctx.inputs["feed_bytes"],
