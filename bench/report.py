@@ -18,6 +18,7 @@ LIB_NAMES = {
     "msgspec": "msgspec: `json.Decoder(FeedPage)` (typed Structs)",
     "ours_prefetch": "**ours: `jobs.iter` (prefetch)**",
     "ours_seq": "ours, sequential",
+    "ours_feed_prefetch": "ours, `iter_jobs(prefetch=True)`",
     "h2_prefetch": "ours over HTTP/2: `jobs.iter` (default prefetch)",
     "h2_prefetch_16": "**ours over HTTP/2: `jobs.iter(prefetch=16)`**",
 }
@@ -335,7 +336,9 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
         hdr = " | ".join(f"RSS @ {cp // 1000}k MB" for cp in cps)
         b(f"| client | peak growth MB | baseline RSS MB | {hdr} | wall s |")
         b("|---|---|---|" + "---|" * len(cps) + "---|")
-        for lib in ("ours", "official"):
+        for lib in ("ours", "ours_feed_prefetch", "official"):
+            if lib not in libs:
+                continue
             e = libs.get(lib, {})
             f = _fail(e)
             if f:
@@ -347,8 +350,11 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
         b("")
         e = libs.get("ours", {})
         g = _med(e, "growth_mb")
-        t.add("d", "ours: peak growth < 100 MB", g, None if g is None else g < 100,
+        t.add("d", "ours: peak growth ≤ 50 MB", g, None if g is None else g <= 50,
               "–" if g is None else f"{g:.1f} MB")
+        gp = _med(libs.get("ours_feed_prefetch", {}), "growth_mb")
+        if gp is not None:
+            t.add("d", "ours, prefetch=True: peak growth ≤ 50 MB", gp, gp <= 50, f"{gp:.1f} MB")
         first, last = _med(e, f"rss_at_{cps[0]}_mb"), _med(e, f"rss_at_{cps[-1]}_mb")
         flat = None if first is None or last is None else last - first
         t.add("d", f"ours: flat in the number of jobs (RSS @ {cps[-1] // 1000}k − RSS @ "

@@ -428,7 +428,9 @@ def task_feed_rss(spec):
     n = 0
     chars = 0
     w0 = time.perf_counter()
-    for job in feed.iter_jobs(batch_size=batch):
+    jobs = (feed.iter_jobs(batch_size=batch, prefetch=True) if spec.get("prefetch")
+            else feed.iter_jobs(batch_size=batch))
+    for job in jobs:
         n += 1
         chars += len(job.title)  # consume, keep nothing
         if checkpoints and n == checkpoints[0]:

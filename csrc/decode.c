@@ -72,10 +72,83 @@ typedef struct {
 
 static _Thread_local jobo_arena *running_arena;
 
+/* ---- big blocks ------------------------------------------------------------
+ *
+ * A parsed tree (about 2.5x its body) and a response body are blocks of
+ * megabytes that live for one page. Taken from malloc, the first one freed
+ * raises glibc's mmap threshold to its size, so the next ones come from the
+ * heap, where they fragment it and stay resident after they are freed: a long
+ * scan grew by ~12 MB more than it held. Blocks of JOBO_BIG_BYTES and more
+ * are mapped here instead, and unmapped (given back to the system) when freed;
+ * a mapped block is resident only as far as it is written. Under ASan they
+ * stay with malloc, whose overflow checks cover them. */
+
+#ifndef JOBO_ASAN
+#include <sys/mman.h>
+#endif
+
+int
+jobo_big(size_t n)
+{
+#ifdef JOBO_ASAN
+    (void)n;
+    return 0;
+#else
+    return n >= JOBO_BIG_BYTES;
+#endif
+}
+
+void *
+jobo_big_alloc(size_t n)
+{
+#ifndef JOBO_ASAN
+    if (jobo_big(n)) {
+        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return p == MAP_FAILED ? NULL : p;
+    }
+#endif
+    return malloc(n);
+}
+
+void
+jobo_big_free(void *p, size_t n)
+{
+    if (p == NULL)
+        return;
+#ifndef JOBO_ASAN
+    if (jobo_big(n)) {
+        munmap(p, n);
+        return;
+    }
+#endif
+    free(p);
+}
+
+void *
+jobo_big_realloc(void *p, size_t old, size_t n)
+{
+    void *q;
+    if (p == NULL)
+        return jobo_big_alloc(n);
+    if (!jobo_big(old) && !jobo_big(n))
+        return realloc(p, n);
+#if defined(__linux__) && !defined(JOBO_ASAN)
+    if (jobo_big(old) && jobo_big(n)) {
+        q = mremap(p, old, n, MREMAP_MAYMOVE);
+        return q == MAP_FAILED ? NULL : q;
+    }
+#endif
+    if ((q = jobo_big_alloc(n)) == NULL)
+        return NULL;
+    memcpy(q, p, old < n ? old : n);
+    jobo_big_free(p, old);
+    return q;
+}
+
 static jobo_chunk *
 chunk_new(size_t cap, jobo_chunk *next)
 {
-    jobo_chunk *c = malloc(sizeof(jobo_chunk) + cap);
+    jobo_chunk *c = jobo_big_alloc(sizeof(jobo_chunk) + cap);
     if (c != NULL) {
         c->next = next;
         c->used = 0;
@@ -149,6 +222,51 @@ arena_free(void *p)
         free(p);
 }
 
+/* A chunk of at least cap bytes for a new arena: the module's spare when it
+ * is big enough (cap is big), else a new one. */
+static jobo_chunk *
+chunk_first(jobo_state *st, size_t cap)
+{
+    jobo_chunk *c = NULL;
+    if (st != NULL && jobo_big(sizeof(jobo_chunk) + cap))
+        c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, NULL, __ATOMIC_ACQ_REL);
+    if (c != NULL && c->cap >= cap) {
+        c->next = NULL;
+        c->used = 0;
+        ASAN_POISON_MEMORY_REGION(c->data, c->cap);
+        return c;
+    }
+    if (c != NULL)
+        jobo_big_free(c, sizeof(jobo_chunk) + c->cap);
+    return chunk_new(cap, NULL);
+}
+
+/* Keep the big chunk c as the module's spare (the one it replaces is freed). */
+static void
+chunk_spare(jobo_state *st, jobo_chunk *c)
+{
+    c->next = NULL;
+    ASAN_UNPOISON_MEMORY_REGION(c->data, c->cap);
+    c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, c, __ATOMIC_ACQ_REL);
+    if (c != NULL)
+        jobo_big_free(c, sizeof(jobo_chunk) + c->cap);
+}
+
+static void arena_release(jobo_arena *a);
+
+/* Free an arena, keeping its first big chunk as st's spare (up to 256 MB). */
+static void
+arena_release_to(jobo_state *st, jobo_arena *a)
+{
+    jobo_chunk *c = a->head;
+    if (st != NULL && c != NULL && !__atomic_load_n(&st->spare_closed, __ATOMIC_ACQUIRE) &&
+        jobo_big(sizeof(jobo_chunk) + c->cap) && c->cap <= ((size_t)256 << 20)) {
+        a->head = c->next;
+        chunk_spare(st, c);
+    }
+    arena_release(a);
+}
+
 static void
 arena_release(jobo_arena *a)
 {
@@ -156,7 +274,7 @@ arena_release(jobo_arena *a)
     while (c != NULL) {
         next = c->next;
         ASAN_UNPOISON_MEMORY_REGION(c->data, c->cap);
-        free(c);
+        jobo_big_free(c, sizeof(jobo_chunk) + c->cap);
         c = next;
     }
     free(a);
@@ -187,6 +305,16 @@ is_delim(unsigned char c)
 {
     return c == ',' || c == ']' || c == '}' || c == ':' || c == ' ' || c == '\n' ||
            c == '\r' || c == '\t' || c == '"' || c == '[' || c == '{';
+}
+
+/* w (8 bytes of text) holds a '"', a '\\' or a 0 byte (can err towards yes,
+ * never towards no) */
+static inline uint64_t
+string_stop(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (((w - ones) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
 }
 
 int
@@ -226,7 +354,18 @@ jobo_prescan(const char *buf, size_t len, jobo_scan *out)
             break;
         case '"': {
             size_t start = ++i, j;
-            while (i < len && s[i] != '"') {
+            for (;;) {
+                /* 8 bytes at a time up to a quote, a backslash or a NUL: most of
+                 * a body is the text of long strings */
+                while (i + 8 <= len) {
+                    uint64_t w;
+                    memcpy(&w, s + i, 8);
+                    if (string_stop(w))
+                        break;
+                    i += 8;
+                }
+                if (i >= len || s[i] == '"')
+                    break;
                 if (s[i] == 0)
                     return JOBO_PARSE_NUL;
                 if (s[i] == '\\') {
@@ -289,6 +428,12 @@ jobo_parse_error(int why)
 cJSON *
 jobo_parse_nogil(const char *buf, size_t len, int *why)
 {
+    return jobo_parse_tree(NULL, buf, len, why);
+}
+
+cJSON *
+jobo_parse_tree(jobo_state *st, const char *buf, size_t len, int *why)
+{
     cJSON *parsed = NULL;
     jobo_tree *tree = NULL;
     jobo_arena *a, *outer = running_arena;
@@ -312,7 +457,7 @@ jobo_parse_nogil(const char *buf, size_t len, int *why)
     if (rc == JOBO_PARSE_OK) {
         /* the pre-scan's count is exact for cJSON 1.7's allocations; the arena
          * still grows should another version allocate more */
-        if ((a->head = chunk_new(scan.bytes + 256, NULL)) == NULL) {
+        if ((a->head = chunk_first(st, scan.bytes + 256)) == NULL) {
             rc = JOBO_PARSE_NOMEM;
         } else {
             parsed = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
@@ -340,7 +485,7 @@ jobo_parse_nogil(const char *buf, size_t len, int *why)
         tree->root = *parsed; /* nodes never point back to their parent */
     } else {
         tree = NULL;
-        arena_release(a);
+        arena_release_to(st, a);
     }
     *why = rc;
     return tree != NULL ? &tree->root : NULL;
@@ -349,16 +494,25 @@ jobo_parse_nogil(const char *buf, size_t len, int *why)
 void
 jobo_delete_nogil(cJSON *root)
 {
+    jobo_free_tree(NULL, root);
+}
+
+void
+jobo_free_tree(jobo_state *st, cJSON *root)
+{
     jobo_tree *tree;
+    jobo_arena *a;
     if (root == NULL)
         return;
     tree = (jobo_tree *)((char *)root - offsetof(jobo_tree, root));
-    if (tree->arena->head->next == NULL && tree->arena->head->cap < ((size_t)1 << 20)) {
-        arena_release(tree->arena); /* one small chunk: not worth a GIL round trip */
+    a = tree->arena;
+    if (a->head->next == NULL && (a->head->cap < ((size_t)1 << 20) || st != NULL)) {
+        /* one small chunk, or one kept as the spare: not worth a GIL round trip */
+        arena_release_to(st, a);
         return;
     }
     Py_BEGIN_ALLOW_THREADS
-    arena_release(tree->arena);
+    arena_release_to(st, a);
     Py_END_ALLOW_THREADS
 }
 
@@ -417,8 +571,14 @@ void
 jobo_key_cache_clear(jobo_state *st)
 {
     int i;
+    jobo_chunk *c;
     for (i = 0; i < JOBO_KEY_CACHE_SIZE; i++)
         Py_CLEAR(st->keys[i].str);
+    /* and the spare tree block: trees freed from now on give theirs back */
+    __atomic_store_n(&st->spare_closed, 1, __ATOMIC_RELEASE);
+    c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, NULL, __ATOMIC_ACQ_REL);
+    if (c != NULL)
+        jobo_big_free(c, sizeof(jobo_chunk) + c->cap);
 }
 
 static PyObject *

@@ -64,7 +64,7 @@ doc_dealloc(DocObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
     self->st->live_docs--;
-    jobo_delete_nogil(self->root);
+    jobo_free_tree(self->st, self->root); /* its block may serve the next parse */
     tp->tp_free((PyObject *)self);
     Py_DECREF(tp);
 }

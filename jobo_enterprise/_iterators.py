@@ -183,6 +183,7 @@ class JobIterator(_Scan):
                 # holds the page's tree
                 self._jobs = None
                 detach_kept(jobs)
+                jobs = None  # the page's tree goes before the next page is built
             jobs = self._next_page().jobs
             self._jobs = jobs
             self._pos = 0
