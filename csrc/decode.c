@@ -11,6 +11,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
 
@@ -72,83 +75,10 @@ typedef struct {
 
 static _Thread_local jobo_arena *running_arena;
 
-/* ---- big blocks ------------------------------------------------------------
- *
- * A parsed tree (about 2.5x its body) and a response body are blocks of
- * megabytes that live for one page. Taken from malloc, the first one freed
- * raises glibc's mmap threshold to its size, so the next ones come from the
- * heap, where they fragment it and stay resident after they are freed: a long
- * scan grew by ~12 MB more than it held. Blocks of JOBO_BIG_BYTES and more
- * are mapped here instead, and unmapped (given back to the system) when freed;
- * a mapped block is resident only as far as it is written. Under ASan they
- * stay with malloc, whose overflow checks cover them. */
-
-#ifndef JOBO_ASAN
-#include <sys/mman.h>
-#endif
-
-int
-jobo_big(size_t n)
-{
-#ifdef JOBO_ASAN
-    (void)n;
-    return 0;
-#else
-    return n >= JOBO_BIG_BYTES;
-#endif
-}
-
-void *
-jobo_big_alloc(size_t n)
-{
-#ifndef JOBO_ASAN
-    if (jobo_big(n)) {
-        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        return p == MAP_FAILED ? NULL : p;
-    }
-#endif
-    return malloc(n);
-}
-
-void
-jobo_big_free(void *p, size_t n)
-{
-    if (p == NULL)
-        return;
-#ifndef JOBO_ASAN
-    if (jobo_big(n)) {
-        munmap(p, n);
-        return;
-    }
-#endif
-    free(p);
-}
-
-void *
-jobo_big_realloc(void *p, size_t old, size_t n)
-{
-    void *q;
-    if (p == NULL)
-        return jobo_big_alloc(n);
-    if (!jobo_big(old) && !jobo_big(n))
-        return realloc(p, n);
-#if defined(__linux__) && !defined(JOBO_ASAN)
-    if (jobo_big(old) && jobo_big(n)) {
-        q = mremap(p, old, n, MREMAP_MAYMOVE);
-        return q == MAP_FAILED ? NULL : q;
-    }
-#endif
-    if ((q = jobo_big_alloc(n)) == NULL)
-        return NULL;
-    memcpy(q, p, old < n ? old : n);
-    jobo_big_free(p, old);
-    return q;
-}
-
 static jobo_chunk *
 chunk_new(size_t cap, jobo_chunk *next)
 {
-    jobo_chunk *c = jobo_big_alloc(sizeof(jobo_chunk) + cap);
+    jobo_chunk *c = malloc(sizeof(jobo_chunk) + cap);
     if (c != NULL) {
         c->next = next;
         c->used = 0;
@@ -222,13 +152,26 @@ arena_free(void *p)
         free(p);
 }
 
-/* A chunk of at least cap bytes for a new arena: the module's spare when it
- * is big enough (cap is big), else a new one. */
+/* ---- the spare tree block ----------------------------------------------------
+ *
+ * A page of a scan is a tree of megabytes (about 2.5x its body) that lives
+ * until the next page. Freed to malloc and taken again page after page, such
+ * blocks fragmented the heap (a stream of 100,000 feed jobs grew by ~12 MB
+ * more than it held). So the first block of a big tree (JOBO_SPARE_MIN up to
+ * JOBO_SPARE_MAX) is kept in the module state when the tree is freed, and the
+ * next big parse takes it if it is large enough: one block is reused for the
+ * whole scan, and nothing is faulted in again. The slot is exchanged
+ * atomically, parses run without the GIL. */
+
+#define JOBO_SPARE_MAX ((size_t)64 << 20)
+
+/* A chunk of at least cap bytes for a new arena: the module's spare when the
+ * tree is big and the spare large enough, else a new one. */
 static jobo_chunk *
 chunk_first(jobo_state *st, size_t cap)
 {
     jobo_chunk *c = NULL;
-    if (st != NULL && jobo_big(sizeof(jobo_chunk) + cap))
+    if (st != NULL && cap >= JOBO_SPARE_MIN)
         c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, NULL, __ATOMIC_ACQ_REL);
     if (c != NULL && c->cap >= cap) {
         c->next = NULL;
@@ -237,7 +180,7 @@ chunk_first(jobo_state *st, size_t cap)
         return c;
     }
     if (c != NULL)
-        jobo_big_free(c, sizeof(jobo_chunk) + c->cap);
+        free(c);
     return chunk_new(cap, NULL);
 }
 
@@ -249,18 +192,18 @@ chunk_spare(jobo_state *st, jobo_chunk *c)
     ASAN_UNPOISON_MEMORY_REGION(c->data, c->cap);
     c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, c, __ATOMIC_ACQ_REL);
     if (c != NULL)
-        jobo_big_free(c, sizeof(jobo_chunk) + c->cap);
+        free(c);
 }
 
 static void arena_release(jobo_arena *a);
 
-/* Free an arena, keeping its first big chunk as st's spare (up to 256 MB). */
+/* Free an arena, keeping its first chunk as st's spare when it is big. */
 static void
 arena_release_to(jobo_state *st, jobo_arena *a)
 {
     jobo_chunk *c = a->head;
     if (st != NULL && c != NULL && !__atomic_load_n(&st->spare_closed, __ATOMIC_ACQUIRE) &&
-        jobo_big(sizeof(jobo_chunk) + c->cap) && c->cap <= ((size_t)256 << 20)) {
+        c->cap >= JOBO_SPARE_MIN && c->cap <= JOBO_SPARE_MAX) {
         a->head = c->next;
         chunk_spare(st, c);
     }
@@ -274,7 +217,7 @@ arena_release(jobo_arena *a)
     while (c != NULL) {
         next = c->next;
         ASAN_UNPOISON_MEMORY_REGION(c->data, c->cap);
-        jobo_big_free(c, sizeof(jobo_chunk) + c->cap);
+        free(c);
         c = next;
     }
     free(a);
@@ -355,8 +298,22 @@ jobo_prescan(const char *buf, size_t len, jobo_scan *out)
         case '"': {
             size_t start = ++i, j;
             for (;;) {
-                /* 8 bytes at a time up to a quote, a backslash or a NUL: most of
-                 * a body is the text of long strings */
+                /* 16 or 8 bytes at a time up to a quote, a backslash or a NUL:
+                 * most of a body is the text of long strings */
+#ifdef __SSE2__
+                while (i + 16 <= len) {
+                    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                    int m = _mm_movemask_epi8(
+                        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                     _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+                    if (m != 0) {
+                        i += (size_t)__builtin_ctz((unsigned)m);
+                        break;
+                    }
+                    i += 16;
+                }
+#endif
                 while (i + 8 <= len) {
                     uint64_t w;
                     memcpy(&w, s + i, 8);
@@ -578,7 +535,7 @@ jobo_key_cache_clear(jobo_state *st)
     __atomic_store_n(&st->spare_closed, 1, __ATOMIC_RELEASE);
     c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, NULL, __ATOMIC_ACQ_REL);
     if (c != NULL)
-        jobo_big_free(c, sizeof(jobo_chunk) + c->cap);
+        free(c);
 }
 
 static PyObject *

@@ -43,7 +43,7 @@ Py_NewRef(PyObject *o)
 #define JOBO_PARSE_FACTOR 16             /* a parsed tree takes at most this x the body */
 #define JOBO_PARSE_SLACK (1024 * 1024)   /* ... plus this many bytes */
 #define JOBO_MAX_SERVER_TEXT 500         /* characters of server text in a message */
-#define JOBO_BIG_BYTES (1024 * 1024)   /* blocks this big are mapped (decode.c) */
+#define JOBO_SPARE_MIN (1024 * 1024)   /* a tree block this big is kept for the next parse */
 #define JOBO_STR_(x) #x
 #define JOBO_STR(x) JOBO_STR_(x)
 
@@ -130,7 +130,7 @@ typedef struct {
 
 typedef struct {
     /* body */
-    char *body;                  /* jobo_big_alloc'd: freed with jobo_big_free(body, cap) */
+    char *body;
     size_t len, cap, max_body;
     int body_too_large;
     /* headers */
@@ -242,13 +242,7 @@ void jobo_delete_nogil(cJSON *tree);
  * NULL): a scan of pages maps one tree's memory once, not once per page. */
 cJSON *jobo_parse_tree(jobo_state *st, const char *buf, size_t len, int *why);
 void jobo_free_tree(jobo_state *st, cJSON *tree);
-/* Blocks of JOBO_BIG_BYTES and more are mapped, and unmapped when freed (so
- * they go back to the system); smaller ones are malloc's. The size given when
- * freeing or resizing is the size the block was allocated with. */
-int jobo_big(size_t n);
-void *jobo_big_alloc(size_t n);
-void *jobo_big_realloc(void *p, size_t old, size_t n);
-void jobo_big_free(void *p, size_t n);
+
 /* Route cJSON's allocations through the per-parse arenas (module exec). */
 void jobo_arena_install(void);
 void jobo_key_cache_clear(jobo_state *st);

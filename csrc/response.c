@@ -30,10 +30,9 @@ jobo_response_init(jobo_response *r, size_t max_body)
 void
 jobo_response_free(jobo_response *r)
 {
-    jobo_big_free(r->body, r->cap);
+    free(r->body);
     free(r->hdr);
     r->body = NULL;
-    r->len = r->cap = 0;
     r->hdr = NULL;
 }
 
@@ -57,7 +56,6 @@ jobo_response_reset(jobo_response *r)
     r->header_too_large = 0;
 }
 
-/* Room for need bytes in *buf (a jobo_big_alloc block of *cap bytes). */
 static int
 reserve(char **buf, size_t *cap, size_t need)
 {
@@ -71,7 +69,7 @@ reserve(char **buf, size_t *cap, size_t need)
             return -1;
         ncap *= 2;
     }
-    nbuf = jobo_big_realloc(*buf, *cap, ncap);
+    nbuf = realloc(*buf, ncap);
     if (nbuf == NULL)
         return -1;
     *buf = nbuf;
@@ -412,9 +410,8 @@ jobo_headers_dict(const jobo_response *r)
 
 /* ---- the client's key in server text --------------------------------------- */
 
-/* Replace *buf (n bytes, NUL-terminated; a jobo_big_alloc block of *cap
- * bytes) by a masked copy of its first `limit` bytes followed by the rest as
- * it was. */
+/* Replace *buf (n bytes, NUL-terminated) by a masked copy of its first `limit`
+ * bytes followed by the rest as it was. */
 static int
 mask_buffer(const jobo_response *r, char **buf, size_t *n, size_t *cap, size_t limit)
 {
@@ -422,16 +419,14 @@ mask_buffer(const jobo_response *r, char **buf, size_t *n, size_t *cap, size_t l
     char *m = jobo_mask_key(*buf, head, r->key, r->key_len, r->masked_key, &mlen), *nb;
     if (m == NULL)
         return -1;
-    nb = jobo_big_alloc(mlen + rest + 1);
+    nb = realloc(m, mlen + rest + 1);
     if (nb == NULL) {
         free(m);
         return -1;
     }
-    memcpy(nb, m, mlen);
-    free(m);
     memcpy(nb + mlen, *buf + head, rest);
     nb[mlen + rest] = '\0';
-    jobo_big_free(*buf, *cap);
+    free(*buf);
     *buf = nb;
     *n = mlen + rest;
     *cap = mlen + rest + 1;

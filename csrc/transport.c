@@ -498,7 +498,7 @@ jobo_xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
     }
     /* the tree holds all of it now: the body goes before the objects are built
      * (a page of a long scan is held once, not twice) */
-    jobo_big_free(r->body, r->cap);
+    free(r->body);
     r->body = NULL;
     r->len = r->cap = 0;
     if (model != NULL && cJSON_IsObject(tree)) {
