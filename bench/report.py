@@ -252,7 +252,7 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
               f"Reading two fields adds {ours_two - ours_none:.1f} ms, so the two-field row "
               "is bounded by that parse: ≥ 2× faster than msgspec would need the parse "
               "alone under half of msgspec's decode, and cJSON's parse of this page takes more "
-              "instructions than msgspec's whole decode (PROFILE.md). With every field read, "
+              "instructions than msgspec's whole decode (bench/README.md). With every field read, "
               f"the other {ours_all - ours_none:.1f} ms builds the page's objects from the "
               "tree (per job about 60 str, 4 datetimes, 2 UUIDs, 11 lists and 14 nested "
               "models) and frees them, where msgspec builds the same objects straight from "
