@@ -72,7 +72,7 @@ def follow_cursors(client: Any, call_for: Callable[[Optional[str]], Call],
             yield page
             if not cursor:
                 return
-            page = None  # done with: its tree goes before the next one is built
+            del page  # done with: its tree goes before the next one is built
             page = engine.result(ticket) if ticket is not None else client._execute(call_for(cursor))
     finally:
         if engine is not None:
