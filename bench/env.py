@@ -140,7 +140,7 @@ def peers_python() -> str:
 
 
 def ours_python() -> str:
-    """The interpreter that runs our SDK from the repository (PYTHONPATH=repo).
+    """The interpreter that runs our SDK and the sandbox from the repository (PYTHONPATH).
 
     This interpreter itself when it has ``cryptography`` and ``h2`` (the sandbox needs
     them) and ``pandas`` and ``pyarrow`` (part h), else a small venv in bench/_work with
@@ -169,7 +169,8 @@ def _clean_env() -> Dict[str, str]:
 
 def ours_env() -> Dict[str, str]:
     env = _clean_env()
-    env["PYTHONPATH"] = REPO
+    # the SDK and the sandbox (its own distribution, in sandbox/) from the repository
+    env["PYTHONPATH"] = os.pathsep.join([REPO, os.path.join(REPO, "sandbox")])
     return env
 
 

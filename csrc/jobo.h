@@ -23,14 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if PY_VERSION_HEX < 0x030A0000
-static inline PyObject *
-Py_NewRef(PyObject *o)
-{
-    Py_INCREF(o);
-    return o;
-}
-#endif
+#include "compat.h" /* the newer C-API names, for 3.9 and 3.10 */
 
 #define JOBO_KEY_CACHE_SIZE 512          /* interned object keys (power of two) */
 #define JOBO_KEY_CACHE_MAXLEN 32         /* longer keys are not cached */

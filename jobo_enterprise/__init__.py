@@ -11,6 +11,11 @@ friendly) and cJSON. Failures raise the typed exceptions of
 :mod:`jobo_enterprise.exceptions`.
 """
 
+from . import _install
+
+_install.load_core()  # a library missing: ImportError naming the packages to install
+_install.warn_if_official_installed(__path__[0])
+
 from ._diagnostics import diagnostics
 from ._version import __version__
 from .client import JoboClient

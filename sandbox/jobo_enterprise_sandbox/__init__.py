@@ -106,7 +106,7 @@ def __getattr__(name: str) -> Any:
             if exc.name and exc.name.split(".")[0] == "cryptography":
                 raise ModuleNotFoundError(
                     "jobo_enterprise_sandbox needs the 'cryptography' package: "
-                    "pip install 'jobo-enterprise[sandbox]'", name=exc.name) from exc
+                    "pip install jobo-enterprise-sandbox", name=exc.name) from exc
             raise
         return Sandbox
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
