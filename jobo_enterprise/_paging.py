@@ -207,6 +207,7 @@ def sync_pages(client: Any, plan: Any) -> Iterator[Any]:
             yield page
             if plan.finished():
                 return
+            del page  # done with: its tree goes before the next one is built
             if ahead:
                 page = engine.result(ahead.popleft())
             else:
