@@ -18,10 +18,10 @@ OURS_VENV = os.path.join(WORK, "venv-ours")
 
 #: what goes into the peers' venv (the official SDK pulls httpx and pydantic)
 PEER_REQUIREMENTS = ["jobo-enterprise==4.0.0", "requests", "httpx", "orjson", "pydantic",
-                     "pandas", "aiohttp"]
+                     "pandas", "aiohttp", "msgspec"]
 PEER_PACKAGES = ["jobo-enterprise", "httpx", "pydantic", "pydantic-core", "requests",
                  "urllib3", "orjson", "h11", "httpcore", "certifi", "pandas", "numpy",
-                 "aiohttp"]
+                 "aiohttp", "msgspec"]
 
 #: Debian packages: (package, a file that proves it is there)
 DEBIAN = [

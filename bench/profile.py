@@ -10,7 +10,7 @@ bench/PROFILE.md:
   and httpx for scale: total instructions per call, cost by shared object, top
   functions (self and inclusive);
 - (b) decoding the 1,000-job page: ours (all fields / two fields / decode only), and
-  ``json.loads``, ``orjson.loads`` and the official ``model_validate_json`` for scale;
+  msgspec's typed decoder, ``json.loads``, ``orjson.loads`` and the official ``model_validate_json`` for scale;
 - cProfile of the Python layer of ours for (a) and (b).
 """
 
@@ -101,11 +101,11 @@ pr.disable()
 s = io.StringIO(); pstats.Stats(pr, stream=s).sort_stats("tottime").print_stats(14)
 out["a"] = s.getvalue()
 data = open({os.path.join(E.WORK, 'feed_page.json')!r}, "rb").read()
-page = FeedPage.model_validate_json(data)
+page = FeedPage.from_json(data)
 W.touch_all_models(page); del page
 pr = cProfile.Profile(); pr.enable()
 for _ in range(3):
-    page = FeedPage.model_validate_json(data)
+    page = FeedPage.from_json(data)
     W.touch_all_models(page)
     del page
 pr.disable()
@@ -193,7 +193,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         b_runs[mode] = pair(worker_cmd(ours, "ours", dict(spec, iters=n_b)),
                             worker_cmd(ours, "ours", dict(spec, iters=0)), oenv, f"b-ours-{mode}")
         totals_b.append((f"ours, {mode}", cgdiff.diff(*b_runs[mode], n_b, False)[0]))
-    for lib in ("json", "orjson", "official_validate_json"):
+    for lib in ("msgspec", "json", "orjson", "official_validate_json"):
         for mode in ("all", "two"):
             spec = {"task": "decode", "lib": lib, "mode": mode, "path": feed}
             pr = pair(worker_cmd(peers, "peers", dict(spec, iters=n_b)),

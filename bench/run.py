@@ -152,7 +152,7 @@ def part_a(ctx: Ctx) -> Dict[str, Any]:
 
 def part_b(ctx: Ctx) -> Dict[str, Any]:
     iters = 2 if ctx.quick else 6
-    libs = ["ours", "official_validate", "official_validate_json", "json", "orjson"]
+    libs = ["ours", "msgspec", "official_validate", "official_validate_json", "json", "orjson"]
     path = os.path.join(E.WORK, "feed_page.json")
     out: Dict[str, Any] = {"params": {"iters_per_run": iters, "runs": ctx.runs,
                                       "bytes": ctx.inputs["feed_bytes"],
@@ -256,7 +256,7 @@ def part_g(ctx: Ctx) -> Dict[str, Any]:
 def part_d(ctx: Ctx) -> Dict[str, Any]:
     total = 20000 if ctx.quick else 100000
     checkpoints = [total // 10, total // 2, total]
-    libs = ["ours", "official"]
+    libs = ["ours", "ours_feed_prefetch", "official"]
     per: Dict[str, List[Dict[str, Any]]] = {lib: [] for lib in libs}
     E.say(f"(d) starting a sandbox with {total} jobs")
     with SandboxProcess(ctx.ours, E.ours_env(), jobs=total, latency_ms=0, start_timeout=600,
@@ -267,8 +267,9 @@ def part_d(ctx: Ctx) -> Dict[str, Any]:
         for r in range(ctx.runs):
             for lib in _rotate(libs, r):
                 sb.reset()
-                res = ctx.worker("ours" if lib.startswith("ours") else "peers", dict(base, lib=lib),
-                                 timeout=600)
+                spec = dict(base, lib="ours" if lib.startswith("ours") else lib,
+                            prefetch=lib == "ours_feed_prefetch")
+                res = ctx.worker("ours" if lib.startswith("ours") else "peers", spec, timeout=600)
                 per[lib].append(res)
                 _log_result("d", lib, r, res, "growth_mb", "MB peak growth")
         startup = sb.startup_s

@@ -1,40 +1,35 @@
 /* columns.c: the columns of a table of jobs, read straight from parsed trees.
  *
  * DataFrames and Arrow tables (jobo_enterprise.frames) are built column by
- * column. _core.job_columns(jobs, plan, parse_time, arrow) walks the parsed
- * JSON of each job (a view of a response) once and appends each value to the
- * output of its column, so no dict, model or nested view is made per job:
+ * column. _core.job_columns(jobs, plan, parse_time) walks the parsed JSON of
+ * each job (a view of a response) once and appends each value to the buffers
+ * of its column, in Arrow's memory layout, so no dict, model, nested view or
+ * Python object per value is made: the text is copied once, from the tree
+ * into the column's data buffer.
  *
  *   plan: a tuple with one entry per column, (kind, path, sub), where path is
  *         the tuple of object keys leading from a job to the value and sub a
  *         tuple of (key, kind) pairs for the members read from the objects of
  *         a list (COL_NAMES, COL_FIRST: one key; COL_STRUCTS: the fields).
  *
- * The output is a list with one entry per column. For a DataFrame (arrow false):
+ * The output is a list with one entry per column. A "leaf" is the buffers of
+ * one Arrow array of scalars:
  *
- *   COL_STR        list of str / None (another JSON scalar: its str())
- *   COL_BOOL       list of True / False / None
- *   COL_FLOAT      (bytearray of float64, bytearray of validity bytes 0/1);
- *                  a missing value is NaN with validity 0
- *   COL_DATETIME   (bytearray of int64 microseconds since the epoch, UTC,
- *                  bytearray of validity bytes); missing is INT64_MIN (NaT)
- *   COL_STR_LIST   list of lists of str (absent: [])
- *   COL_NAMES      list of lists: the sub key of each object of the array
- *   COL_FIRST      list of str / None: the sub key of the array's first object
- *   COL_STRUCTS    list of lists of dicts keyed by the sub keys
+ *   (length, null count, validity bitmap or None when nothing is null,
+ *    data, int32 offsets or None)
  *
- * For an Arrow table (arrow true) no str is made: text goes out in Arrow's
- * layout, a "text" being (bytearray of int32 offsets, bytearray of UTF-8
- * data, bytearray of validity bytes). COL_STR and COL_FIRST give a text;
- * COL_STR_LIST and COL_NAMES (bytearray of int32 list lengths, a text of all
- * the items); COL_STRUCTS (bytearray of int32 list lengths, [one text or
- * number pair per sub key, over all objects of all jobs]). Numbers and
- * booleans are as above.
+ * with data the UTF-8 text (COL_STR, COL_FIRST; offsets given), float64
+ * (COL_FLOAT), int64 microseconds since the epoch, UTC (COL_DATETIME) or the
+ * value bits (COL_BOOL). COL_STR_LIST and COL_NAMES give (int32 list offsets,
+ * the leaf of all their items); COL_STRUCTS (int32 list offsets, number of
+ * objects, [one leaf per sub key]). Lists are never null (absent: empty).
+ * Every buffer is a bytearray.
  *
- * A value of an unexpected JSON type reads as missing, except date-times in
- * another text form (or a number), which go through parse_time(value) ->
- * int microseconds or None: the same reading as the models' parse_datetime.
- * Invalid UTF-8 reads with U+FFFD in place, as everywhere in the decoder.
+ * A value of an unexpected JSON type reads as missing (another JSON scalar
+ * where text is expected: its str()), except date-times in another text form
+ * (or a number), which go through parse_time(value) -> int microseconds or
+ * None: the same reading as the models' parse_datetime. Invalid UTF-8 reads
+ * with U+FFFD in place, as everywhere in the decoder.
  */
 #include "jobo.h"
 
@@ -55,32 +50,154 @@ enum {
 #define COL_MAX_PATH 4
 #define COL_MAX_SUB 8
 
-/* a column of text in Arrow's layout; the bytearrays are borrowed from the
- * column's output */
-typedef struct {
-    PyObject *offsets, *data, *valid;
-    int32_t end;                    /* the last offset */
-} textbuf;
+/* ---- output buffers -------------------------------------------------------
+ *
+ * A bytearray written through a length and capacity of our own: appending a
+ * value is a bounds check and a memcpy; the bytearray grows by doubling and
+ * is cut to its length once, at the end. */
 
-typedef struct str_cache str_cache;
+typedef struct {
+    PyObject *ba; /* owned */
+    char *p;
+    Py_ssize_t len, cap;
+} obuf;
+
+static int
+obuf_init(obuf *b)
+{
+    b->len = b->cap = 0;
+    b->ba = PyByteArray_FromStringAndSize(NULL, 0);
+    b->p = b->ba != NULL ? PyByteArray_AS_STRING(b->ba) : NULL;
+    return b->ba == NULL ? -1 : 0;
+}
+
+/* room for n more bytes */
+static int
+obuf_grow(obuf *b, Py_ssize_t n)
+{
+    Py_ssize_t cap = b->cap < 256 ? 256 : b->cap;
+    if (n > PY_SSIZE_T_MAX / 4 - b->len) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    while (cap - b->len < n)
+        cap *= 2;
+    if (PyByteArray_Resize(b->ba, cap) < 0)
+        return -1;
+    b->p = PyByteArray_AS_STRING(b->ba);
+    b->cap = cap;
+    return 0;
+}
+
+static inline int
+obuf_put(obuf *b, const void *s, Py_ssize_t n)
+{
+    if (b->cap - b->len < n && obuf_grow(b, n) < 0)
+        return -1;
+    memcpy(b->p + b->len, s, (size_t)n);
+    b->len += n;
+    return 0;
+}
+
+/* the bytearray, cut to its length (a new reference) */
+static PyObject *
+obuf_take(obuf *b)
+{
+    if (PyByteArray_Resize(b->ba, b->len) < 0)
+        return NULL;
+    return Py_NewRef(b->ba);
+}
+
+/* Arrow's bitmaps: bit i of byte i / 8, least significant bit first */
+typedef struct {
+    obuf bytes;
+    Py_ssize_t n, zeros;
+} bitmap;
+
+static inline int
+bit_put(bitmap *m, int on)
+{
+    if ((m->n & 7) == 0) {
+        char z = 0;
+        if (obuf_put(&m->bytes, &z, 1) < 0)
+            return -1;
+    }
+    if (on)
+        m->bytes.p[m->bytes.len - 1] |= (char)(1u << (m->n & 7));
+    else
+        m->zeros++;
+    m->n++;
+    return 0;
+}
+
+/* the buffers of one Arrow array of scalars (see the top of the file) */
+typedef struct {
+    int kind;      /* COL_STR, COL_FLOAT, COL_DATETIME or COL_BOOL */
+    bitmap valid;
+    obuf data;     /* UTF-8, float64 or int64 */
+    bitmap bits;   /* COL_BOOL: the values */
+    obuf offsets;  /* COL_STR: int32 */
+} leaf;
+
+static int
+leaf_init(leaf *l, int kind)
+{
+    int32_t zero = 0;
+    memset(l, 0, sizeof(*l));
+    l->kind = kind;
+    if (obuf_init(&l->valid.bytes) < 0)
+        return -1;
+    if (kind == COL_BOOL)
+        return obuf_init(&l->bits.bytes);
+    if (obuf_init(&l->data) < 0)
+        return -1;
+    if (kind == COL_STR)
+        return obuf_init(&l->offsets) < 0 || obuf_put(&l->offsets, &zero, 4) < 0 ? -1 : 0;
+    return 0;
+}
+
+static void
+leaf_clear(leaf *l)
+{
+    Py_CLEAR(l->valid.bytes.ba);
+    Py_CLEAR(l->data.ba);
+    Py_CLEAR(l->bits.bytes.ba);
+    Py_CLEAR(l->offsets.ba);
+}
+
+static PyObject *
+leaf_take(leaf *l)
+{
+    PyObject *valid, *data, *offsets = NULL;
+    if (l->valid.zeros == 0)
+        valid = Py_NewRef(Py_None);
+    else
+        valid = obuf_take(&l->valid.bytes);
+    data = obuf_take(l->kind == COL_BOOL ? &l->bits.bytes : &l->data);
+    if (l->kind == COL_STR)
+        offsets = obuf_take(&l->offsets);
+    else
+        offsets = Py_NewRef(Py_None);
+    if (valid == NULL || data == NULL || offsets == NULL) {
+        Py_XDECREF(valid);
+        Py_XDECREF(data);
+        Py_XDECREF(offsets);
+        return NULL;
+    }
+    return Py_BuildValue("(nnNNN)", l->valid.n, l->valid.zeros, valid, data, offsets);
+}
 
 typedef struct {
     int kind;
-    int arrow;                      /* Arrow layout (no str made) */
-    str_cache *strs;                /* shared by the columns of one call */
     int slot;                       /* of path[0] in the key table */
     int npath, nsub;
     const char *path[COL_MAX_PATH];
     const char *sub[COL_MAX_SUB];
     int subkind[COL_MAX_SUB];
-    PyObject *subname[COL_MAX_SUB]; /* borrowed from the plan */
-    PyObject *out;                  /* owned: what the column returns */
-    PyObject *list;                 /* borrowed: the list to append to, if any */
-    PyObject *data, *valid;         /* borrowed bytearrays (numbers, lengths) */
-    textbuf text;                   /* Arrow: the column's (or its items') text */
-    PyObject *child[COL_MAX_SUB];   /* borrowed outputs of the struct fields */
-    PyObject *child_valid[COL_MAX_SUB];
-    textbuf child_text[COL_MAX_SUB];
+    leaf values;                    /* the column's values, or its lists' items */
+    obuf list_offsets;              /* lists: int32 */
+    int32_t items;                  /* lists: items so far */
+    leaf child[COL_MAX_SUB];        /* COL_STRUCTS: the fields of the objects */
 } column;
 
 /* ---- reading the tree ---------------------------------------------------- */
@@ -88,13 +205,32 @@ typedef struct {
 /* The members of a job are found in one walk over them: each member's key is
  * hashed into a small open-addressing table of the first keys of the plan's
  * paths (a lookup per column would walk the member list again and again, and
- * a page of jobs is megabytes of tree, mostly out of cache). */
-#define KEY_SLOTS 128 /* power of two, > 2 * the plan's first keys */
+ * a page of jobs is megabytes of tree, mostly out of cache). Jobs of one
+ * response list their members in the same order, so the table also keeps the
+ * keys of the last job by position: a member whose key is the one at its
+ * position last time takes that key's slot after one key comparison. */
+#define KEY_SLOTS 128    /* power of two, > 2 * the plan's first keys */
+#define SHAPE_MEMBERS 64 /* positions remembered */
+#define SHAPE_KEYLEN 32  /* keys remembered up to this length (with the NUL) */
+#define FILL_BATCH 8     /* jobs whose members are found together */
 
 typedef struct {
     const char *key[KEY_SLOTS];
-    const cJSON *found[KEY_SLOTS];
+    const cJSON *found[FILL_BATCH][KEY_SLOTS];
+    int used[KEY_SLOTS]; /* the slots of the plan's keys */
+    int nused;
+    char shape_key[SHAPE_MEMBERS][SHAPE_KEYLEN];
+    int shape_slot[SHAPE_MEMBERS]; /* -1: not a planned key, -2: nothing remembered */
 } key_table;
+
+/* a == b, for short keys (no call, unlike strcmp) */
+static inline int
+key_eq(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
 
 static uint32_t
 key_hash(const char *s)
@@ -119,19 +255,82 @@ key_slot(const key_table *t, const char *k)
     return -1;
 }
 
-/* found[slot] = the job's first member with that key, for every planned key */
 static void
-key_table_fill(key_table *t, const cJSON *job)
+key_table_init(key_table *t)
 {
-    const cJSON *c;
-    memset(t->found, 0, sizeof(t->found));
-    for (c = job->child; c != NULL; c = c->next) {
-        int i;
-        if (c->string == NULL)
-            continue;
+    int k;
+    for (k = 0; k < SHAPE_MEMBERS; k++)
+        t->shape_slot[k] = -2;
+}
+
+/* a key of the plan; 0, or -1 when the table is full */
+static int
+key_table_add(key_table *t, const char *k, int *slot)
+{
+    int i = key_slot(t, k);
+    if (i < 0)
+        return -1;
+    if (t->key[i] == NULL) {
+        t->key[i] = k;
+        t->used[t->nused++] = i;
+    }
+    *slot = i;
+    return 0;
+}
+
+/* c, the member at position k of a job: found[slot] = c if its key is planned
+ * and not seen yet in this job */
+static inline void
+key_table_visit(key_table *t, const cJSON **found, const cJSON *c, int k)
+{
+    int i;
+    if (c->string == NULL)
+        return;
+    if (k < SHAPE_MEMBERS && t->shape_slot[k] != -2 && key_eq(c->string, t->shape_key[k])) {
+        i = t->shape_slot[k];
+    } else {
+        size_t n;
         i = key_slot(t, c->string);
-        if (i >= 0 && t->key[i] != NULL && t->found[i] == NULL)
-            t->found[i] = c;
+        if (i >= 0 && t->key[i] == NULL)
+            i = -1;
+        if (k < SHAPE_MEMBERS) {
+            n = strlen(c->string);
+            if (n < SHAPE_KEYLEN) {
+                memcpy(t->shape_key[k], c->string, n + 1);
+                t->shape_slot[k] = i;
+            } else {
+                t->shape_slot[k] = -2;
+            }
+        }
+    }
+    if (i >= 0 && found[i] == NULL)
+        found[i] = c;
+}
+
+/* found[b][slot] = the first member of jobs[b] with that key, for every
+ * planned key. The member lists of the m jobs are walked in step: each step
+ * to the next member is a load that often misses the cache (a job's members
+ * sit between kilobytes of values), and the walks of different jobs do not
+ * wait for each other, so their misses overlap. */
+static void
+key_table_fill(key_table *t, const cJSON *const *jobs, int m)
+{
+    const cJSON *c[FILL_BATCH];
+    int b, k, live = 1;
+    for (b = 0; b < m; b++) {
+        for (k = 0; k < t->nused; k++)
+            t->found[b][t->used[k]] = NULL;
+        c[b] = jobs[b]->child;
+    }
+    for (k = 0; live; k++) {
+        live = 0;
+        for (b = 0; b < m; b++) {
+            if (c[b] == NULL)
+                continue;
+            live = 1;
+            key_table_visit(t, t->found[b], c[b], k);
+            c[b] = c[b]->next;
+        }
     }
 }
 
@@ -142,7 +341,7 @@ member(const cJSON *obj, const char *k)
     if (obj == NULL || (obj->type & 0xFF) != cJSON_Object)
         return NULL;
     for (c = obj->child; c != NULL; c = c->next)
-        if (c->string != NULL && c->string[0] == k[0] && strcmp(c->string, k) == 0)
+        if (c->string != NULL && c->string[0] == k[0] && key_eq(c->string, k))
             return c;
     return NULL;
 }
@@ -167,56 +366,6 @@ is_string(const cJSON *c)
 }
 
 /* ---- values --------------------------------------------------------------- */
-
-/* Short ASCII strings repeat across jobs (company names, work models, skills,
- * benefits, industries): one str object serves every cell with the same text
- * (as pyarrow's to_pandas does), a direct-mapped cache per call. */
-#define STR_CACHE_SLOTS 4096 /* power of two */
-#define STR_CACHE_MAXLEN 64
-
-struct str_cache {
-    PyObject *str[STR_CACHE_SLOTS];
-};
-
-static PyObject *
-text_object(str_cache *cache, const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    size_t i;
-    PyObject *o;
-    if (cache == NULL || n > STR_CACHE_MAXLEN)
-        return jobo_str_from_utf8(s, (Py_ssize_t)n);
-    for (i = 0; i < n; i++) {
-        if ((unsigned char)s[i] & 0x80)
-            return jobo_str_from_utf8(s, (Py_ssize_t)n);
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    }
-    o = cache->str[h & (STR_CACHE_SLOTS - 1)];
-    if (o != NULL && PyUnicode_GET_LENGTH(o) == (Py_ssize_t)n &&
-        memcmp(PyUnicode_1BYTE_DATA(o), s, n) == 0)
-        return Py_NewRef(o);
-    if ((o = jobo_str_from_utf8(s, (Py_ssize_t)n)) == NULL)
-        return NULL;
-    Py_XSETREF(cache->str[h & (STR_CACHE_SLOTS - 1)], Py_NewRef(o));
-    return o;
-}
-
-static PyObject *
-str_value(jobo_state *st, str_cache *cache, const cJSON *c)
-{
-    PyObject *v, *s;
-    if (c == NULL || (c->type & 0xFF) == cJSON_NULL)
-        Py_RETURN_NONE;
-    if (is_string(c))
-        return text_object(cache, c->valuestring, strlen(c->valuestring));
-    if ((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array)
-        Py_RETURN_NONE;
-    if ((v = jobo_decode(st, c)) == NULL)
-        return NULL;
-    s = PyObject_Str(v);
-    Py_DECREF(v);
-    return s;
-}
 
 /* 1 = a number in *out, 0 = missing */
 static int
@@ -243,15 +392,6 @@ float_value(const cJSON *c, double *out)
         return 1;
     }
     return 0;
-}
-
-static PyObject *
-float_object(const cJSON *c)
-{
-    double d;
-    if (!float_value(c, &d))
-        Py_RETURN_NONE;
-    return PyFloat_FromDouble(d);
 }
 
 /* days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar: count
@@ -312,50 +452,42 @@ time_value(jobo_state *st, const cJSON *c, PyObject *parse_time, int64_t *out)
     return rc;
 }
 
-/* ---- outputs -------------------------------------------------------------- */
+/* 1 if s[0:n] is well-formed UTF-8 (no overlong forms, no surrogates). Runs
+ * of ASCII, most of any text, are skipped 32 bytes at a time. */
+#define HIGH_BITS 0x8080808080808080ULL
 
-static int
-append_bytes(PyObject *buf, const void *p, Py_ssize_t n)
-{
-    Py_ssize_t size = PyByteArray_GET_SIZE(buf);
-    if (PyByteArray_Resize(buf, size + n) < 0)
-        return -1;
-    memcpy(PyByteArray_AS_STRING(buf) + size, p, (size_t)n);
-    return 0;
-}
-
-static int
-append_new(PyObject *list, PyObject *v)
-{
-    int rc;
-    if (v == NULL)
-        return -1;
-    rc = PyList_Append(list, v);
-    Py_DECREF(v);
-    return rc;
-}
-
-/* 1 if s[0:n] is well-formed UTF-8 (no overlong forms, no surrogates) */
 static int
 utf8_valid(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        unsigned c = s[i];
+        unsigned c;
         size_t len, k;
         uint32_t cp, least;
-        if (i + 8 <= n) { /* ASCII runs, 8 bytes at a time */
+        for (; i + 32 <= n; i += 32) {
+            uint64_t a, b, d, e;
+            memcpy(&a, s + i, 8);
+            memcpy(&b, s + i + 8, 8);
+            memcpy(&d, s + i + 16, 8);
+            memcpy(&e, s + i + 24, 8);
+            if ((a | b | d | e) & HIGH_BITS)
+                break;
+        }
+        for (; i + 8 <= n; i += 8) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            if (!(w & 0x8080808080808080ULL)) {
-                i += 8;
-                continue;
+            if (w & HIGH_BITS) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                i += (size_t)__builtin_ctzll(w & HIGH_BITS) >> 3; /* the first high byte */
+#endif
+                break;
             }
         }
-        if (c < 0x80) {
+        while (i < n && s[i] < 0x80)
             i++;
-            continue;
-        }
+        if (i == n)
+            break;
+        c = s[i];
         if ((c & 0xE0) == 0xC0) {
             len = 2, cp = c & 0x1F, least = 0x80;
         } else if ((c & 0xF0) == 0xE0) {
@@ -379,35 +511,40 @@ utf8_valid(const unsigned char *s, size_t n)
     return 1;
 }
 
-/* Append c (NULL: missing) to a text column: its UTF-8, or for another JSON
+/* Append c (NULL: missing) to a text leaf: its UTF-8, or for another JSON
  * scalar the UTF-8 of its str() */
 static int
-text_append(jobo_state *st, textbuf *t, const cJSON *c)
+text_append(jobo_state *st, leaf *l, const cJSON *c)
 {
     PyObject *tmp = NULL;
     const char *s = NULL;
     Py_ssize_t n = 0;
-    char ok = 1;
-    int rc = -1;
+    int32_t end;
+    int ok = 1, rc = -1;
     if (c == NULL || (c->type & 0xFF) == cJSON_NULL || (c->type & 0xFF) == cJSON_Object ||
         (c->type & 0xFF) == cJSON_Array) {
         ok = 0;
-    } else if (is_string(c) && utf8_valid((const unsigned char *)c->valuestring,
-                                          strlen(c->valuestring))) {
+    } else if (is_string(c) &&
+               (n = (Py_ssize_t)strlen(c->valuestring),
+                utf8_valid((const unsigned char *)c->valuestring, (size_t)n))) {
         s = c->valuestring;
-        n = (Py_ssize_t)strlen(s);
     } else {
-        if ((tmp = str_value(st, NULL, c)) == NULL || (s = PyUnicode_AsUTF8AndSize(tmp, &n)) == NULL)
+        PyObject *v = jobo_decode(st, c); /* a str (U+FFFD in place), or a number */
+        if (v == NULL)
+            goto done;
+        tmp = PyObject_Str(v);
+        Py_DECREF(v);
+        if (tmp == NULL || (s = PyUnicode_AsUTF8AndSize(tmp, &n)) == NULL)
             goto done;
     }
-    if (n > INT32_MAX - t->end) {
+    if (n > INT32_MAX - l->data.len) {
         PyErr_SetString(PyExc_OverflowError, "job_columns: over 2 GiB of text in one column");
         goto done;
     }
-    if ((n > 0 && append_bytes(t->data, s, n) < 0))
+    if (n > 0 && obuf_put(&l->data, s, n) < 0)
         goto done;
-    t->end += (int32_t)n;
-    if (append_bytes(t->offsets, &t->end, 4) < 0 || append_bytes(t->valid, &ok, 1) < 0)
+    end = (int32_t)l->data.len;
+    if (obuf_put(&l->offsets, &end, 4) < 0 || bit_put(&l->valid, ok) < 0)
         goto done;
     rc = 0;
 done:
@@ -416,124 +553,92 @@ done:
 }
 
 static int
-append_float(PyObject *data, PyObject *valid, const cJSON *c)
+float_append(leaf *l, const cJSON *c)
 {
     double d = NAN;
-    char ok = (char)float_value(c, &d);
+    int ok = float_value(c, &d);
     if (!ok)
         d = NAN;
-    return append_bytes(data, &d, 8) < 0 || append_bytes(valid, &ok, 1) < 0 ? -1 : 0;
+    return obuf_put(&l->data, &d, 8) < 0 || bit_put(&l->valid, ok) < 0 ? -1 : 0;
 }
 
-/* one value of a struct field (COL_STR -> str, COL_FLOAT -> float) */
-static PyObject *
-sub_value(jobo_state *st, str_cache *cache, const cJSON *c, int kind)
+static int
+time_append(jobo_state *st, leaf *l, const cJSON *c, PyObject *parse_time)
+{
+    int64_t t = 0;
+    int rc = time_value(st, c, parse_time, &t);
+    if (rc < 0)
+        return -1;
+    if (rc == 0)
+        t = 0;
+    return obuf_put(&l->data, &t, 8) < 0 || bit_put(&l->valid, rc) < 0 ? -1 : 0;
+}
+
+static int
+bool_append(leaf *l, const cJSON *c)
+{
+    int type = c != NULL ? (c->type & 0xFF) : cJSON_NULL;
+    int ok = type == cJSON_True || type == cJSON_False;
+    return bit_put(&l->bits, type == cJSON_True) < 0 || bit_put(&l->valid, ok) < 0 ? -1 : 0;
+}
+
+/* a struct field (COL_STR or COL_FLOAT) */
+static int
+leaf_append(jobo_state *st, leaf *l, const cJSON *c)
 {
     if (c != NULL && (c->type & 0xFF) == cJSON_NULL)
         c = NULL;
-    return kind == COL_FLOAT ? float_object(c) : str_value(st, cache, c);
+    return l->kind == COL_FLOAT ? float_append(l, c) : text_append(st, l, c);
 }
 
-static PyObject *
-str_list(jobo_state *st, str_cache *cache, const cJSON *arr, const char *key)
+/* the end of this row's list */
+static int
+list_end(column *col)
 {
-    PyObject *list = PyList_New(0);
-    const cJSON *e;
-    if (list == NULL || arr == NULL || (arr->type & 0xFF) != cJSON_Array) {
-        if (list != NULL)
-            PyObject_GC_UnTrack(list);
-        return list;
-    }
-    for (e = arr->child; e != NULL; e = e->next) {
-        const cJSON *v = key == NULL ? e : member(e, key);
-        if (is_string(v) && append_new(list, str_value(st, cache, v)) < 0) {
-            Py_DECREF(list);
-            return NULL;
-        }
-    }
-    /* a list of str cannot be part of a cycle: like CPython does for tuples
-     * of atomic values, keep it out of the collector's lists, which a table of
-     * 100,000 jobs would otherwise fill with some 600,000 lists to traverse */
-    PyObject_GC_UnTrack(list);
-    return list;
+    return obuf_put(&col->list_offsets, &col->items, 4);
 }
 
-/* Arrow: the items of arr (or their member key) to col->text, the count to
- * col->data */
+/* the items of arr (or their member key) that are strings */
 static int
 text_list(jobo_state *st, const cJSON *arr, column *col, const char *key)
 {
-    int32_t count = 0;
     const cJSON *e;
     if (arr != NULL && (arr->type & 0xFF) == cJSON_Array)
         for (e = arr->child; e != NULL; e = e->next) {
             const cJSON *v = key == NULL ? e : member(e, key);
             if (!is_string(v))
                 continue;
-            if (text_append(st, &col->text, v) < 0)
+            if (col->items == INT32_MAX) {
+                PyErr_SetString(PyExc_OverflowError, "job_columns: over 2**31 list items");
                 return -1;
-            count++;
+            }
+            if (text_append(st, &col->values, v) < 0)
+                return -1;
+            col->items++;
         }
-    return append_bytes(col->data, &count, 4);
+    return list_end(col);
 }
 
-static PyObject *
-struct_list(jobo_state *st, const cJSON *arr, const column *col)
-{
-    PyObject *list = PyList_New(0);
-    const cJSON *e;
-    /* made of dicts of str and float, which CPython keeps out of the collector:
-     * so is the list (see str_list) */
-    if (list != NULL)
-        PyObject_GC_UnTrack(list);
-    if (list == NULL || arr == NULL || (arr->type & 0xFF) != cJSON_Array)
-        return list;
-    for (e = arr->child; e != NULL; e = e->next) {
-        PyObject *d;
-        int i;
-        if ((e->type & 0xFF) != cJSON_Object)
-            continue;
-        if ((d = PyDict_New()) == NULL || append_new(list, d) < 0)
-            goto error;
-        for (i = 0; i < col->nsub; i++) {
-            PyObject *v = sub_value(st, col->strs, member(e, col->sub[i]), col->subkind[i]);
-            int rc = v == NULL ? -1 : PyDict_SetItem(d, col->subname[i], v);
-            Py_XDECREF(v);
-            if (rc < 0)
-                goto error;
-        }
-    }
-    return list;
-error:
-    Py_DECREF(list);
-    return NULL;
-}
-
+/* the objects of arr, each a struct of the sub keys */
 static int
-struct_flat(jobo_state *st, const cJSON *arr, column *col)
+struct_list(jobo_state *st, const cJSON *arr, column *col)
 {
-    int32_t n = 0;
     const cJSON *e;
-    if (arr != NULL && (arr->type & 0xFF) == cJSON_Array) {
+    if (arr != NULL && (arr->type & 0xFF) == cJSON_Array)
         for (e = arr->child; e != NULL; e = e->next) {
             int i;
             if ((e->type & 0xFF) != cJSON_Object)
                 continue;
-            n++;
-            for (i = 0; i < col->nsub; i++) {
-                const cJSON *v = member(e, col->sub[i]);
-                if (v != NULL && (v->type & 0xFF) == cJSON_NULL)
-                    v = NULL;
-                if (col->subkind[i] == COL_FLOAT) {
-                    if (append_float(col->child[i], col->child_valid[i], v) < 0)
-                        return -1;
-                } else if (text_append(st, &col->child_text[i], v) < 0) {
-                    return -1;
-                }
+            if (col->items == INT32_MAX) {
+                PyErr_SetString(PyExc_OverflowError, "job_columns: over 2**31 list items");
+                return -1;
             }
+            col->items++;
+            for (i = 0; i < col->nsub; i++)
+                if (leaf_append(st, &col->child[i], member(e, col->sub[i])) < 0)
+                    return -1;
         }
-    }
-    return append_bytes(col->data, &n, 4);
+    return list_end(col);
 }
 
 static int
@@ -542,53 +647,27 @@ read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
     const cJSON *c = follow(top, col);
     switch (col->kind) {
     case COL_STR:
-        if (col->arrow)
-            return text_append(st, &col->text, c);
-        return append_new(col->list, str_value(st, col->strs, c));
-    case COL_BOOL: {
-        PyObject *v = Py_None;
-        if (c != NULL && (c->type & 0xFF) == cJSON_True)
-            v = Py_True;
-        else if (c != NULL && (c->type & 0xFF) == cJSON_False)
-            v = Py_False;
-        return PyList_Append(col->list, v);
-    }
+        return text_append(st, &col->values, c);
+    case COL_BOOL:
+        return bool_append(&col->values, c);
     case COL_FLOAT:
-        return append_float(col->data, col->valid, c);
-    case COL_DATETIME: {
-        int64_t t = INT64_MIN;
-        int rc = time_value(st, c, parse_time, &t);
-        char ok = (char)(rc == 1);
-        if (rc < 0)
-            return -1;
-        if (!ok)
-            t = INT64_MIN;
-        return append_bytes(col->data, &t, 8) < 0 || append_bytes(col->valid, &ok, 1) < 0 ? -1
-                                                                                         : 0;
-    }
+        return float_append(&col->values, c);
+    case COL_DATETIME:
+        return time_append(st, &col->values, c, parse_time);
     case COL_STR_LIST:
-        if (col->arrow)
-            return text_list(st, c, col, NULL);
-        return append_new(col->list, str_list(st, col->strs, c, NULL));
+        return text_list(st, c, col, NULL);
     case COL_NAMES:
-        if (col->arrow)
-            return text_list(st, c, col, col->sub[0]);
-        return append_new(col->list, str_list(st, col->strs, c, col->sub[0]));
+        return text_list(st, c, col, col->sub[0]);
     case COL_FIRST: {
         const cJSON *first = NULL, *e;
         if (c != NULL && (c->type & 0xFF) == cJSON_Array)
             for (e = c->child; e != NULL && first == NULL; e = e->next)
                 if ((e->type & 0xFF) == cJSON_Object)
                     first = e;
-        c = member(first, col->sub[0]);
-        if (col->arrow)
-            return text_append(st, &col->text, c);
-        return append_new(col->list, sub_value(st, col->strs, c, COL_STR));
+        return leaf_append(st, &col->values, member(first, col->sub[0]));
     }
     case COL_STRUCTS:
-        if (col->arrow)
-            return struct_flat(st, c, col);
-        return append_new(col->list, struct_list(st, c, col));
+        return struct_list(st, c, col);
     default:
         PyErr_SetString(PyExc_ValueError, "job_columns: unknown column kind");
         return -1;
@@ -596,53 +675,6 @@ read_value(jobo_state *st, const cJSON *top, column *col, PyObject *parse_time)
 }
 
 /* ---- the plan -------------------------------------------------------------- */
-
-static PyObject *
-number_output(PyObject **data, PyObject **valid)
-{
-    PyObject *out;
-    *data = PyByteArray_FromStringAndSize(NULL, 0);
-    *valid = PyByteArray_FromStringAndSize(NULL, 0);
-    if (*data == NULL || *valid == NULL) {
-        Py_XDECREF(*data);
-        Py_XDECREF(*valid);
-        return NULL;
-    }
-    out = PyTuple_Pack(2, *data, *valid);
-    Py_DECREF(*data);
-    Py_DECREF(*valid);
-    return out; /* *data and *valid stay alive through out */
-}
-
-/* (offsets, data, valid) of an empty text column; offsets start at 0 */
-static PyObject *
-text_output(textbuf *t)
-{
-    PyObject *out;
-    t->end = 0;
-    t->offsets = PyByteArray_FromStringAndSize("\0\0\0\0", 4);
-    t->data = PyByteArray_FromStringAndSize(NULL, 0);
-    t->valid = PyByteArray_FromStringAndSize(NULL, 0);
-    out = t->offsets && t->data && t->valid ? PyTuple_Pack(3, t->offsets, t->data, t->valid)
-                                            : NULL;
-    Py_XDECREF(t->offsets);
-    Py_XDECREF(t->data);
-    Py_XDECREF(t->valid);
-    return out; /* the bytearrays stay alive through out */
-}
-
-/* (bytearray of int32 lengths, inner) */
-static PyObject *
-lengths_output(column *col, PyObject *inner)
-{
-    PyObject *out = NULL;
-    if (inner != NULL && (col->data = PyByteArray_FromStringAndSize(NULL, 0)) != NULL) {
-        out = PyTuple_Pack(2, col->data, inner);
-        Py_DECREF(col->data);
-    }
-    Py_XDECREF(inner);
-    return out;
-}
 
 static const char *
 key_text(PyObject *k)
@@ -654,14 +686,20 @@ key_text(PyObject *k)
     return PyUnicode_AsUTF8(k);
 }
 
-/* Reads one entry of the plan into col and makes its output. */
 static int
-column_init(PyObject *entry, column *col, int arrow)
+is_list_kind(int kind)
+{
+    return kind == COL_STR_LIST || kind == COL_NAMES || kind == COL_STRUCTS;
+}
+
+/* Reads one entry of the plan into col and makes its buffers. */
+static int
+column_init(PyObject *entry, column *col)
 {
     PyObject *path, *sub;
     Py_ssize_t i;
+    int32_t zero = 0;
     memset(col, 0, sizeof(*col));
-    col->arrow = arrow;
     if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 3 ||
         !PyTuple_Check(PyTuple_GET_ITEM(entry, 1)) || !PyTuple_Check(PyTuple_GET_ITEM(entry, 2))) {
         PyErr_SetString(PyExc_TypeError, "job_columns: a plan entry is (kind, path, sub)");
@@ -688,49 +726,78 @@ column_init(PyObject *entry, column *col, int arrow)
             PyErr_SetString(PyExc_TypeError, "job_columns: a sub entry is (key, kind)");
             return -1;
         }
-        col->subname[i] = PyTuple_GET_ITEM(pair, 0);
-        if ((col->sub[i] = key_text(col->subname[i])) == NULL)
+        if ((col->sub[i] = key_text(PyTuple_GET_ITEM(pair, 0))) == NULL)
             return -1;
         col->subkind[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(pair, 1));
         if (col->subkind[i] == -1 && PyErr_Occurred())
             return -1;
+        if (col->subkind[i] != COL_STR && col->subkind[i] != COL_FLOAT) {
+            PyErr_SetString(PyExc_ValueError, "job_columns: a sub key is text or a float");
+            return -1;
+        }
     }
     if ((col->kind == COL_NAMES || col->kind == COL_FIRST || col->kind == COL_STRUCTS) &&
         col->nsub < 1) {
         PyErr_SetString(PyExc_ValueError, "job_columns: this kind of column needs sub keys");
         return -1;
     }
-    if (col->kind == COL_FLOAT || col->kind == COL_DATETIME) {
-        col->out = number_output(&col->data, &col->valid);
-        return col->out == NULL ? -1 : 0;
+    if (is_list_kind(col->kind) &&
+        (obuf_init(&col->list_offsets) < 0 || obuf_put(&col->list_offsets, &zero, 4) < 0))
+        return -1;
+    if (col->kind == COL_STRUCTS) {
+        for (i = 0; i < col->nsub; i++)
+            if (leaf_init(&col->child[i], col->subkind[i]) < 0)
+                return -1;
+        return 0;
     }
-    if (arrow && (col->kind == COL_STR || col->kind == COL_FIRST)) {
-        col->out = text_output(&col->text);
-        return col->out == NULL ? -1 : 0;
-    }
-    if (arrow && (col->kind == COL_STR_LIST || col->kind == COL_NAMES)) {
-        col->out = lengths_output(col, text_output(&col->text));
-        return col->out == NULL ? -1 : 0;
-    }
-    if (arrow && col->kind == COL_STRUCTS) {
-        PyObject *children = PyList_New(col->nsub);
-        if (children == NULL)
-            return -1;
-        Py_INCREF(children); /* lengths_output takes one reference */
-        col->out = lengths_output(col, children);
-        for (i = 0; col->out != NULL && i < col->nsub; i++) {
-            PyObject *o = col->subkind[i] == COL_FLOAT
-                              ? number_output(&col->child[i], &col->child_valid[i])
-                              : text_output(&col->child_text[i]);
-            if (o == NULL)
-                break;
-            PyList_SET_ITEM(children, i, o);
+    /* the values: text for the text kinds, else the kind itself */
+    return leaf_init(&col->values, col->kind == COL_FLOAT      ? COL_FLOAT
+                                   : col->kind == COL_BOOL     ? COL_BOOL
+                                   : col->kind == COL_DATETIME ? COL_DATETIME
+                                                               : COL_STR);
+}
+
+static void
+column_clear(column *col)
+{
+    int i;
+    leaf_clear(&col->values);
+    Py_CLEAR(col->list_offsets.ba);
+    for (i = 0; i < COL_MAX_SUB; i++)
+        leaf_clear(&col->child[i]);
+}
+
+/* what the column returns (see the top of the file) */
+static PyObject *
+column_take(column *col)
+{
+    PyObject *offsets, *inner;
+    int i;
+    if (!is_list_kind(col->kind))
+        return leaf_take(&col->values);
+    if ((offsets = obuf_take(&col->list_offsets)) == NULL)
+        return NULL;
+    if (col->kind != COL_STRUCTS) {
+        if ((inner = leaf_take(&col->values)) == NULL) {
+            Py_DECREF(offsets);
+            return NULL;
         }
-        Py_DECREF(children);
-        return col->out == NULL || i < col->nsub ? -1 : 0;
+        return Py_BuildValue("(NN)", offsets, inner);
     }
-    col->out = col->list = PyList_New(0);
-    return col->out == NULL ? -1 : 0;
+    if ((inner = PyList_New(col->nsub)) == NULL) {
+        Py_DECREF(offsets);
+        return NULL;
+    }
+    for (i = 0; i < col->nsub; i++) {
+        PyObject *o = leaf_take(&col->child[i]);
+        if (o == NULL) {
+            Py_DECREF(offsets);
+            Py_DECREF(inner);
+            return NULL;
+        }
+        PyList_SET_ITEM(inner, i, o);
+    }
+    return Py_BuildValue("(NiN)", offsets, (int)col->items, inner);
 }
 
 static PyObject *
@@ -740,19 +807,14 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *jobs, *plan, *parse_time, *doc = NULL, *result = NULL;
     column *cols = NULL;
     key_table *keys = NULL;
-    str_cache *strs = NULL;
     Py_ssize_t ncols = 0, i, j, n;
-    int arrow;
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError,
-                        "job_columns(jobs, plan, parse_time, arrow) takes 4 arguments");
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "job_columns(jobs, plan, parse_time) takes 3 arguments");
         return NULL;
     }
     jobs = args[0];
     plan = args[1];
     parse_time = args[2];
-    if ((arrow = PyObject_IsTrue(args[3])) < 0)
-        return NULL;
     if (!PyList_Check(jobs) || !PyTuple_Check(plan) || !PyCallable_Check(parse_time)) {
         PyErr_SetString(PyExc_TypeError, "job_columns(list, tuple, callable)");
         return NULL;
@@ -770,39 +832,46 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     cols = PyMem_Calloc((size_t)(ncols ? ncols : 1), sizeof(column));
     keys = PyMem_Calloc(1, sizeof(key_table));
-    strs = PyMem_Calloc(1, sizeof(str_cache));
-    if (cols == NULL || keys == NULL || strs == NULL) {
+    if (cols == NULL || keys == NULL) {
         PyErr_NoMemory();
         goto done;
     }
+    key_table_init(keys);
     for (i = 0; i < ncols; i++) {
-        if (column_init(PyTuple_GET_ITEM(plan, i), &cols[i], arrow) < 0)
+        if (column_init(PyTuple_GET_ITEM(plan, i), &cols[i]) < 0)
             goto done;
-        cols[i].strs = strs;
-        cols[i].slot = key_slot(keys, cols[i].path[0]);
-        keys->key[cols[i].slot] = cols[i].path[0];
+        if (key_table_add(keys, cols[i].path[0], &cols[i].slot) < 0) {
+            PyErr_SetString(PyExc_ValueError, "job_columns: too many columns");
+            goto done;
+        }
     }
     /* the list can only shrink or change through Python code, which the loop
      * runs only in parse_time: take a copy of the items */
     jobs = PySequence_List(jobs);
     if (jobs == NULL)
         goto done;
-    for (j = 0; j < PyList_GET_SIZE(jobs); j++) {
-        const cJSON *node = jobo_record_node(st, PyList_GET_ITEM(jobs, j), &doc);
-        int rc = 0;
-        if (node == NULL) {
-            PyErr_SetString(PyExc_RuntimeError, "job_columns: a job stopped being a view");
-            Py_DECREF(jobs);
-            goto done;
+    for (j = 0; j < PyList_GET_SIZE(jobs); j += FILL_BATCH) {
+        const cJSON *nodes[FILL_BATCH];
+        PyObject *docs[FILL_BATCH];
+        int m = 0, b, rc = 0;
+        /* parse_time runs Python code, which could turn a view into a
+         * dict-backed model: hold the trees of the batch */
+        for (; m < FILL_BATCH && j + m < PyList_GET_SIZE(jobs); m++) {
+            nodes[m] = jobo_record_node(st, PyList_GET_ITEM(jobs, j + m), &doc);
+            if (nodes[m] == NULL) {
+                PyErr_SetString(PyExc_RuntimeError, "job_columns: a job stopped being a view");
+                rc = -1;
+                break;
+            }
+            docs[m] = Py_NewRef(doc);
         }
-        /* parse_time runs Python code, which could turn the view into a
-         * dict-backed model: hold the tree for the row */
-        Py_INCREF(doc);
-        key_table_fill(keys, node);
-        for (i = 0; i < ncols && rc == 0; i++) {
-            rc = read_value(st, keys->found[cols[i].slot], &cols[i], parse_time);
-        }
-        Py_DECREF(doc);
+        if (rc == 0)
+            key_table_fill(keys, nodes, m);
+        for (b = 0; b < m && rc == 0; b++)
+            for (i = 0; i < ncols && rc == 0; i++)
+                rc = read_value(st, keys->found[b][cols[i].slot], &cols[i], parse_time);
+        for (b = 0; b < m; b++)
+            Py_DECREF(docs[b]);
         if (rc < 0) {
             Py_DECREF(jobs);
             goto done;
@@ -812,26 +881,27 @@ job_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if ((result = PyList_New(ncols)) == NULL)
         goto done;
     for (i = 0; i < ncols; i++) {
-        PyList_SET_ITEM(result, i, cols[i].out);
-        cols[i].out = NULL;
+        PyObject *o = column_take(&cols[i]);
+        if (o == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, o);
     }
 done:
-    for (i = 0; i < ncols; i++)
-        Py_XDECREF(cols[i].out);
+    if (cols != NULL)
+        for (i = 0; i < ncols; i++)
+            column_clear(&cols[i]);
     PyMem_Free(cols);
     PyMem_Free(keys);
-    if (strs != NULL)
-        for (i = 0; i < STR_CACHE_SLOTS; i++)
-            Py_XDECREF(strs->str[i]);
-    PyMem_Free(strs);
     return result;
 }
 
 static PyMethodDef jobo_columns_methods[] = {
     {"job_columns", (PyCFunction)(void (*)(void))job_columns, METH_FASTCALL,
-     "job_columns(jobs: list, plan: tuple, parse_time, arrow: bool) -> list\n\nThe columns of a\n"
-     "table of "
-     "jobs (views of responses), read from their parsed JSON in one pass (frames.py)."},
+     "job_columns(jobs: list, plan: tuple, parse_time) -> list\n\nThe columns of a table of\n"
+     "jobs (views of responses) as Arrow buffers, read from their parsed JSON in one pass\n"
+     "(frames.py)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,6 +11,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
 
@@ -149,6 +152,64 @@ arena_free(void *p)
         free(p);
 }
 
+/* ---- the spare tree block ----------------------------------------------------
+ *
+ * A page of a scan is a tree of megabytes (about 2.5x its body) that lives
+ * until the next page. Freed to malloc and taken again page after page, such
+ * blocks fragmented the heap (a stream of 100,000 feed jobs grew by ~12 MB
+ * more than it held). So the first block of a big tree (JOBO_SPARE_MIN up to
+ * JOBO_SPARE_MAX) is kept in the module state when the tree is freed, and the
+ * next big parse takes it if it is large enough: one block is reused for the
+ * whole scan, and nothing is faulted in again. The slot is exchanged
+ * atomically, parses run without the GIL. */
+
+#define JOBO_SPARE_MAX ((size_t)64 << 20)
+
+/* A chunk of at least cap bytes for a new arena: the module's spare when the
+ * tree is big and the spare large enough, else a new one. */
+static jobo_chunk *
+chunk_first(jobo_state *st, size_t cap)
+{
+    jobo_chunk *c = NULL;
+    if (st != NULL && cap >= JOBO_SPARE_MIN)
+        c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, NULL, __ATOMIC_ACQ_REL);
+    if (c != NULL && c->cap >= cap) {
+        c->next = NULL;
+        c->used = 0;
+        ASAN_POISON_MEMORY_REGION(c->data, c->cap);
+        return c;
+    }
+    if (c != NULL)
+        free(c);
+    return chunk_new(cap, NULL);
+}
+
+/* Keep the big chunk c as the module's spare (the one it replaces is freed). */
+static void
+chunk_spare(jobo_state *st, jobo_chunk *c)
+{
+    c->next = NULL;
+    ASAN_UNPOISON_MEMORY_REGION(c->data, c->cap);
+    c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, c, __ATOMIC_ACQ_REL);
+    if (c != NULL)
+        free(c);
+}
+
+static void arena_release(jobo_arena *a);
+
+/* Free an arena, keeping its first chunk as st's spare when it is big. */
+static void
+arena_release_to(jobo_state *st, jobo_arena *a)
+{
+    jobo_chunk *c = a->head;
+    if (st != NULL && c != NULL && !__atomic_load_n(&st->spare_closed, __ATOMIC_ACQUIRE) &&
+        c->cap >= JOBO_SPARE_MIN && c->cap <= JOBO_SPARE_MAX) {
+        a->head = c->next;
+        chunk_spare(st, c);
+    }
+    arena_release(a);
+}
+
 static void
 arena_release(jobo_arena *a)
 {
@@ -189,6 +250,16 @@ is_delim(unsigned char c)
            c == '\r' || c == '\t' || c == '"' || c == '[' || c == '{';
 }
 
+/* w (8 bytes of text) holds a '"', a '\\' or a 0 byte (can err towards yes,
+ * never towards no) */
+static inline uint64_t
+string_stop(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (((w - ones) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+}
+
 int
 jobo_prescan(const char *buf, size_t len, jobo_scan *out)
 {
@@ -226,7 +297,32 @@ jobo_prescan(const char *buf, size_t len, jobo_scan *out)
             break;
         case '"': {
             size_t start = ++i, j;
-            while (i < len && s[i] != '"') {
+            for (;;) {
+                /* 16 or 8 bytes at a time up to a quote, a backslash or a NUL:
+                 * most of a body is the text of long strings */
+#ifdef __SSE2__
+                while (i + 16 <= len) {
+                    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                    int m = _mm_movemask_epi8(
+                        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                     _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+                    if (m != 0) {
+                        i += (size_t)__builtin_ctz((unsigned)m);
+                        break;
+                    }
+                    i += 16;
+                }
+#endif
+                while (i + 8 <= len) {
+                    uint64_t w;
+                    memcpy(&w, s + i, 8);
+                    if (string_stop(w))
+                        break;
+                    i += 8;
+                }
+                if (i >= len || s[i] == '"')
+                    break;
                 if (s[i] == 0)
                     return JOBO_PARSE_NUL;
                 if (s[i] == '\\') {
@@ -289,6 +385,12 @@ jobo_parse_error(int why)
 cJSON *
 jobo_parse_nogil(const char *buf, size_t len, int *why)
 {
+    return jobo_parse_tree(NULL, buf, len, why);
+}
+
+cJSON *
+jobo_parse_tree(jobo_state *st, const char *buf, size_t len, int *why)
+{
     cJSON *parsed = NULL;
     jobo_tree *tree = NULL;
     jobo_arena *a, *outer = running_arena;
@@ -312,7 +414,7 @@ jobo_parse_nogil(const char *buf, size_t len, int *why)
     if (rc == JOBO_PARSE_OK) {
         /* the pre-scan's count is exact for cJSON 1.7's allocations; the arena
          * still grows should another version allocate more */
-        if ((a->head = chunk_new(scan.bytes + 256, NULL)) == NULL) {
+        if ((a->head = chunk_first(st, scan.bytes + 256)) == NULL) {
             rc = JOBO_PARSE_NOMEM;
         } else {
             parsed = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
@@ -340,7 +442,7 @@ jobo_parse_nogil(const char *buf, size_t len, int *why)
         tree->root = *parsed; /* nodes never point back to their parent */
     } else {
         tree = NULL;
-        arena_release(a);
+        arena_release_to(st, a);
     }
     *why = rc;
     return tree != NULL ? &tree->root : NULL;
@@ -349,16 +451,25 @@ jobo_parse_nogil(const char *buf, size_t len, int *why)
 void
 jobo_delete_nogil(cJSON *root)
 {
+    jobo_free_tree(NULL, root);
+}
+
+void
+jobo_free_tree(jobo_state *st, cJSON *root)
+{
     jobo_tree *tree;
+    jobo_arena *a;
     if (root == NULL)
         return;
     tree = (jobo_tree *)((char *)root - offsetof(jobo_tree, root));
-    if (tree->arena->head->next == NULL && tree->arena->head->cap < ((size_t)1 << 20)) {
-        arena_release(tree->arena); /* one small chunk: not worth a GIL round trip */
+    a = tree->arena;
+    if (a->head->next == NULL && (a->head->cap < ((size_t)1 << 20) || st != NULL)) {
+        /* one small chunk, or one kept as the spare: not worth a GIL round trip */
+        arena_release_to(st, a);
         return;
     }
     Py_BEGIN_ALLOW_THREADS
-    arena_release(tree->arena);
+    arena_release_to(st, a);
     Py_END_ALLOW_THREADS
 }
 
@@ -417,8 +528,14 @@ void
 jobo_key_cache_clear(jobo_state *st)
 {
     int i;
+    jobo_chunk *c;
     for (i = 0; i < JOBO_KEY_CACHE_SIZE; i++)
         Py_CLEAR(st->keys[i].str);
+    /* and the spare tree block: trees freed from now on give theirs back */
+    __atomic_store_n(&st->spare_closed, 1, __ATOMIC_RELEASE);
+    c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, NULL, __ATOMIC_ACQ_REL);
+    if (c != NULL)
+        free(c);
 }
 
 static PyObject *

@@ -38,6 +38,7 @@
 #define JOBO_PARSE_FACTOR 16             /* a parsed tree takes at most this x the body */
 #define JOBO_PARSE_SLACK (1024 * 1024)   /* ... plus this many bytes */
 #define JOBO_MAX_SERVER_TEXT 500         /* characters of server text in a message */
+#define JOBO_SPARE_MIN (1024 * 1024)   /* a tree block this big is kept for the next parse */
 #define JOBO_STR_(x) #x
 #define JOBO_STR(x) JOBO_STR_(x)
 
@@ -82,9 +83,15 @@ typedef struct {
     PyObject *uuid_type, *uuid_int, *uuid_is_safe, *uuid_unknown;
     void *datetime_api;           /* PyDateTime_CAPI from its capsule (not owned) */
     long live_docs;               /* parsed trees alive (GIL held to change) */
+    long materialized;            /* views made dict-backed so far (GIL held) */
     unsigned decode_tick;         /* jobo_decode checks for signals now and then */
 
     jobo_key_entry keys[JOBO_KEY_CACHE_SIZE];
+    /* the block of the last big tree freed, for the next parse to reuse
+     * (exchanged atomically: parses run without the GIL); closed when the
+     * module is cleared */
+    void *spare_chunk;
+    int spare_closed;
 
     /* interpreter exit: set by _core._shutdown() (an atexit handler); read and
      * counted without the GIL, hence the __atomic builtins */
@@ -224,6 +231,11 @@ const char *jobo_parse_error(int why);
  * jobo_delete_nogil. */
 cJSON *jobo_parse_nogil(const char *buf, size_t len, int *why);
 void jobo_delete_nogil(cJSON *tree);
+/* The same, reusing the block of the module's last big tree freed (st may be
+ * NULL): a scan of pages maps one tree's memory once, not once per page. */
+cJSON *jobo_parse_tree(jobo_state *st, const char *buf, size_t len, int *why);
+void jobo_free_tree(jobo_state *st, cJSON *tree);
+
 /* Route cJSON's allocations through the per-parse arenas (module exec). */
 void jobo_arena_install(void);
 void jobo_key_cache_clear(jobo_state *st);

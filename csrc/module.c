@@ -216,7 +216,7 @@ parse_model(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     if (PyObject_GetBuffer(args[1], &view, PyBUF_SIMPLE) < 0)
         return NULL;
-    tree = jobo_parse_nogil((const char *)view.buf, (size_t)view.len, &why);
+    tree = jobo_parse_tree(st, (const char *)view.buf, (size_t)view.len, &why);
     PyBuffer_Release(&view);
     if (tree == NULL) {
         if (why != JOBO_PARSE_INTERRUPTED)

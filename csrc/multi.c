@@ -239,6 +239,18 @@ all_sent(MultiObject *self)
     return 1;
 }
 
+/* Transfers still running as far as this file knows (not yet seen done). */
+static int
+undone(MultiObject *self)
+{
+    Py_ssize_t i;
+    int n = 0;
+    for (i = 0; i < self->n; i++)
+        if (!self->jobs[i]->x.done)
+            n++;
+    return n;
+}
+
 /* Drive every transfer until `want` is done (want != NULL), or until
  * `until_ms` (monotonic) passes, or (until_sent) until every request is sent.
  * 0, or -1 with an exception set (KeyboardInterrupt, a multi error,
@@ -270,8 +282,10 @@ drive(MultiObject *self, jobo_state *st, jobo_job *want, int64_t until_ms, int u
             __atomic_sub_fetch(&st->in_flight, 1, __ATOMIC_SEQ_CST);
         } else {
             mc = curl_multi_perform(self->multi, &running);
-            /* send(): once the requests are out, return without waiting */
-            if (mc == CURLM_OK && !(until_sent && all_sent(self)))
+            /* send(): once the requests are out, return without waiting; and a
+             * transfer this perform() finished is collected at once, not after
+             * a poll that may have no socket left to wake it */
+            if (mc == CURLM_OK && !(until_sent && all_sent(self)) && running >= undone(self))
                 mc = curl_multi_poll(self->multi, NULL, 0, (int)slice, NULL);
             if (mc == CURLM_OK)
                 expire_jobs(self, now, jobo_now_ms());

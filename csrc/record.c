@@ -64,7 +64,7 @@ doc_dealloc(DocObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
     self->st->live_docs--;
-    jobo_delete_nogil(self->root);
+    jobo_free_tree(self->st, self->root); /* its block may serve the next parse */
     tp->tp_free((PyObject *)self);
     Py_DECREF(tp);
 }
@@ -371,6 +371,7 @@ record_materialize(jobo_state *st, RecordObject *r)
     record_track(r);
     if (ensure_dict(r) < 0)
         return -1;
+    st->materialized++;
     r->node = NULL; /* detached: the references are ours until the end */
     r->doc = NULL;
     r->vals = NULL;
@@ -1189,11 +1190,22 @@ PyType_Spec jobo_plainfield_spec = {
  * call _core.detach_kept(page.jobs) once the caller is done with a page: every
  * view of that list referenced from elsewhere (or handed out by one of them
  * and referenced from elsewhere) becomes dict-backed, so the tree goes with
- * the page. A view's only "own" reference is the slot of its parent (a list
- * item or a member value), so a count above that means someone kept it. */
+ * the page.
+ *
+ * Who holds what is decided once per object, by its parent, before anything
+ * here takes a reference of its own: a view's or list's only "own" reference
+ * is the slot of its parent (a list item or a member value), so a count above
+ * that means someone kept it. The walk then passes that answer down (held)
+ * and never looks at the count of an object it has itself increfed: a view
+ * that nobody kept stays a view, and only the views of the kept set are
+ * converted. */
 
 static int detach_value(jobo_state *st, PyObject *v, int held);
 
+/* Count of references to v beyond the one slot of its parent. */
+#define KEPT_ELSEWHERE(v) (Py_REFCNT(v) > 1)
+
+/* r (held: r, or an object r is reachable from, was kept) */
 static int
 detach_record(jobo_state *st, RecordObject *r, int held)
 {
@@ -1201,13 +1213,13 @@ detach_record(jobo_state *st, RecordObject *r, int held)
     int rc = 0;
     if (r->node == NULL)
         return 0;
-    if (held || Py_REFCNT(r) > 1)
+    if (held)
         return record_materialize(st, r);
-    Py_INCREF(r);
+    Py_INCREF(r); /* reading a value may not end r; the count is not read again */
     for (i = 0; rc == 0 && r->node != NULL && i < r->nvals; i++) {
         PyObject *v = r->vals[i];
-        if (v != NULL) {
-            int vheld = Py_REFCNT(v) > 1;
+        if (v != NULL && (i >= 64 || (r->refs >> i) & 1)) { /* atomic: no views */
+            int vheld = KEPT_ELSEWHERE(v); /* before our own reference */
             Py_INCREF(v);
             rc = detach_value(st, v, vheld);
             Py_DECREF(v);
@@ -1217,8 +1229,9 @@ detach_record(jobo_state *st, RecordObject *r, int held)
     return rc;
 }
 
-/* held: v itself is referenced from outside its parent, so every view in it
- * is reachable from outside too. */
+/* v, a value of a view or an item of a list (held: v itself, or an object it
+ * is reachable from, is referenced from outside its parent, so every view in
+ * it is reachable from outside too). */
 static int
 detach_value(jobo_state *st, PyObject *v, int held)
 {
@@ -1229,9 +1242,10 @@ detach_value(jobo_state *st, PyObject *v, int held)
         return 0;
     for (i = 0; i < PyList_GET_SIZE(v); i++) {
         PyObject *item = PyList_GET_ITEM(v, i);
-        int rc, iheld = held || Py_REFCNT(item) > 1;
+        int rc, iheld;
         if (!PyObject_TypeCheck(item, st->RecordType))
             continue;
+        iheld = held || KEPT_ELSEWHERE(item); /* before our own reference */
         Py_INCREF(item);
         rc = detach_record(st, (RecordObject *)item, iheld);
         Py_DECREF(item);
@@ -1260,6 +1274,12 @@ live_docs(PyObject *module, PyObject *Py_UNUSED(ignored))
     return PyLong_FromLong(jobo_get_state(module)->live_docs);
 }
 
+static PyObject *
+materialized(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromLong(jobo_get_state(module)->materialized);
+}
+
 static PyMethodDef jobo_record_methods[] = {
     {"detach_kept", jobo_detach_kept, METH_O,
      "detach_kept(models: list) -> None\n\nMake the views of the list that are referenced\n"
@@ -1267,6 +1287,9 @@ static PyMethodDef jobo_record_methods[] = {
      "they no longer keep the parsed response alive."},
     {"_live_docs", live_docs, METH_NOARGS,
      "_live_docs() -> int\n\nParsed response trees alive (held by views)."},
+    {"_materialized", materialized, METH_NOARGS,
+     "_materialized() -> int\n\nViews turned into dict-backed records so far (a count for\n"
+     "tests: detaching converts the kept views only)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -631,12 +631,17 @@ jobo_xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
     if (r->len == 0)
         return jobo_raise_response_error(st, r,
                                          "the server sent an empty body where JSON was expected");
-    tree = jobo_parse_nogil(r->body, r->len, &why);
+    tree = jobo_parse_tree(st, r->body, r->len, &why);
     if (tree == NULL) {
         if (why == JOBO_PARSE_INTERRUPTED)
             return NULL; /* KeyboardInterrupt (or what a signal handler raised) */
         return jobo_raise_response_error(st, r, jobo_parse_error(why));
     }
+    /* the tree holds all of it now: the body goes before the objects are built
+     * (a page of a long scan is held once, not twice) */
+    free(r->body);
+    r->body = NULL;
+    r->len = r->cap = 0;
     if (model != NULL && cJSON_IsObject(tree)) {
         data = jobo_record_from_tree(st, (PyTypeObject *)model, tree); /* owns tree */
     } else {

@@ -96,6 +96,7 @@ async def async_pages(client: Any, plan: Any) -> AsyncIterator[Any]:
             yield page
             if plan.finished():
                 return
+            del page  # done with: its tree goes before the next one is built
             following: Optional[Any] = plan.next_call() if not ahead else None
             if ahead:
                 page = await ahead.popleft()

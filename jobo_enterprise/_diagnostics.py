@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from . import _core
 from ._config import resolve_ca_bundle
@@ -11,9 +13,12 @@ from ._version import __version__
 
 
 def diagnostics(ca_bundle: Optional[str] = None) -> Dict[str, Any]:
-    """The CA file a client would use (and where it comes from), the libcurl
-    version, its TLS backend and features (HTTP/2, asynchronous DNS), the cJSON
-    version, Python and the platform. Contains no secret.
+    """The CA file a client would use (and where it comes from: ``ca_bundle
+    argument``, ``JOBO_CA_BUNDLE``, ``SSL_CERT_FILE``, ``certifi``, ``system``), the
+    libcurl version, its TLS backend and features (HTTP/2, asynchronous DNS), the
+    cJSON version, the libraries a binary wheel carries (``bundled``, empty for a
+    build against the system's libraries), Python and the platform. Contains no
+    secret.
 
     >>> import jobo_enterprise
     >>> jobo_enterprise.diagnostics()["tls_backend"]
@@ -35,4 +40,16 @@ def diagnostics(ca_bundle: Optional[str] = None) -> Dict[str, Any]:
         "cjson": info["cjson"],
         "ca_file": ca_file,
         "ca_source": ca_source,
+        "bundled": bundled_libraries(),
     }
+
+
+def bundled_libraries() -> List[str]:
+    """"name version" of each library a binary wheel carries, as its build recorded
+    them in ``_bundled/bundled.json`` beside their licences; [] otherwise."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_bundled", "bundled.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [f"{lib['name']} {lib['version']}" for lib in json.load(f)]
+    except FileNotFoundError:
+        return []

@@ -89,6 +89,11 @@ class PageWindow:
         self._next_page = self._start + 1
         return self._call_for(self._start)
 
+    @property
+    def prefetches(self) -> bool:
+        """Pages may be requested ahead of the one handed out."""
+        return self._adaptive or self.window > 0
+
     def take(self, page: Any) -> bool:
         jobs = page_jobs(page)
         if self._last_page is None:
@@ -140,6 +145,11 @@ class CursorChain:
     def first(self) -> Any:
         return self._call_for(None)
 
+    @property
+    def prefetches(self) -> bool:
+        """The next page may be requested while the current one is handed out."""
+        return self._prefetch
+
     def take(self, page: Any) -> bool:
         cursor = page.next_cursor if page.has_more else None
         if cursor:
@@ -182,10 +192,13 @@ def sync_pages(client: Any, plan: Any) -> Iterator[Any]:
     call = plan.first()
     if call is None:
         return
-    page = client._execute(call)
     engine = Prefetcher(client)
     ahead: Deque[Any] = deque()
     try:
+        # a plan that prefetches runs its first call on the engine too: the next
+        # page reuses that connection (over h2, every page is a stream of it)
+        # instead of waiting for a new one and its TLS handshake
+        page = engine.result(engine.submit(call)) if plan.prefetches else client._execute(call)
         while True:
             if not plan.take(page):
                 return
@@ -194,6 +207,7 @@ def sync_pages(client: Any, plan: Any) -> Iterator[Any]:
             yield page
             if plan.finished():
                 return
+            del page  # done with: its tree goes before the next one is built
             if ahead:
                 page = engine.result(ahead.popleft())
             else:

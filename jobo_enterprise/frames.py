@@ -20,9 +20,12 @@ them all.
 
 :func:`to_pandas` and :func:`to_arrow` build a table from jobs that are views of a
 response (what the client returns): the C core reads each column straight from the
-parsed JSON in one pass, with no dict or model per job. The dtypes
-(:func:`pandas_dtypes`, :func:`arrow_schema`) are the same for every result, an empty
-one included.
+parsed JSON in one pass into Arrow's memory layout, with no dict, model or Python object
+per job or value. The dtypes (:func:`pandas_dtypes`, :func:`arrow_schema`) are the same
+for every result, an empty one included. In a DataFrame the text and list columns are
+Arrow-backed (:class:`pandas.ArrowDtype`; a missing text is ``<NA>``, a list cell reads as
+a Python list), numbers are ``float64`` (``NaN``), date-times ``datetime64[us, UTC]``
+(``NaT``) and booleans the nullable ``boolean`` (``<NA>``).
 """
 
 from __future__ import annotations
@@ -176,8 +179,8 @@ def job_record(job: Any) -> Dict[str, Any]:
 
 # ── tables: DataFrames and Arrow ─────────────────────────────────────
 
-PANDAS_HINT = ("DataFrames need pandas: pip install 'jobo-enterprise-native[pandas]' "
-               "(or pip install pandas)")
+PANDAS_HINT = ("DataFrames need pandas and pyarrow: pip install "
+               "'jobo-enterprise-native[pandas]' (or pip install pandas pyarrow)")
 ARROW_HINT = ("Arrow tables need pyarrow: pip install 'jobo-enterprise-native[arrow]' "
               "(or pip install pyarrow)")
 
@@ -262,53 +265,38 @@ def _views(jobs: Iterable[Any]) -> List[Any]:
 
 
 class TableBuilder:
-    """Collects the columns of jobs, page by page, then makes one DataFrame or table.
+    """Collects the columns of jobs, page by page, then makes one table or DataFrame.
 
     ``add(jobs)`` reads the columns of a list of jobs at once (the page can be freed
-    after); ``to_pandas()`` / ``to_arrow()`` make the table. Built for Arrow
-    (``arrow=True``), each page becomes one chunk of Arrow arrays at once, made from
-    the text and numbers the C core wrote in Arrow's layout (no Python str per value).
+    after): the C core writes each column's values in Arrow's memory layout (text as
+    UTF-8 with offsets, numbers and date-times as 64-bit values, validity bitmaps), and
+    each page becomes one chunk of Arrow arrays, with no Python object per value.
+    ``to_arrow()`` gives the table, ``to_pandas()`` a DataFrame over the same memory
+    (text and list columns stay in Arrow; numbers, date-times and booleans become
+    numpy-backed pandas columns).
     """
 
-    __slots__ = ("arrow", "rows", "_cols", "_chunks")
+    __slots__ = ("arrow", "rows", "_chunks")
     arrow: bool
     rows: int
 
     def __init__(self, *, arrow: bool = False) -> None:
+        # what is missing is named before any page is read
+        _pyarrow() if arrow else _pandas()
         self.arrow = arrow
         self.rows = 0
-        self._cols: Optional[List[Any]] = None
         self._chunks: List[List[Any]] = [[] for _ in JOB_COLUMNS]
 
     def add(self, jobs: Iterable[Any]) -> "TableBuilder":
+        pa = _pyarrow()
         views = _views(jobs)
-        cols = _core.job_columns(views, _PLAN, _micros, self.arrow)
-        if self.arrow:
-            pa = _pyarrow()
-            for chunks, field, (_, kind), col in zip(self._chunks, arrow_schema(), JOB_COLUMNS,
-                                                     cols):
-                chunks.append(_arrow_column(pa, field.type, kind, col))
-        elif self._cols is None:
-            self._cols = cols
-        else:
-            for (_, kind), into, more in zip(JOB_COLUMNS, self._cols, cols):
-                _append(kind, into, more)
+        cols = _core.job_columns(views, _PLAN, _micros)
+        for chunks, field, col in zip(self._chunks, arrow_schema(), cols):
+            chunks.append(_arrow_column(pa, field.type, col))
         self.rows += len(views)
         return self
 
-    def to_pandas(self) -> Any:
-        if self.arrow:
-            raise ValueError("this builder collects Arrow columns; use to_arrow()")
-        pd, np = _pandas()
-        if self._cols is None:
-            self._cols = _core.job_columns([], _PLAN, _micros, False)
-        data = {name: _pandas_column(pd, np, kind, col)
-                for (name, kind), col in zip(JOB_COLUMNS, self._cols)}
-        return pd.DataFrame(data, columns=column_names(), copy=False)
-
     def to_arrow(self) -> Any:
-        if not self.arrow:
-            raise ValueError("this builder collects DataFrame columns; use to_pandas()")
         pa = _pyarrow()
         if not self._chunks[0]:
             self.add([])
@@ -317,23 +305,18 @@ class TableBuilder:
                    for chunks, field in zip(self._chunks, schema)]
         return pa.Table.from_arrays(columns, schema=schema)
 
-
-def _append(kind: str, into: Any, more: Any) -> None:
-    """Append the DataFrame columns of one more page."""
-    if kind in ("float", "datetime"):
-        into[0].extend(more[0])
-        into[1].extend(more[1])
-    else:
-        into.extend(more)
+    def to_pandas(self) -> Any:
+        pd = _pandas()
+        return self.to_arrow().to_pandas(types_mapper=_types_mapper(pd).get)
 
 
-def _pandas() -> Tuple[Any, Any]:
+def _pandas() -> Any:
     try:
-        import numpy as np
         import pandas as pd
+        import pyarrow  # noqa: F401  (the text and list columns are Arrow-backed)
     except ImportError as exc:
         raise ImportError(PANDAS_HINT) from exc
-    return pd, np
+    return pd
 
 
 def _pyarrow() -> Any:
@@ -344,34 +327,37 @@ def _pyarrow() -> Any:
     return pa
 
 
+# the pandas dtype of each kind of column (str() of the dtype, as pandas prints it)
+_PANDAS_DTYPES = {
+    "string": "string[pyarrow]",
+    "float": "float64",
+    "bool": "boolean",
+    "datetime": "datetime64[us, UTC]",
+    "list<string>": "list<item: string>[pyarrow]",
+    "list<location>": "list<item: struct<{}>>[pyarrow]".format(", ".join(
+        f"{name}: {'double' if kind == 'float' else 'string'}" for name, kind in LOCATION_FIELDS)),
+}
+
+
 def pandas_dtypes() -> Dict[str, str]:
-    """The dtype of each column of :func:`to_pandas`, in order."""
-    names = {"string": "object", "float": "float64", "bool": "boolean",
-             "datetime": "datetime64[us, UTC]", "list<string>": "object",
-             "list<location>": "object"}
-    return {name: names[kind] for name, kind in JOB_COLUMNS}
+    """The dtype of each column of :func:`to_pandas`, in order, as pandas prints it.
+
+    Text and list columns are Arrow-backed (:class:`pandas.ArrowDtype`: ``string[pyarrow]``,
+    ``list<item: string>[pyarrow]``, ...), as the Dask loader's are; numbers are ``float64``,
+    date-times ``datetime64[us, UTC]`` and booleans the nullable ``boolean``."""
+    return {name: _PANDAS_DTYPES[kind] for name, kind in JOB_COLUMNS}
 
 
-def _object_array(np: Any, values: List[Any]) -> Any:
-    """An object array of the values as they are (lists stay list objects)."""
-    arr = np.empty(len(values), dtype=object)
-    if values and isinstance(values[0], list):
-        for i, v in enumerate(values):
-            arr[i] = v
-    else:
-        arr[:] = values
-    return arr
-
-
-def _pandas_column(pd: Any, np: Any, kind: str, col: Any) -> Any:
-    if kind == "float":
-        return pd.Series(np.frombuffer(col[0], dtype=np.float64), dtype="float64", copy=True)
-    if kind == "datetime":
-        ticks = np.frombuffer(col[0], dtype=np.int64).view("datetime64[us]")
-        return pd.Series(ticks, copy=True).dt.tz_localize("UTC")
-    if kind == "bool":
-        return pd.Series(pd.array(col, dtype="boolean"))
-    return pd.Series(_object_array(np, col), dtype=object, copy=False)
+def _types_mapper(pd: Any) -> Dict[Any, Any]:
+    """Arrow type -> pandas dtype for ``Table.to_pandas``: the text and list columns as
+    :class:`pandas.ArrowDtype` (no Python object per value), booleans as the nullable
+    ``boolean``; float64 and timestamps take pandas' own conversion (NaN, NaT)."""
+    pa = _pyarrow()
+    out: Dict[Any, Any] = {pa.bool_(): pd.BooleanDtype()}
+    for field in arrow_schema():
+        if pa.types.is_string(field.type) or pa.types.is_list(field.type):
+            out[field.type] = pd.ArrowDtype(field.type)
+    return out
 
 
 _SCHEMA: List[Any] = []  # arrow_schema(), made once
@@ -391,59 +377,33 @@ def arrow_schema() -> Any:
     return _SCHEMA[0]
 
 
-def _validity(pa: Any, valid: bytearray) -> Tuple[Any, int]:
-    """Validity bytes (0/1) -> (Arrow validity bitmap or None when all valid, null count)."""
-    import pyarrow.compute as pc
-
-    n = len(valid)
-    if n == 0 or valid.count(0) == 0:
-        return None, 0
-    bits = pc.not_equal(pa.Array.from_buffers(pa.uint8(), n, [None, pa.py_buffer(valid)]), 0)
-    return bits.buffers()[1], valid.count(0)
-
-
-def _arrow_numbers(pa: Any, typ: Any, col: Any) -> Any:
-    """(data bytes, validity bytes) -> an array of typ, nulls where invalid."""
-    bitmap, nulls = _validity(pa, col[1])
-    return pa.Array.from_buffers(typ, len(col[1]), [bitmap, pa.py_buffer(col[0])],
-                                 null_count=nulls)
+def _leaf(pa: Any, typ: Any, leaf: Any) -> Any:
+    """(length, null count, validity bitmap or None, data, offsets or None), the
+    buffers ``_core.job_columns`` wrote -> an Arrow array of typ."""
+    n, nulls, valid, data, offsets = leaf
+    buffers = [None if valid is None else pa.py_buffer(valid)]
+    if offsets is not None:
+        buffers.append(pa.py_buffer(offsets))
+    buffers.append(pa.py_buffer(data))
+    return pa.Array.from_buffers(typ, n, buffers, null_count=nulls)
 
 
-def _arrow_text(pa: Any, col: Any) -> Any:
-    """(int32 offsets, UTF-8 data, validity bytes) -> a string array."""
-    offsets, data, valid = col
-    bitmap, nulls = _validity(pa, valid)
-    return pa.Array.from_buffers(pa.string(), len(valid),
-                                 [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)],
-                                 null_count=nulls)
-
-
-def _arrow_list(pa: Any, typ: Any, lengths: bytearray, values: Any) -> Any:
-    """int32 lengths of each row's list + the items of all rows -> a list array."""
-    import pyarrow.compute as pc
-
-    counts = pa.Array.from_buffers(pa.int32(), len(lengths) // 4,
-                                   [None, pa.py_buffer(lengths)])
-    offsets = pa.concat_arrays([pa.array([0], pa.int32()),
-                                pc.cumulative_sum(counts).cast(pa.int32())])
-    return pa.ListArray.from_arrays(offsets, values, type=typ)
-
-
-def _arrow_column(pa: Any, typ: Any, kind: str, col: Any) -> Any:
-    """One page's output of ``_core.job_columns`` (Arrow layout) -> an array of typ."""
-    if kind in ("float", "datetime"):
-        return _arrow_numbers(pa, typ, col)
-    if kind == "string":
-        return _arrow_text(pa, col)
-    if kind == "list<string>":
-        return _arrow_list(pa, typ, col[0], _arrow_text(pa, col[1]))
-    if kind == "list<location>":
-        struct_type = typ.value_type
-        fields = [_arrow_numbers(pa, struct_type.field(i).type, child) if len(child) == 2
-                  else _arrow_text(pa, child) for i, child in enumerate(col[1])]
-        values = pa.StructArray.from_arrays(fields, fields=list(struct_type))
-        return _arrow_list(pa, typ, col[0], values)
-    return pa.array(col, type=typ)  # bool: a list of True/False/None
+def _arrow_column(pa: Any, typ: Any, col: Any) -> Any:
+    """One page's output of ``_core.job_columns`` for a column -> an array of typ."""
+    if not pa.types.is_list(typ):
+        return _leaf(pa, typ, col)
+    offsets = col[0]
+    rows = len(offsets) // 4 - 1
+    item = typ.value_type
+    if pa.types.is_struct(item):
+        _, count, fields = col
+        children = [_leaf(pa, item.field(i).type, leaf) for i, leaf in enumerate(fields)]
+        values = pa.StructArray.from_arrays(children, fields=list(item))
+        if len(values) != count:
+            raise RuntimeError("job_columns: the fields of a struct column disagree")
+    else:
+        values = _leaf(pa, item, col[1])
+    return pa.Array.from_buffers(typ, rows, [None, pa.py_buffer(offsets)], children=[values])
 
 
 def to_pandas(jobs: Iterable[Any]) -> Any:

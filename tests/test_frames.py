@@ -179,9 +179,9 @@ def test_odd_values_read_the_same_in_c_and_in_the_reference_reading():
                   qualifications={"must_have": {"skills": [{"type": "soft"}, {"name": "Go"}]}})
     del broken["source"]
     row = frames.to_pandas([broken]).iloc[0]
-    assert row["company_name"] is None and row["location"] == "Oslo"
+    assert row["company_name"] is pd.NA and row["location"] == "Oslo"
     assert [loc["location"] for loc in row["locations"]] == ["Oslo"]
-    assert row["responsibilities"] == [] and row["source"] is None
+    assert row["responsibilities"] == [] and row["source"] is pd.NA
     assert row["is_h1b_sponsor"] is pd.NA and row["salary_min"] == 1200.5
     assert row["valid_through"] is pd.NaT and row["skills_must_have"] == ["Go"]
     assert row["date_posted"] is pd.NaT  # 29 February 2023 does not exist
@@ -212,6 +212,125 @@ def test_datetimes_are_utc_and_exact_to_the_microsecond():
     assert df["updated_at"][0].to_pydatetime() == datetime(
         2026, 3, 29, 8, 30, 0, 500000, tzinfo=timezone.utc)
     assert df["date_posted"].isna().all()
+
+
+def _text_and_list_columns():
+    return [name for name, kind in frames.JOB_COLUMNS if kind in ("string", "list<string>",
+                                                                 "list<location>")]
+
+
+def test_text_and_list_columns_are_arrow_backed_and_the_rest_numpy_backed(client):
+    df = client.feed.get_jobs(batch_size=300).to_pandas()
+    for name in _text_and_list_columns():
+        assert isinstance(df[name].dtype, pd.ArrowDtype), name
+        assert df[name].dtype.pyarrow_dtype == frames.arrow_schema().field(name).type
+    assert df["salary_min"].dtype == "float64"
+    assert str(df["created_at"].dtype) == "datetime64[us, UTC]"
+    assert str(df["is_h1b_sponsor"].dtype) == "boolean"
+    # the sandbox's jobs have missing salaries, missing text and several locations
+    no_pay = df["salary_min"].isna()
+    assert no_pay.any() and not no_pay.all()
+    assert df.loc[no_pay, "salary_currency"].isna().all()
+    assert df["salary_currency"].isna().sum() == no_pay.sum()
+    many = df[df["locations"].map(len) > 1]
+    assert len(many) > 0
+    first = many.iloc[0]
+    assert first["location"] == first["locations"][0]["location"]
+    assert set(first["locations"][1]) == {name for name, _ in frames.LOCATION_FIELDS}
+    # what a user does with the columns
+    assert df["title"].str.len().min() > 0
+    assert df.explode("benefits")["benefits"].value_counts().iloc[0] > 1
+    assert df.groupby("source")["id"].count().sum() == len(df)
+    assert (df["salary_currency"] == "USD").sum() > 0
+    assert df.astype({"title": object})["title"].map(type).eq(str).all()
+
+
+def test_nulls_of_each_kind_read_as_missing_in_both_tables(client):
+    """A job with every optional value null or absent: <NA> for text and booleans, NaN
+    for numbers, NaT for date-times, [] for lists; null location fields inside the
+    structs; the same cells are null in the Arrow table."""
+    page = client.feed.get_jobs(batch_size=5)
+    job = dict(page.jobs[0].to_dict(), normalized_title=None, summary=None, compensation=None,
+               date_posted=None, is_h1b_sponsor=None, benefits=None, qualifications=None,
+               locations=[{"location": None, "city": "Oslo", "latitude": None,
+                           "longitude": 10.75}, {}])
+    job.pop("experience_level", None)
+    row = frames.to_pandas([job]).iloc[0]
+    assert row["normalized_title"] is pd.NA and row["summary"] is pd.NA
+    assert row["experience_level"] is pd.NA and row["is_h1b_sponsor"] is pd.NA
+    assert math.isnan(row["salary_min"]) and row["salary_currency"] is pd.NA
+    assert row["date_posted"] is pd.NaT
+    assert row["benefits"] == [] and row["skills_must_have"] == []
+    assert row["location"] is pd.NA
+    assert row["locations"] == [
+        {"location": None, "city": "Oslo", "region": None, "country": None,
+         "latitude": None, "longitude": 10.75},
+        {"location": None, "city": None, "region": None, "country": None,
+         "latitude": None, "longitude": None}]
+    table = frames.to_arrow([job])
+    nulls = {name: table.column(name).null_count for name in table.column_names}
+    for name in ("normalized_title", "summary", "experience_level", "is_h1b_sponsor",
+                 "salary_min", "salary_currency", "date_posted", "location"):
+        assert nulls[name] == 1, name
+    for name in ("id", "title", "created_at", "benefits", "locations"):
+        assert nulls[name] == 0, name
+    assert table.column("locations").to_pylist()[0] == row["locations"]
+
+
+def test_empty_pages_between_full_ones_change_nothing(client):
+    pages = list(client.feed.iter_pages(sources=["greenhouse"], batch_size=150, prefetch=False))
+    assert len(pages) > 1
+    builder = frames.TableBuilder()
+    for page in pages:
+        builder.add([]).add(page.jobs)
+    df = builder.add([]).to_pandas()
+    one_by_one = pd.concat([p.to_pandas() for p in pages], ignore_index=True)
+    assert df.equals(one_by_one)
+    assert list(df.dtypes.astype(str)) == list(frames.pandas_dtypes().values())
+    table = frames.TableBuilder(arrow=True)
+    for page in pages:
+        table.add(page.jobs).add([])
+    table = table.to_arrow()
+    table.validate(full=True)
+    assert table.column("id").to_pylist() == list(df["id"])
+    assert frames.to_pandas([]).dtypes.astype(str).to_dict() == frames.pandas_dtypes()
+    assert frames.to_arrow([]).schema == frames.arrow_schema()
+
+
+def test_column_reading_does_not_leak():
+    """The C column reader's buffers are freed with the table, failures included."""
+    import gc
+    import tracemalloc
+
+    odd = {"id": "x", "title": "caf\u00e9 \u2014 \U0001F600", "company": {"name": 12},
+           "locations": [{"city": "Lyon", "latitude": "45.7"}, None, {"location": 3}],
+           "compensation": {"min": "1e3", "max": True}, "created_at": "2024-05-01",
+           "updated_at": 1714564800, "benefits": ["a", 1, None, "b"],
+           "qualifications": {"must_have": {"skills": [{"name": "Go"}, {}]}}}
+    body = json.dumps({"jobs": [odd] * 20}).encode()
+
+    def bad_time(raw):
+        raise ValueError("no")
+
+    def loop(n):
+        for _ in range(n):
+            jobs = _core.parse_model(FeedPage, body).jobs
+            frames.to_arrow(jobs)
+            frames.to_pandas(jobs)
+            with pytest.raises(ValueError):
+                _core.job_columns(jobs, frames._PLAN, bad_time)
+
+    loop(30)
+    gc.collect()
+    tracemalloc.start()
+    loop(100)
+    gc.collect()
+    base = tracemalloc.get_traced_memory()[0]
+    loop(300)
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    assert grown < 64 * 1024, grown
 
 
 def test_rows_must_be_jobs_or_dicts():
@@ -279,6 +398,7 @@ def _run_without(blocked, body: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("blocked,call,extra", [
     (["pandas"], "frames.to_pandas(page)", "[pandas]"),
+    (["pyarrow"], "frames.to_pandas(page)", "[pandas]"),  # the pandas extra brings pyarrow
     (["pyarrow"], "frames.to_arrow(page)", "[arrow]"),
 ])
 def test_missing_extra_raises_an_import_error_naming_it(blocked, call, extra):

@@ -204,6 +204,30 @@ def _h2_connect(sb):
     return sock, conn
 
 
+def _h2_read(sock, conn, until, seconds: float):
+    """Read frames until ``until(got, ended)`` or ``seconds`` pass; returns (status by
+    stream, body by stream, ended streams). Received data is acknowledged, so the
+    server's windows reopen."""
+    status: dict = {}
+    got: dict = {}
+    ended: set = set()
+    deadline = time.monotonic() + seconds
+    while not until(got, ended) and time.monotonic() < deadline:
+        data = sock.recv(1 << 16)
+        if not data:
+            break
+        for ev in conn.receive_data(data):
+            if isinstance(ev, h2.events.ResponseReceived):
+                status[ev.stream_id] = dict(ev.headers)[":status"]
+            elif isinstance(ev, h2.events.DataReceived):
+                got[ev.stream_id] = got.get(ev.stream_id, b"") + ev.data
+                conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+            elif isinstance(ev, h2.events.StreamEnded):
+                ended.add(ev.stream_id)
+        sock.sendall(conn.data_to_send())
+    return status, got, ended
+
+
 def test_a_stalled_stream_does_not_hold_up_the_other_streams_of_its_connection():
     with Sandbox(seed=2, jobs=30, http_port=None, http2=True) as sb:
         sock, conn = _h2_connect(sb)
@@ -214,25 +238,45 @@ def test_a_stalled_stream_does_not_hold_up_the_other_streams_of_its_connection()
                                     (":authority", "localhost"), (":path", path),
                                     ("x-api-key", key)], end_stream=True)
         sock.sendall(conn.data_to_send())
-        got = {1: b"", 3: b""}
-        status = {}
-        ended = set()
-        deadline = time.monotonic() + 5
-        while (3 not in ended or not got[1]) and time.monotonic() < deadline:
-            for ev in conn.receive_data(sock.recv(65536)):
-                if isinstance(ev, h2.events.ResponseReceived):
-                    status[ev.stream_id] = dict(ev.headers)[":status"]
-                elif isinstance(ev, h2.events.DataReceived):
-                    got[ev.stream_id] += ev.data
-                    conn.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
-                elif isinstance(ev, h2.events.StreamEnded):
-                    ended.add(ev.stream_id)
-            sock.sendall(conn.data_to_send())
+        status, got, ended = _h2_read(sock, conn, lambda got, ended: 3 in ended and got.get(1),
+                                      5)
         sock.close()
         assert status == {1: "200", 3: "200"}
         assert 3 in ended and 1 not in ended  # the stalled one is still open
         assert json.loads(got[3])["jobs"] and 0 < len(got[1])
         assert sb.stats()["h2"] == {"connections": 1, "streams": 2, "resets": 0, "goaways": 0}
+
+
+def test_the_streams_of_one_h2_connection_are_served_concurrently():
+    """Eight requests at once on one connection, each answered after 400 ms of
+    latency: served one after another they would take 3.2 s. Their bodies (several
+    DATA frames each, within the client's 64 KiB windows, which it reopens as it
+    reads) arrive whole and in the right order of bytes."""
+    with Sandbox(seed=2, jobs=400, http_port=None, http2=True, latency_ms=400) as sb:
+        sock, conn = _h2_connect(sb)
+        key = sb.keys["full"]
+        streams = {}
+        started = time.monotonic()
+        for page in range(1, 9):
+            sid = 2 * page - 1
+            streams[sid] = page
+            conn.send_headers(sid, [(":method", "GET"), (":scheme", "https"),
+                                    (":authority", "localhost"),
+                                    (":path", f"/api/jobs?page_size=50&page={page}"),
+                                    ("x-api-key", key)], end_stream=True)
+        sock.sendall(conn.data_to_send())
+        sock.settimeout(10)
+        _, got, ended = _h2_read(sock, conn, lambda got, ended: len(ended) == len(streams), 20)
+        elapsed = time.monotonic() - started
+        sock.close()
+        assert ended == set(streams)
+        pages = {sid: json.loads(body) for sid, body in got.items()}
+        assert all(pages[sid]["page"] == page and len(pages[sid]["jobs"]) == 50
+                   for sid, page in streams.items())
+        assert len({job["id"] for p in pages.values() for job in p["jobs"]}) == 400
+        assert min(map(len, got.values())) > 4 * 16384  # several frames, past one window
+        assert elapsed < 2.0, elapsed  # concurrent: about one latency, not eight
+        assert sb.stats()["h2"]["connections"] == 1
 
 
 def test_a_sandbox_without_http2_offers_only_http_1_1():
@@ -308,6 +352,19 @@ def test_a_prefetching_scan_is_streams_of_one_connection_over_h2(make_client, sa
         assert opened > 1  # HTTP/1.1: a connection per transfer in flight
     attempts = client.diagnostics()["attempts"]
     assert len(attempts) == 32 and {a["http_version"] for a in attempts} == {http_version}
+
+
+def test_a_scan_takes_its_first_page_on_the_connection_its_later_pages_use(make_client,
+                                                                           sandbox):
+    """The first page runs on the iterator's own multi handle as well: the page
+    after it reuses that connection instead of opening (and handshaking) another,
+    over HTTP/1.1 as over h2."""
+    client = make_client()  # fresh: no connection of its own yet
+    before = sandbox.stats()["connections"]["https"]
+    pages = list(client.jobs.iter_pages(page_size=500 // 5, prefetch=1, max_items=500))
+    assert [len(p.jobs) for p in pages] == [100] * 5
+    # one page in flight at a time: every page on the first page's connection
+    assert sandbox.stats()["connections"]["https"] - before == 1
 
 
 def test_threads_of_one_client_keep_connections_of_their_own(faulty, sandbox):

@@ -424,7 +424,8 @@ def test_a_stale_cursor_mid_scan_restarts_from_the_last_committed_page(sb, conne
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_second_sync_of_the_same_database_refuses_or_waits(sb, connect, tmp_path, backend):
     path = _path(tmp_path, backend)
-    slow = Mirror(connect(base_url=sb.fault_url("delay=30")), path, batch_size=20)
+    # 15 batches at 250 ms each: still running while the other syncs are tried
+    slow = Mirror(connect(base_url=sb.fault_url("delay=250")), path, batch_size=20)
     worker = threading.Thread(target=slow.sync)
     worker.start()
     try:

@@ -116,6 +116,25 @@ def test_default_pages_match_sequential_with_filters_start_page_and_max_items(co
     _wait_for_prefetch_threads_to_end()
 
 
+def test_a_page_is_handed_out_as_soon_as_it_arrives(make_client):
+    """A transfer that finishes inside a step of the engine is collected at once: it
+    does not sit out a poll slice (50 ms) with no socket left to wake it. With one
+    page in flight at a time, every page would pay that wait; the engine must keep
+    pace with the client's plain calls (``prefetch=0``) on the same connection."""
+    client = make_client()
+    kw = dict(page_size=10, max_items=300)
+    list(client.jobs.iter_pages(prefetch=0, **kw))  # connections up, text index built
+    timings = {}
+    for prefetch in (0, 1, 0, 1):
+        started = time.perf_counter()
+        pages = list(client.jobs.iter_pages(prefetch=prefetch, **kw))
+        took = time.perf_counter() - started
+        timings[prefetch] = min(took, timings.get(prefetch, took))
+        assert len(pages) == 30
+    # 30 pages: a 50 ms wait per page would add 1.5 s
+    assert timings[1] - timings[0] < 0.025 * 30, timings
+
+
 # -- (2) the credit bound of an early stop ----------------------------------------------
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import itertools
 import json
 import pickle
 import threading
@@ -386,6 +387,40 @@ def test_search_iterator_detaches_too_and_a_page_held_stays_a_view(client):
     assert not first._is_view and _core._live_docs() == before - 1
     assert Job.from_dict({"title": "x"}).detach().title == "x"
     assert isinstance(first.id, uuid.UUID)
+
+
+def test_detaching_a_page_converts_only_what_the_caller_kept():
+    page = FeedPage.from_json(json.dumps({"jobs": [
+        {"title": "T%d" % i, "company": {"name": "C%d" % i},
+         "locations": [{"city": "Berlin"}], "benefits": ["x"]} for i in range(50)]}).encode())
+    jobs = page.jobs
+    for job in jobs:  # every job has read values: a company, a list of locations
+        job.title, job.company.name, job.locations[0].city, job.benefits  # noqa: B018
+    del job  # the loop variable would keep the last job
+    kept_job, kept_company, kept_locations = jobs[3], jobs[5].company, jobs[7].locations
+    before = _core._materialized()
+    _core.detach_kept(jobs)
+    # the kept job (with its company and location it had handed out), the kept
+    # company and the location of the kept list: 5 conversions, not 50 jobs' worth
+    assert _core._materialized() - before == 5
+    assert [i for i, j in enumerate(jobs) if not j._is_view] == [3]
+    assert not kept_job.company._is_view and not kept_job.locations[0]._is_view
+    assert not kept_company._is_view and jobs[5]._is_view
+    assert not kept_locations[0]._is_view and jobs[7]._is_view
+    assert all(j.company._is_view for i, j in enumerate(jobs) if i not in (3, 5))
+    assert (kept_job.title, kept_company.name, kept_locations[0].city) == ("T3", "C5", "Berlin")
+    assert _core._materialized() - before == 5  # reading them converts nothing more
+
+
+def test_iterating_jobs_converts_none_of_the_jobs_dropped(client):
+    before = _core._materialized()
+    jobs = client.feed.iter_jobs(batch_size=500)
+    titles = sum(len(job.title) + len(job.company.name) for job in itertools.islice(jobs, 2001))
+    jobs.close()
+    assert titles > 0
+    # at most the job the loop variable still holds when a page ends (and its
+    # company): 4 pages, not 2,000 jobs
+    assert _core._materialized() - before <= 2 * 4
 
 
 def test_members_named_like_methods_read_as_in_dict_models():

@@ -31,5 +31,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     width = max(len(k) for k in info)
     for key, value in info.items():
+        if key == "bundled":  # the libraries a binary wheel carries
+            value = ", ".join(value) or "none (libcurl and cJSON are the system's)"
         print(f"{key.ljust(width)}  {value}")
     return 0

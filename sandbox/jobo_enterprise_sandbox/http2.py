@@ -35,6 +35,7 @@ import logging
 import select
 import socket
 import ssl
+import struct
 import threading
 import time
 from typing import Dict, List, Optional, Tuple
@@ -61,6 +62,9 @@ _RECV = 65536
 _POLL = 0.1
 _WRITE_TIMEOUT = 30.0
 _WINDOW_WAIT = 0.25
+_BURST = 1 << 17  # bytes of one stream written per turn of the connection's lock
+# a DATA frame's header: length (24 bits) and type 0, flags, stream id
+_DATA_HEAD = struct.Struct(">IBI")
 
 
 class _Stream:
@@ -116,7 +120,12 @@ class _H2Conn:
         return self.call(self.h2.send_headers, stream_id, headers, end_stream=end)
 
     def send_data(self, stream_id: int, data: bytes, stop: threading.Event) -> bool:
-        """Send within the flow-control windows, waiting for WINDOW_UPDATEs."""
+        """Send within the flow-control windows, waiting for WINDOW_UPDATEs.
+
+        Up to _BURST bytes go out per turn of the lock, as DATA frames framed here
+        and written at once (the frames h2 would build, without its per-frame
+        work: a page of 100 jobs is some 30 frames); the windows are charged as
+        h2 charges them. The stream is ended through h2 (``end``)."""
         view = memoryview(data)
         while view:
             with self.lock:
@@ -125,20 +134,32 @@ class _H2Conn:
                         return False
                     try:
                         room = min(self.h2.local_flow_control_window(stream_id),
-                                   self.h2.max_outbound_frame_size, len(view))
+                                   _BURST, len(view))
                     except (h2.exceptions.StreamClosedError, KeyError):
                         return False
                     if room > 0:
                         break
                     self.window.wait(_WINDOW_WAIT)
                 try:
-                    self.h2.send_data(stream_id, bytes(view[:room]))
-                    self._flush()
-                except (h2.exceptions.StreamClosedError, h2.exceptions.ProtocolError,
-                        OSError, ssl.SSLError):
+                    self._flush()  # what h2 has queued (this stream's HEADERS) goes first
+                    self.sock.sendall(self._data_frames(stream_id, view[:room]))
+                except (OSError, ssl.SSLError):
                     return False
             view = view[room:]
         return True
+
+    def _data_frames(self, stream_id: int, chunk: memoryview) -> bytes:
+        """DATA frames (no flags) carrying ``chunk``, each at most the peer's frame
+        size; charges both flow-control windows. Lock held, windows checked."""
+        size = self.h2.max_outbound_frame_size
+        parts = []
+        for at in range(0, len(chunk), size):
+            piece = chunk[at:at + size]
+            parts.append(_DATA_HEAD.pack(len(piece) << 8, 0, stream_id))
+            parts.append(piece)
+        self.h2.outbound_flow_control_window -= len(chunk)
+        self.h2.streams[stream_id].outbound_flow_control_window -= len(chunk)
+        return b"".join(parts)
 
     def end(self, stream_id: int) -> bool:
         return self.call(self.h2.end_stream, stream_id)
