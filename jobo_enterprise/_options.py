@@ -221,6 +221,9 @@ class _OptionedPlan:
         call = self._plan.next_call()
         return None if call is None else self._apply(call)
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._plan, name)  # the plan's other figures, as they are
+
 
 def plan_with_options(plan: Any, options: Dict[str, Any], method: str) -> Any:
     """``plan`` with the per-call options of an iterator applied to every page's
