@@ -29,15 +29,37 @@ back. Server text has its control characters escaped by the C core.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
+import sys
 from typing import Any, Callable, Dict, Optional
 
-logger = logging.getLogger("jobo_enterprise")
-logger.addHandler(logging.NullHandler())
+# logging's own level numbers (fixed by the logging module's documentation)
+DEBUG, INFO, WARNING, ERROR = 10, 20, 30, 40
 
-DEBUG, INFO, WARNING = logging.DEBUG, logging.INFO, logging.WARNING
+_logger: Any = None
+
+
+def get_logger() -> Any:
+    """The package logger, with its NullHandler. ``logging`` (about 7 ms with
+    what it imports) is imported here, when the application already has it or
+    the package first logs or asks whether it would, never by ``import
+    jobo_enterprise`` alone: the import-time budget holds."""
+    global _logger
+    if _logger is None:
+        import logging
+
+        lg = logging.getLogger("jobo_enterprise")
+        if not any(isinstance(h, logging.NullHandler) for h in lg.handlers):
+            lg.addHandler(logging.NullHandler())
+        _logger = lg
+    return _logger
+
+
+def __getattr__(name: str) -> Any:  # ``_log.logger``, made on first use
+    if name == "logger":
+        return get_logger()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: the ``extra`` attributes records of this package may carry (absent = not known)
 FIELDS = (
@@ -74,7 +96,7 @@ def redact(text: str, mask: Mask = None) -> str:
 def enabled(level: int = WARNING) -> bool:
     """Whether records of ``level`` (default: any this package writes by
     default, WARNING) would be handled: attempts are timed only then."""
-    return logger.isEnabledFor(level)
+    return get_logger().isEnabledFor(level)
 
 
 def _target(call: Any) -> str:
@@ -91,7 +113,7 @@ def _over(http_version: Optional[str]) -> str:
 
 def _emit(level: int, text: str, fields: Dict[str, Any], mask: Mask) -> None:
     extra = {k: (redact(v, mask) if isinstance(v, str) else v) for k, v in fields.items()}
-    logger.log(level, "%s", redact(text, mask), extra=extra)
+    get_logger().log(level, "%s", redact(text, mask), extra=extra)
 
 
 def _attempt_fields(call: Any, attempt: int, max_attempts: Optional[int], seconds: float,
@@ -114,7 +136,7 @@ def success(call: Any, usage: Any, attempt: int, seconds: float, mask: Mask = No
             http_version: Optional[str] = None, status: int = 200,
             max_attempts: Optional[int] = None) -> None:
     """The DEBUG line of an attempt that succeeded."""
-    if not logger.isEnabledFor(DEBUG):
+    if not get_logger().isEnabledFor(DEBUG):
         return
     fields = _attempt_fields(call, attempt, max_attempts, seconds, http_version, status,
                              usage.request_id)
@@ -133,7 +155,7 @@ def failure(call: Any, exc: Exception, attempt: int, seconds: float, mask: Mask 
     else DEBUG (a connection failure; its retry, if any, is logged at INFO)."""
     status = getattr(exc, "status_code", None)
     level = WARNING if isinstance(status, int) and status >= 400 else DEBUG
-    if not logger.isEnabledFor(level):
+    if not get_logger().isEnabledFor(level):
         return
     fields = _attempt_fields(call, attempt, max_attempts, seconds, http_version, status,
                              getattr(exc, "request_id", None))
@@ -155,7 +177,7 @@ def reason(exc: Exception) -> str:
 def retrying(call: Any, exc: Exception, wait: float, attempt: int,
              max_attempts: Optional[int] = None, mask: Mask = None) -> None:
     """INFO: attempt ``attempt`` (0-based, the next one) follows after ``wait`` s."""
-    if not logger.isEnabledFor(INFO):
+    if not get_logger().isEnabledFor(INFO):
         return
     why = reason(exc)
     fields = {"jobo_event": "retry", "jobo_method": call.method, "jobo_path": _target(call),
@@ -169,20 +191,20 @@ def retrying(call: Any, exc: Exception, wait: float, attempt: int,
 
 def pacing(wait: float) -> None:
     """INFO: the client waits ``wait`` s for the key's rate-limit window."""
-    if not logger.isEnabledFor(INFO):
+    if not get_logger().isEnabledFor(INFO):
         return
     fields = {"jobo_event": "pacing", "jobo_wait_s": round(wait, 3)}
-    logger.info("waiting %.2f s for the rate-limit window of this key (no request left "
+    get_logger().info("waiting %.2f s for the rate-limit window of this key (no request left "
                 "in it) rather than spending a request on a 429", wait, extra=fields)
 
 
 def refused(exc: Exception) -> None:
-    if logger.isEnabledFor(DEBUG):
-        logger.debug("client configuration refused: %s", redact(str(exc)),
+    if get_logger().isEnabledFor(DEBUG):
+        get_logger().debug("client configuration refused: %s", redact(str(exc)),
                      extra={"jobo_event": "refused"})
 
 
-_LEVELS = {"DEBUG": DEBUG, "INFO": INFO, "WARNING": WARNING, "ERROR": logging.ERROR}
+_LEVELS = {"DEBUG": DEBUG, "INFO": INFO, "WARNING": WARNING, "ERROR": ERROR}
 
 
 def configure_from_environment() -> None:
@@ -194,11 +216,12 @@ def configure_from_environment() -> None:
         return
     level = _LEVELS.get(value.upper())
     if level is None:
-        import sys
-
         print(f"jobo_enterprise: JOBO_LOG={value!r} is not one of info, debug, warning, "
               "error; ignored", file=sys.stderr)
         return
+    import logging
+
+    logger = get_logger()
     logger.setLevel(level)
     handler = next((h for h in logger.handlers if getattr(h, "_jobo", False)), None)
     if handler is None:
@@ -209,4 +232,6 @@ def configure_from_environment() -> None:
     handler.setLevel(level)
 
 
+if "logging" in sys.modules:  # the application logs: the NullHandler is there at once
+    get_logger()
 configure_from_environment()

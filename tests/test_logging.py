@@ -186,3 +186,21 @@ def test_the_readme_json_formatter_recipe_emits_the_fields(sandbox, make_client)
     assert line["level"] == "DEBUG" and line["jobo_status"] == 200
     assert line["jobo_path"] == "/api/jobs?q=engineer&page=1&page_size=1"
     assert line["message"].startswith("GET /api/jobs?q=engineer")
+
+
+def test_the_import_leaves_logging_alone_and_first_use_attaches_the_null_handler():
+    # logging costs ~7 ms of import time: it is imported when the package first
+    # logs (or the application already has it), with the NullHandler attached then
+
+    code = (
+        "import sys, jobo_enterprise\n"
+        "assert 'logging' not in sys.modules, 'import jobo_enterprise imported logging'\n"
+        "from jobo_enterprise import _log\n"
+        "_log.enabled()\n"
+        "import logging\n"
+        "assert any(isinstance(h, logging.NullHandler)\n"
+        "           for h in logging.getLogger('jobo_enterprise').handlers)\n"
+        "assert not logging.getLogger('jobo_enterprise').isEnabledFor(logging.INFO)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "JOBO_LOG"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
