@@ -14,8 +14,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from html import escape
 from typing import Any, Iterable, List, Optional
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """``html.escape``, imported on first use (it is slow to import, and only
+    notebooks render HTML)."""
+    from html import escape as html_escape
+
+    return html_escape(text, quote=quote)
+
 
 __all__ = ["search_html", "feed_html", "job_html", "company_html", "safe_url"]
 

@@ -7,8 +7,6 @@ area next to this one; see the package docstring for how a model behaves.
 
 from __future__ import annotations
 
-import difflib
-import inspect
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -36,6 +34,8 @@ from .._response import Headers
 from .._usage import Usage
 
 if TYPE_CHECKING:
+    import inspect
+
     from typing_extensions import dataclass_transform
 else:
     try:
@@ -814,6 +814,8 @@ def _short(value: Any) -> str:
 
 
 def _did_you_mean(name: str, choices: Any) -> str:
+    import difflib  # only on this error path: it is slow to import
+
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -867,6 +869,32 @@ def _validate_object(model: Type["Model"], raw: Any, loc: Tuple[Union[str, int],
         if name not in raw:
             errors.append((loc + (name,), "missing", "Field required", raw))
     return out
+
+
+class _Signature:
+    """A model class's ``__signature__`` (keyword-only parameters, one per
+    field), built on first read: ``inspect`` costs ~5 ms of import time, and
+    only ``inspect.signature``, ``help()`` and IDEs ask for it."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: Any = None
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if self._made is None:
+            import inspect
+
+            owner = cls if cls is not None else type(obj)
+            self._made = inspect.Signature([
+                inspect.Parameter(
+                    n, inspect.Parameter.KEYWORD_ONLY, annotation=f.annotation,
+                    default=inspect.Parameter.empty if f.is_required() else (
+                        f.default if f.default_factory is None else f.default_factory()),
+                )
+                for n, f in owner._fields.items()
+            ])
+        return self._made
 
 
 @dataclass_transform(
@@ -928,8 +956,9 @@ class Model(_core.Record):
     #: pydantic-compatible view of the declared fields (name → field, each
     #: with ``annotation``, ``default``, ``default_factory`` and ``is_required()``).
     model_fields: ClassVar[Dict[str, Any]] = {}
-    #: The keyword arguments of the constructor (derived from the fields).
-    __signature__: ClassVar[inspect.Signature]
+    #: The keyword arguments of the constructor (derived from the fields, made
+    #: on first read: see _Signature).
+    __signature__: ClassVar["inspect.Signature"]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -951,16 +980,7 @@ class Model(_core.Record):
         cls._fields = fields
         cls._required = tuple(n for n, f in fields.items() if f.is_required())
         cls.model_fields = dict(fields)
-        cls.__signature__ = inspect.Signature(
-            [
-                inspect.Parameter(
-                    n, inspect.Parameter.KEYWORD_ONLY, annotation=f.annotation,
-                    default=inspect.Parameter.empty if f.is_required() else (
-                        f.default if f.default_factory is None else f.default_factory()),
-                )
-                for n, f in fields.items()
-            ]
-        )
+        cls.__signature__ = _Signature()  # type: ignore[assignment]
 
     def __init__(self, **fields: Any) -> None:
         cls = type(self)
@@ -1232,7 +1252,7 @@ class Model(_core.Record):
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
-Model.__signature__ = inspect.Signature()  # no fields
+Model.__signature__ = _Signature()  # type: ignore[assignment]  # no fields
 
 
 class _Response(Model):
