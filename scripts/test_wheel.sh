@@ -39,6 +39,7 @@ say "installing $(basename "$whl") into a fresh venv in $work"
     2> >(grep -v "^WARNING: Location" >&2)
 mkdir "$work/src"
 cp -r tests README.md examples "$work/src/"
+mkdir "$work/src/sandbox" && cp -r sandbox/tests "$work/src/sandbox/"
 find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
 
 # the system's copies of the libraries the wheel must carry
@@ -53,7 +54,7 @@ if (($# == 0)); then
         tests/test_hardening.py tests/test_hardening_process.py tests/test_views.py \
         tests/test_models.py tests/test_search.py tests/test_security.py \
         tests/test_reliability.py tests/test_interrupt.py tests/test_concurrency.py \
-        tests/test_sandbox_endpoints.py tests/test_sandbox_faults.py tests/test_config.py \
+        sandbox/tests/test_sandbox_endpoints.py sandbox/tests/test_sandbox_faults.py tests/test_config.py \
         tests/test_c_core_leaks.py tests/test_cli.py tests/test_surface.py
 fi
 say "running ${*:-} with ${hidden[*]:-nothing} hidden"

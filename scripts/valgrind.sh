@@ -44,7 +44,7 @@ PY=${PYTHON:-python3}
 PY=$("$PY" -c 'import sys; print(sys.executable)')
 START=$(date +%s)
 SUBSET=(tests/test_transport.py tests/test_search.py tests/test_security.py
-        tests/test_sandbox_faults.py tests/test_c_core_leaks.py tests/test_views.py
+        sandbox/tests/test_sandbox_faults.py tests/test_c_core_leaks.py tests/test_views.py
         tests/test_hardening.py)
 
 say() { printf '[valgrind] %s\n' "$*" >&2; }

@@ -27,7 +27,7 @@ from jobo_enterprise_sandbox import certs, data  # noqa: E402
 from jobo_enterprise_sandbox.accounts import Accounts  # noqa: E402
 from jobo_enterprise_sandbox.wire import Response  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SANDBOX = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEAVY = ("description", "summary", "qualifications", "responsibilities", "benefits")
 FACET_NAMES = ("work_model", "experience_level", "employment_type", "sources", "industries",
                "skills")
@@ -124,11 +124,11 @@ def _read_line_with_timeout(stream, timeout):
 
 def test_cli_prints_one_json_line_then_serves_until_sigterm_and_exits_zero():
     env = dict(os.environ)
-    env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = SANDBOX + os.pathsep + env.get("PYTHONPATH", "")
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "jobo_enterprise_sandbox", "--port", "0", "--seed", "3"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=SANDBOX, env=env, text=True)
     try:
         line = _read_line_with_timeout(proc.stdout, 20)
         if not line:

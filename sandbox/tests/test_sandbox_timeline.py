@@ -20,7 +20,7 @@ from jobo_enterprise_sandbox import Sandbox
 from jobo_enterprise_sandbox.data import iso
 from jobo_enterprise_sandbox.stdclient import StdClient
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SANDBOX = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DAY = 86400
 
 
@@ -136,8 +136,8 @@ def test_advancing_past_the_cursor_ttl_makes_open_cursors_stale(sb):
 def test_the_admin_route_drives_a_sandbox_in_another_process():
     proc = subprocess.Popen(
         [sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs", "150", "--http-port", "-1",
-         "--drop-expired"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, text=True,
-        env=dict(os.environ, PYTHONPATH=REPO))
+         "--drop-expired"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=SANDBOX, text=True,
+        env=dict(os.environ, PYTHONPATH=SANDBOX))
     try:
         info = json.loads(proc.stdout.readline())
         api = StdClient(types.SimpleNamespace(**info))

@@ -88,7 +88,8 @@ def test_loading_the_plugin_imports_neither_the_server_nor_the_sdk():
 def test_the_readme_example_runs_with_plain_pytest(pytester):
     import re
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # the repository's README (sandbox/tests/ is two levels below it)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     with open(os.path.join(root, "README.md"), encoding="utf-8") as fh:
         text = fh.read()
     section = text[text.index("## Testing your code"):]
