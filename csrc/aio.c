@@ -472,14 +472,8 @@ LoopMulti_submit(LoopMultiObject *self, PyObject *args, PyObject *kwds)
                                      &method, &path, &query, &body, &timeout, &model, &info,
                                      &headers, &read_timeout))
         return NULL;
-    if (info != Py_None && !PyDict_Check(info)) {
-        PyErr_SetString(PyExc_TypeError, "submit: info must be a dict or None");
+    if (jobo_submit_check(st, info, model) < 0)
         return NULL;
-    }
-    if (model != Py_None && !jobo_is_record_class(st, model)) {
-        PyErr_SetString(PyExc_TypeError, "submit: model must be a model class or None");
-        return NULL;
-    }
     if (check_open(self, st) < 0 || jobo_transport_check_open(self->transport, st) < 0)
         return NULL;
     if ((timeout_ms = jobo_transport_timeout_ms(self->transport, timeout)) < 0)

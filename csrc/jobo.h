@@ -298,6 +298,9 @@ typedef struct {
  * str items, or None) after the transport's, and a read_timeout (seconds, 0 =
  * off, or None = the transport's). 0, or -1 with the exception set. */
 int jobo_xfer_options(jobo_xfer *x, PyObject *headers, PyObject *read_timeout);
+/* The checks of submit()'s info (a dict or None) and model (a model class or
+ * None) that Multi and LoopMulti share; -1 with TypeError set. */
+int jobo_submit_check(jobo_state *st, PyObject *info, PyObject *model);
 /* Seconds in [0, 86400] from a Python number; 0, or -1 with ValueError naming `what`. */
 int jobo_seconds_arg(PyObject *o, const char *what, double *out);
 /* Report a finished transfer into info (a dict, or NULL): "status",

@@ -413,14 +413,8 @@ Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
                                      &query, &body, &timeout, &model, &info, &headers,
                                      &read_timeout))
         return NULL;
-    if (info != Py_None && !PyDict_Check(info)) {
-        PyErr_SetString(PyExc_TypeError, "submit: info must be a dict or None");
+    if (jobo_submit_check(st, info, model) < 0)
         return NULL;
-    }
-    if (model != Py_None && !jobo_is_record_class(st, model)) {
-        PyErr_SetString(PyExc_TypeError, "submit: model must be a model class or None");
-        return NULL;
-    }
     if (check_usable(self, st) < 0 || jobo_transport_check_open(self->transport, st) < 0)
         return NULL;
     if ((timeout_ms = jobo_transport_timeout_ms(self->transport, timeout)) < 0)

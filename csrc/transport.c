@@ -476,6 +476,20 @@ jobo_seconds_arg(PyObject *o, const char *what, double *out)
 }
 
 int
+jobo_submit_check(jobo_state *st, PyObject *info, PyObject *model)
+{
+    if (info != Py_None && !PyDict_Check(info)) {
+        PyErr_SetString(PyExc_TypeError, "submit: info must be a dict or None");
+        return -1;
+    }
+    if (model != Py_None && !jobo_is_record_class(st, model)) {
+        PyErr_SetString(PyExc_TypeError, "submit: model must be a model class or None");
+        return -1;
+    }
+    return 0;
+}
+
+int
 jobo_xfer_options(jobo_xfer *x, PyObject *headers, PyObject *read_timeout)
 {
     double t;
