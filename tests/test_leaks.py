@@ -1,7 +1,8 @@
 """Leak loop: 20,000 mixed calls through the C core (successes, 401, 429, 500,
 malformed JSON, timeouts) against a sandbox in another process, so that only
 the client's memory is measured. After warm-up, memory traced by tracemalloc
-grows by less than 256 KB and the resident set stays flat.
+grows by less than 256 KB, the live Python objects and the C heap stay at their
+warm-up level, and the resident set stays within a bound.
 
 The loop runs in a fresh interpreter of its own: in the test process, whatever
 earlier tests imported and freed (pandas, pyarrow, Dask, a kernel client: hundreds
@@ -24,6 +25,22 @@ from jobo_enterprise import JoboClient, JoboError
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOTAL = 20_000
 WARMUP = 2_000
+
+
+def _c_heap_bytes() -> int:
+    """Bytes the C allocator (glibc malloc) has handed out and not had back: what
+    libcurl, OpenSSL, cJSON and the C core hold, whatever the pages look like."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost")]
+
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = MallInfo2
+    info = libc.mallinfo2()
+    return info.uordblks + info.hblkhd
 
 
 def _rss_kb() -> int:
@@ -67,12 +84,18 @@ def test_twenty_thousand_mixed_calls_do_not_leak(remote_sandbox):
         # resident set grow by design; the traced-memory bound above still holds, and
         # scripts/valgrind.sh checks the C core's own frees
         return
-    # resident set: least-squares slope over the samples, in KB per 1,000 calls
-    n = len(rss)
-    mean_x, mean_y = (n - 1) / 2, sum(rss) / n
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(rss)) / sum(
-        (x - mean_x) ** 2 for x in range(n))
-    assert slope < 32, f"RSS grows by {slope:.1f} KB per 1,000 calls: {rss}"
+    # What the loop leaves alive, counted exactly rather than read off the page count:
+    # Python objects (pymalloc's live blocks: a leak of one object per call would add
+    # 18,000) and the C heap (glibc's bytes in use: libcurl, OpenSSL, cJSON and the C
+    # core; tracemalloc's own tables account for about 120 KB of it). Both stay at
+    # what warm-up left behind, whatever the number of calls.
+    assert found["blocks"] < 4000, f"{found['blocks']} more live Python objects"
+    assert found["heap"] < 384 * 1024, f"the C heap grew by {found['heap']} bytes"
+    # The resident set is only bounded, not asked to be flat: objects that live across
+    # calls (each client's last usage, the attempts ring) pin pymalloc pools among
+    # short-lived ones, and the pages so touched grow over the first ~150,000 calls
+    # to a plateau of about 1.6 MB (measured over 200,000 calls), by an amount that
+    # depends on the hash seed. A slope fitted to this ramp was no leak test.
     assert rss[-1] - rss[0] < 2048, rss
 
 
@@ -106,6 +129,7 @@ def leak_loop(base: str, ca: str, key: str) -> dict:
     for i in range(WARMUP):
         call(i)
     gc.collect()
+    base_blocks, base_heap = sys.getallocatedblocks(), _c_heap_bytes()
     tracemalloc.start(10)
     base_traced = tracemalloc.get_traced_memory()[0]
     rss = []
@@ -116,4 +140,7 @@ def leak_loop(base: str, ca: str, key: str) -> dict:
     gc.collect()
     grown = tracemalloc.get_traced_memory()[0] - base_traced
     tracemalloc.stop()
-    return {"outcomes": outcomes, "grown": grown, "rss": rss}
+    gc.collect()
+    return {"outcomes": outcomes, "grown": grown, "rss": rss,
+            "blocks": sys.getallocatedblocks() - base_blocks,
+            "heap": _c_heap_bytes() - base_heap}
