@@ -167,6 +167,45 @@ found:
     return i;
 }
 
+/* The UTF-8 text of a field name (a str): an ASCII name, as every field's
+ * is, is its own UTF-8, read without a call. */
+#define KEY_UTF8(name) \
+    (PyUnicode_IS_COMPACT_ASCII(name) ? (const char *)PyUnicode_DATA(name) \
+                                      : PyUnicode_AsUTF8(name))
+
+/* record_find for a field descriptor, which remembers in *pos where its member
+ * was in the last object read. The objects of one class nearly always list
+ * their members in the same order, so the member is looked for at that
+ * position first, stepping there from the last member found (or from the
+ * first) without comparing keys on the way; a miss searches by key and moves
+ * the descriptor's position. */
+static Py_ssize_t
+record_find_at(RecordObject *r, const char *k, Py_ssize_t *pos)
+{
+    Py_ssize_t want = *pos, i;
+    const cJSON *c;
+    if (want >= 0) {
+        if (r->hint != NULL && r->hint_i <= want) {
+            c = r->hint;
+            i = r->hint_i;
+        } else {
+            c = r->node->child;
+            i = 0;
+        }
+        for (; c != NULL && i < want; c = c->next)
+            i++;
+        if (c != NULL && KEY_IS(c, k)) {
+            r->hint = c;
+            r->hint_i = i;
+            return i;
+        }
+    }
+    i = record_find(r, k);
+    if (i >= 0)
+        *pos = i;
+    return i;
+}
+
 /* v is what the decoder makes of a JSON string, number, true/false or null */
 static int
 is_json_scalar(PyObject *v)
@@ -459,6 +498,14 @@ record_set_dict(RecordObject *self, PyObject *value, void *Py_UNUSED(closure))
 
 static PyObject *field_descr_get(PyObject *self, PyObject *inst, PyObject *owner);
 static PyObject *plain_descr_get(PyObject *self, PyObject *inst, PyObject *owner);
+static PyObject *record_getattro(PyObject *self, PyObject *name);
+
+/* obj is a Record: its class inherits Record's attribute lookup (only its
+ * subclasses can), or else is one anyway (a subclass overriding
+ * __getattribute__). The first test spares the walk of the MRO that
+ * PyObject_TypeCheck makes for a model class, once per field read. */
+#define IS_RECORD(st, obj) \
+    (Py_TYPE(obj)->tp_getattro == record_getattro || PyObject_TypeCheck(obj, (st)->RecordType))
 
 /* Attribute lookup of a view follows what the instance __dict__ of a
  * dict-backed record would give, the node standing in for the dict: a data
@@ -811,6 +858,7 @@ typedef struct {
     int kind;
     char required;      /* absent or null: _convert(None) raises, no default */
     jobo_state *st;     /* cached by descr_state() */
+    Py_ssize_t pos;     /* where the member was in the last view read (a guess) */
 } FieldObject;
 
 /* A Record subclass for nested objects of this field, or NULL. */
@@ -926,19 +974,19 @@ field_descr_get(PyObject *self, PyObject *inst, PyObject *Py_UNUSED(owner))
     }
     if ((st = descr_state(self, &f->st)) == NULL)
         return NULL;
-    if (!PyObject_TypeCheck(inst, st->RecordType)) {
+    if (!IS_RECORD(st, inst)) {
         PyErr_Format(PyExc_TypeError, "field %R read on a %s", f->name, Py_TYPE(inst)->tp_name);
         return NULL;
     }
     r = (RecordObject *)inst;
     if (r->node != NULL) {
-        const char *k = PyUnicode_AsUTF8(f->name);
+        const char *k = KEY_UTF8(f->name);
         Py_ssize_t i;
         const cJSON *c;
         int rc;
         if (k == NULL)
             return NULL;
-        i = record_find(r, k);
+        i = record_find_at(r, k, &f->pos);
         c = r->hint;
         if (i >= 0 && !cJSON_IsNull(c)) {
             PyObject *doc;
@@ -1055,6 +1103,7 @@ typedef struct {
     PyObject *default_;
     PyObject *missing;  /* called with no arguments for an absent member, or NULL */
     jobo_state *st;     /* cached by descr_state() */
+    Py_ssize_t pos;     /* where the member was in the last view read (a guess) */
 } PlainFieldObject;
 
 static PyObject *
@@ -1106,14 +1155,14 @@ plain_descr_get(PyObject *self, PyObject *inst, PyObject *Py_UNUSED(owner))
         return Py_NewRef(p->default_);
     if ((st = descr_state(self, &p->st)) == NULL)
         return NULL;
-    if (!PyObject_TypeCheck(inst, st->RecordType))
+    if (!IS_RECORD(st, inst))
         return Py_NewRef(p->default_);
     r = (RecordObject *)inst;
     if (r->node == NULL)
         return plain_absent(p); /* dict mode: the instance dict has no such key */
-    if ((k = PyUnicode_AsUTF8(p->name)) == NULL)
+    if ((k = KEY_UTF8(p->name)) == NULL)
         return NULL;
-    if ((i = record_find(r, k)) < 0)
+    if ((i = record_find_at(r, k, &p->pos)) < 0)
         return plain_absent(p);
     return record_raw(r, i, r->hint);
 }

@@ -446,3 +446,25 @@ def test_a_list_of_views_changed_in_place_materialises_as_changed():
     assert len(out["jobs"]) == 1
     assert out["jobs"][0]["locations"] == [{"city": "Berlin", "latitude": 52.5}] * 2
     assert not other._is_view  # materialised with its new parent
+
+
+def test_members_in_a_different_order_or_absent_read_right_in_every_view():
+    # a field looks first where its member was in the last object read; jobs
+    # whose members come in other orders, or lack some, read the same anyway
+    jobs = [
+        {"id": "c20e1258-8c82-40c1-849c-a106b6d7e491", "title": "A", "source": "s1",
+         "company": {"name": "N1", "website": "w1"}, "created_at": "2024-01-02T03:04:05Z"},
+        {"created_at": "2024-02-03T04:05:06Z", "source": "s2", "company": {"website": "w2"},
+         "title": "B", "id": "509c37fc-09d4-41ad-a7ae-85d3fe33d104"},
+        {"title": "C"},
+        {"x": 1, "y": 2, "z": 3, "title": "D", "source": "s4", "company": {"name": "N4"}},
+    ]
+    page = FeedPage.from_json(json.dumps({"jobs": jobs}).encode())
+    refs = [Job.from_dict(j) for j in jobs]
+    names = ("title", "source", "id", "created_at", "company")
+    for _ in range(2):  # each field's guess moves from job to job, both ways
+        for view, ref in itertools.chain(zip(page.jobs, refs), zip(page.jobs[::-1], refs[::-1])):
+            for name in names:
+                same(read(view, name), read(ref, name), name)
+    for view, ref in zip(page.jobs, refs):
+        same(view, ref, "job")
