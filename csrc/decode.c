@@ -75,7 +75,12 @@ typedef struct {
 
 /* initial-exec: read without a call to __tls_get_addr, once per allocation
  * of a parse (the module asks for 8 bytes of the static TLS block) */
-static _Thread_local jobo_arena *running_arena __attribute__((tls_model("initial-exec")));
+#if defined(__ELF__)
+#define JOBO_TLS_FAST __attribute__((tls_model("initial-exec")))
+#else
+#define JOBO_TLS_FAST
+#endif
+static _Thread_local jobo_arena *running_arena JOBO_TLS_FAST;
 
 static jobo_chunk *
 chunk_new(size_t cap, jobo_chunk *next)
