@@ -55,7 +55,7 @@ if (($# == 0)); then
         tests/test_models.py tests/test_search.py tests/test_security.py \
         tests/test_reliability.py tests/test_interrupt.py tests/test_concurrency.py \
         sandbox/tests/test_sandbox_endpoints.py sandbox/tests/test_sandbox_faults.py tests/test_config.py \
-        tests/test_c_core_leaks.py tests/test_cli.py tests/test_surface.py
+        tests/test_c_core_leaks.py tests/test_cli.py tests/test_surface.py tests/test_system_ca.py
 fi
 say "running ${*:-} with ${hidden[*]:-nothing} hidden"
 cd "$work/src"
