@@ -372,9 +372,15 @@ def test_json_errors_are_one_json_object_on_stderr(jobo, sandbox):
 
 def test_rate_limit_says_when_on_the_local_clock(sandbox):
     key = sandbox.keys["full"]
-    # a zone five and a half hours east of UTC, spelled without a tz database
-    env = {"JOBO_API_KEY": key, "TZ": "XYZ-5:30"}
     before = datetime.now(timezone.utc)
+    # a zone of whole hours and a half (spelled without a tz database, POSIX signs
+    # inverted) chosen so that the retry falls near local noon: on the same local day,
+    # where the CLI prints the time alone, whatever the time of day the test runs at
+    retry = before + timedelta(seconds=1800)
+    offset = (12 * 60 - (retry.hour * 60 + retry.minute)) // 60 * 60 + 30
+    offset = (offset + 11 * 60) % (24 * 60) - 11 * 60  # within UTC-11 .. UTC+13
+    zone = f"XYZ{'-' if offset >= 0 else '+'}{abs(offset) // 60}:{abs(offset) % 60:02d}"
+    env = {"JOBO_API_KEY": key, "TZ": zone}
     out = _jobo("search", "x", "--base-url", sandbox.fault_url("status=429,retry_after=1800"),
                 "--ca-bundle", sandbox.ca_cert, env=env)
     assert out.returncode == 4
@@ -383,7 +389,7 @@ def test_rate_limit_says_when_on_the_local_clock(sandbox):
     # no raw epoch anywhere (the random request id may hold any digits: left out)
     text = re.sub(r"req_[0-9a-zA-Z]+", "req_", out.stderr)
     assert "1796" not in text and not re.search(r"\d{10}", text)
-    local = before + timedelta(hours=5, minutes=30, seconds=1800)
+    local = before + timedelta(minutes=offset, seconds=1800)
     shown = local.replace(hour=int(m[1]), minute=int(m[2]), second=int(m[3]))
     assert abs((shown - local).total_seconds()) < 120
     assert 27 <= int(m[4]) <= 30
