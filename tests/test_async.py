@@ -31,8 +31,12 @@ from jobo_enterprise import (
     JoboConfigurationError,
     JoboError,
     JoboNotFoundError,
+    JoboTimeoutError,
 )
 from jobo_enterprise.models import Job, SearchResult
+
+import rawserver
+from keys import fake_key
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _ids = count()
@@ -327,6 +331,73 @@ async def test_one_client_across_pytest_asyncios_loop_per_test(shared_client, tu
     result = await shared_client.jobs.search("engineer", page_size=turn)
     assert len(result.jobs) == turn
     assert shared_client._loop_t.loop is asyncio.get_running_loop()
+
+
+def test_a_kept_alive_connection_stays_watched_between_transfers(run, make_async):
+    """The loop's reader of an idle kept-alive connection is kept for its next
+    transfer (no add_reader/remove_reader per request), on one connection."""
+    client = make_async()
+
+    async def main():
+        seen = []
+        for _ in range(4):
+            raw = await client.jobs.with_raw_response.search("engineer", page_size=1)
+            multi = client._loop_t.multi
+            seen.append((raw.headers.get("x-connection-id"), multi.sockets, multi.registered))
+        await client.close()
+        return seen, (multi.sockets, multi.registered, multi.closed)
+
+    seen, closed = run(main)
+    assert len({conn for conn, _, _ in seen}) == 1, seen  # one connection, reused
+    assert [(s, r) for _, s, r in seen] == [(0, 1)] * 4  # idle, still registered
+    assert closed == (0, 0, True)
+
+
+def test_an_idle_connection_the_server_closes_leaves_the_loop(run):
+    """A parked reader whose socket turns readable (the server closed it) is
+    removed then; the next call opens a new connection."""
+    body = json.dumps({"jobs": [], "total": 0, "page": 1, "page_size": 1,
+                       "total_pages": 0}).encode()
+    answer = rawserver.http_response(200, {"Content-Type": "application/json",
+                                           "Connection": "keep-alive"}, body)
+    with rawserver.RawServer(lambda request: answer) as server:  # closes after answering
+        client = AsyncJoboClient(fake_key("jbe_test_IdleConnectionKey0123456789"),
+                                 base_url=server.base_url, ca_bundle=server.ca_cert,
+                                 max_retries=0)
+
+        async def main():
+            first = await client.jobs.search("x", page_size=1)
+            multi = client._loop_t.multi
+            deadline = time.monotonic() + 10
+            while multi.registered and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)  # the server's close arrives as an event
+            parked = (multi.sockets, multi.registered)
+            second = await client.jobs.search("x", page_size=1)
+            await client.close()
+            return first, parked, second
+
+        first, parked, second = run(main)
+        assert parked == (0, 0)
+        assert first.total == second.total == 0 and server.connections == 2
+
+
+def test_a_timeout_libcurl_moved_later_still_fires(run, make_async):
+    """libcurl's timer handle is kept when its timeout moves later (a transfer
+    with an earlier timeout finished): it fires early, re-arms, and the later
+    timeout still ends its transfer on time."""
+    client = make_async(spec=f"delay=5000,match=zzslow,id=t{next(_ids)}", max_retries=0)
+
+    async def main():
+        slow = asyncio.ensure_future(client.jobs.search("zzslow", page_size=1, timeout=1.5))
+        fast = await client.jobs.search("python", page_size=1, timeout=1.0)
+        started = time.perf_counter()
+        with pytest.raises(JoboTimeoutError):
+            await slow
+        return fast, time.perf_counter() - started
+
+    fast, waited = run(main)
+    assert len(fast.jobs) == 1
+    assert waited < 4.0, waited  # at 1.5 s from the start, not at the server's 5 s
 
 
 # -- 3. cancellation -------------------------------------------------------------------
