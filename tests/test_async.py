@@ -536,7 +536,7 @@ def remote_sandbox():
     """A sandbox in its own process, so the load measures the client against a server
     that does not share its interpreter."""
     env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs", "500"],
+    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs", "1000"],
                             stdout=subprocess.PIPE, text=True, env=env)
     try:
         yield json.loads(proc.stdout.readline())
@@ -569,13 +569,19 @@ def test_a_thousand_concurrent_searches_over_at_most_max_connections(run, remote
 
 def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
     """Contract: a 10 ms heartbeat keeps >= 90% of its ticks while 100 transfers run
-    and a 5 MB page is parsed. Checked with the margin a loaded 2-core machine needs
-    (half the ticks, no gap of a quarter second: a 5 MB parse on the loop alone
-    would hold it far longer under ASan). The server runs in its own process: in this one its
-    threads would take the GIL from the loop."""
+    and a 5 MB page is parsed. Here: six real 1,000-job feed pages (5.1 MB each) are
+    fetched and parsed while 100 transfers are held open, and the ticks are counted
+    over exactly that time. The parse runs on a helper thread; the loop still
+    receives each page (libcurl's reads, callbacks of 2-6 ms). On a shared 2-core
+    machine (load average 1.5-3, where the server, the helper thread and the loop
+    compete for the cores) 70-92% of the ticks are kept, the longest gap 15-45 ms.
+    Asserted with a loaded machine's margin: half the ticks, no gap over 0.15 s (a
+    5 MB parse on the loop would hold it for longer); an ASan build a quarter and a
+    second. The server runs in its own process: in this one its threads would take
+    the GIL from the loop."""
     base, ca, key = (remote_sandbox["base_url"], remote_sandbox["ca_cert"],
                      remote_sandbox["keys"]["full"])
-    big = AsyncJoboClient(key, base_url=f"{base}/__fault/huge=5", ca_bundle=ca)
+    big = AsyncJoboClient(key, base_url=base, ca_bundle=ca)
     held = AsyncJoboClient(key, base_url=f"{base}/__fault/delay=10000,after=1", ca_bundle=ca,
                            max_connections=100)
 
@@ -589,23 +595,21 @@ def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
             await asyncio.sleep(0.05)  # all 100 connected (slow under ASan)
         await asyncio.sleep(0.1)
         assert multi.pending == 100 and multi.sockets == 100
-        ticks, gaps = 0, []
+        beats = []
 
         async def heartbeat():
-            nonlocal ticks
             last = time.perf_counter()
             while True:
                 await asyncio.sleep(0.01)
                 now = time.perf_counter()
-                gaps.append(now - last)
-                ticks += 1
+                beats.append((now, now - last))
                 last = now
 
         beat = asyncio.ensure_future(heartbeat())
+        await asyncio.sleep(0.05)  # beating
         started = time.perf_counter()
-        pages = [await big.feed.get_jobs(batch_size=10) for _ in range(3)]  # 3 x 5 MB
-        await asyncio.sleep(max(0.0, 0.8 - (time.perf_counter() - started)))
-        took = time.perf_counter() - started
+        pages = [await big.feed.get_jobs(batch_size=1000) for _ in range(6)]
+        ended = time.perf_counter()
         beat.cancel()
         still = held._loop_t.multi.pending
         for task in running:
@@ -613,13 +617,14 @@ def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
         await asyncio.gather(*running, return_exceptions=True)
         await big.close()
         await held.close()
-        return pages, ticks, max(gaps), took, still
+        during = [gap for at, gap in beats if started < at <= ended]
+        return pages, len(during), max(during, default=ended - started), ended - started, still
 
     pages, ticks, worst, took, still = run(main)
-    assert all(p.jobs == [] for p in pages) and len(pages) == 3
+    assert [len(p.jobs) for p in pages] == [1000] * 6  # 5.1 MB of JSON each
     assert still == 100  # the 100 transfers ran all along
-    assert ticks >= (0.25 if ASAN else 0.5) * took / 0.0105, (ticks, took)
-    assert worst < (1.0 if ASAN else 0.25), worst
+    assert ticks >= (0.25 if ASAN else 0.5) * took / 0.01, (ticks, took)
+    assert worst < (1.0 if ASAN else 0.15), worst
 
 
 LEAK_TOTAL = 20_000
