@@ -79,7 +79,10 @@ def test_gil_is_released_while_waiting():
         elapsed = time.monotonic() - start
     baseline = ticks_during(lambda: time.sleep(elapsed))
     assert elapsed >= 1.4
-    assert during >= 0.9 * baseline, (during, baseline)
+    # with the GIL held through the wait the heartbeat would tick a handful of times at
+    # most; the margin below 1.0 absorbs a loaded machine, where the baseline measured
+    # afterwards may see a quieter (or busier) second than the wait did
+    assert during >= 0.6 * baseline, (during, baseline)
 
 
 FORK_CHILD = textwrap.dedent(
