@@ -37,9 +37,12 @@
  *   between transfers (libcurl asks to stop watching it at the end of each
  *   one): the next transfer on it needs no add_reader. Should the idle socket
  *   turn readable (the server closed it), its reader is removed then, and
- *   libcurl, which does not watch it, finds it dead before reuse. Sockets
- *   are unregistered for good when libcurl closes them
- *   (CURLOPT_CLOSESOCKETFUNCTION), before the descriptor can be reused.
+ *   libcurl, which does not watch it, finds it dead before reuse. Only the
+ *   sockets of connections stay (CURLOPT_OPENSOCKETFUNCTION marks them): libcurl
+ *   closes those through CURLOPT_CLOSESOCKETFUNCTION, which unregisters them
+ *   for good before the descriptor can be reused. Any other socket libcurl
+ *   watches (the threaded resolver's wake-up pipe, closed without a word) is
+ *   unregistered as soon as libcurl stops watching it.
  * - one timer handle: libcurl moving its timeout later leaves the handle
  *   armed (it fires early, finds the new time and re-arms once); only an
  *   earlier timeout replaces it.
@@ -65,6 +68,9 @@ typedef struct {
     curl_socket_t fd;
     int reg;                /* AIO_IN / AIO_OUT registered with the loop */
     int want;               /* what libcurl watches now (0: an idle kept-alive socket) */
+    int conn;               /* a connection's socket: libcurl closes it through
+                             * closesocket_cb (others, such as the resolver's
+                             * wake-up pipe, it may close without a word) */
 } aio_sock;
 
 typedef struct {
@@ -181,6 +187,7 @@ sock_add(LoopMultiObject *self, curl_socket_t fd)
     self->socks[self->nsocks].fd = fd;
     self->socks[self->nsocks].reg = 0;
     self->socks[self->nsocks].want = 0;
+    self->socks[self->nsocks].conn = 0;
     return self->nsocks++;
 }
 
@@ -222,7 +229,7 @@ sock_sync(LoopMultiObject *self, Py_ssize_t i, int target, int quiet)
         reg ^= bit;
     }
     self->socks[i].reg = reg;
-    if (reg == 0 && self->socks[i].want == 0)
+    if (reg == 0 && self->socks[i].want == 0 && !self->socks[i].conn)
         self->socks[i] = self->socks[--self->nsocks];
     return rc;
 }
@@ -245,7 +252,7 @@ socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
     if (want == 0) {
         if ((i = sock_index(self, fd)) >= 0) {
             self->socks[i].want = 0;
-            sock_sync(self, i, self->socks[i].reg & AIO_IN, 1);
+            sock_sync(self, i, self->socks[i].conn ? self->socks[i].reg & AIO_IN : 0, 1);
         }
         return 0;
     }
@@ -258,6 +265,33 @@ socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
     return 0;
 }
 
+/* CURLOPT_OPENSOCKETFUNCTION: a connection's socket, made as libcurl would
+ * and marked as one that closesocket_cb will see closed. A stale entry of the
+ * same number (a descriptor closed behind this table's back) leaves the loop
+ * first. GIL held: libcurl connects only inside this object's calls. */
+static curl_socket_t
+opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *address)
+{
+    LoopMultiObject *self = (LoopMultiObject *)clientp;
+    curl_socket_t fd = socket(address->family, address->socktype, address->protocol);
+    Py_ssize_t i;
+    if (fd == CURL_SOCKET_BAD || purpose != CURLSOCKTYPE_IPCXN)
+        return fd;
+    if ((i = sock_index(self, fd)) >= 0) {
+        PyObject *exc = fetch_error();
+        self->socks[i].want = 0;
+        self->socks[i].conn = 0;
+        sock_sync(self, i, 0, 1);
+        restore_error(exc);
+    }
+    if ((i = sock_add(self, fd)) < 0) {
+        PyErr_Clear(); /* no room to mark it: it is unregistered when libcurl stops watching */
+        return fd;
+    }
+    self->socks[i].conn = 1;
+    return fd;
+}
+
 /* CURLOPT_CLOSESOCKETFUNCTION: libcurl closes a socket of this handle's
  * connections; it leaves the loop first, before its number can be reused. */
 static int
@@ -268,6 +302,7 @@ closesocket_cb(void *clientp, curl_socket_t fd)
     if (i >= 0) {
         PyObject *exc = fetch_error();
         self->socks[i].want = 0;
+        self->socks[i].conn = 0;
         sock_sync(self, i, 0, 1);
         restore_error(exc);
     }
@@ -379,6 +414,8 @@ job_free(PyObject *transport, aio_job *j)
         curl_easy_setopt(j->x.slot->easy, CURLOPT_LOW_SPEED_TIME, 0L);
         /* connections made from now on by this handle elsewhere close as usual
          * (those of this LoopMulti keep its callback: libcurl copied it) */
+        curl_easy_setopt(j->x.slot->easy, CURLOPT_OPENSOCKETFUNCTION, NULL);
+        curl_easy_setopt(j->x.slot->easy, CURLOPT_OPENSOCKETDATA, NULL);
         curl_easy_setopt(j->x.slot->easy, CURLOPT_CLOSESOCKETFUNCTION, NULL);
         curl_easy_setopt(j->x.slot->easy, CURLOPT_CLOSESOCKETDATA, NULL);
     }
@@ -586,6 +623,8 @@ LoopMulti_submit(LoopMultiObject *self, PyObject *args, PyObject *kwds)
     /* over HTTP/2, ride the connection being set up as a stream; read_timeout
      * as libcurl's low-speed limit (fewer than 1 byte/s for that long) */
     if (curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, (void *)self) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, (void *)self) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, j->x.stall_ms > 0 ? 1L : 0L) !=
@@ -733,6 +772,7 @@ close_all(LoopMultiObject *self)
      * with its own cleanup went already) */
     while (self->nsocks > 0) {
         self->socks[self->nsocks - 1].want = 0;
+        self->socks[self->nsocks - 1].conn = 0;
         sock_sync(self, self->nsocks - 1, 0, 1);
     }
     cancel_timer(self);
@@ -862,7 +902,10 @@ lm_get_sockets(LoopMultiObject *self, void *Py_UNUSED(c))
 static PyObject *
 lm_get_registered(LoopMultiObject *self, void *Py_UNUSED(c))
 {
-    return PyLong_FromSsize_t(self->nsocks);
+    Py_ssize_t i, n = 0;
+    for (i = 0; i < self->nsocks; i++)
+        n += self->socks[i].reg != 0;
+    return PyLong_FromSsize_t(n);
 }
 
 static PyObject *

@@ -531,12 +531,12 @@ def test_ctrl_c_in_asyncio_run_raises_keyboard_interrupt_promptly(sandbox):
 
 # -- 4. under load ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def remote_sandbox():
+def sandbox_process(jobs):
     """A sandbox in its own process, so the load measures the client against a server
-    that does not share its interpreter."""
+    that does not share its interpreter: yields its JSON description."""
     env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs", "1000"],
+    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs",
+                             str(jobs)],
                             stdout=subprocess.PIPE, text=True, env=env)
     try:
         yield json.loads(proc.stdout.readline())
@@ -546,6 +546,17 @@ def remote_sandbox():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def remote_sandbox():
+    yield from sandbox_process(500)
+
+
+@pytest.fixture(scope="module")
+def feed_sandbox():
+    """One with 1,000 jobs: a feed page of them is 5.1 MB of JSON."""
+    yield from sandbox_process(1000)
 
 
 def test_a_thousand_concurrent_searches_over_at_most_max_connections(run, remote_sandbox):
@@ -567,7 +578,7 @@ def test_a_thousand_concurrent_searches_over_at_most_max_connections(run, remote
     assert 1 <= opened <= 16, opened
 
 
-def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
+def test_a_large_body_is_parsed_off_the_loop(run, feed_sandbox):
     """Contract: a 10 ms heartbeat keeps >= 90% of its ticks while 100 transfers run
     and a 5 MB page is parsed. Here: six real 1,000-job feed pages (5.1 MB each) are
     fetched and parsed while 100 transfers are held open, and the ticks are counted
@@ -579,8 +590,8 @@ def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
     5 MB parse on the loop would hold it for longer); an ASan build a quarter and a
     second. The server runs in its own process: in this one its threads would take
     the GIL from the loop."""
-    base, ca, key = (remote_sandbox["base_url"], remote_sandbox["ca_cert"],
-                     remote_sandbox["keys"]["full"])
+    base, ca, key = (feed_sandbox["base_url"], feed_sandbox["ca_cert"],
+                     feed_sandbox["keys"]["full"])
     big = AsyncJoboClient(key, base_url=base, ca_bundle=ca)
     held = AsyncJoboClient(key, base_url=f"{base}/__fault/delay=10000,after=1", ca_bundle=ca,
                            max_connections=100)
