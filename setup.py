@@ -27,6 +27,7 @@ import shutil
 import subprocess
 
 from setuptools import Extension, setup
+from distutils import log  # setuptools' copy (imported above), on every Python
 from setuptools.command.build_ext import build_ext
 from setuptools.command.sdist import sdist
 
@@ -118,7 +119,9 @@ class BuildExt(build_ext):
             for key, values in flags.items():
                 setattr(ext, key, getattr(ext, key) + [v for v in values if v not in getattr(ext, key)])
         ext.sources = ext.sources + [s for s in cjson_sources if s not in ext.sources]
-        self.announce(f"libcurl from {curl_from}, cJSON from {cjson_from}", level=2)
+        # (distutils' log.info shows at every setuptools version; announce(level=2) no
+        # longer shows on those whose distutils logs through the logging module)
+        log.info(f"libcurl from {curl_from}, cJSON from {cjson_from}")
         super().build_extension(ext)
         if os.environ.get("JOBO_CURL_PREFIX"):
             self.write_bundled(os.environ["JOBO_CURL_PREFIX"], bool(cjson_sources))

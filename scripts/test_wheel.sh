@@ -10,11 +10,13 @@
 # every shared library the extension maps comes from the wheel or the base system.
 #
 # Without PYTEST ARGS: the tests of the C core and what drives it (transport, HTTP/1.1
-# and HTTP/2, decoding, views, errors, hardening, Ctrl-C, threads, the sandbox
-# endpoints and faults, the CLI) plus tests/test_wheel.py: about 3 min on 2 cores.
-# Left out: what only runs Python over the same C calls or tools beside it (mirror,
-# Dask, notebook, browser, type checkers, the official package, the canary run),
-# which ./dev test runs on the checkout.
+# and HTTP/2, decoding, views, errors, hardening, Ctrl-C, threads, leaks, the async
+# client on asyncio and uvloop, call options, prefetching, logging, the sandbox
+# endpoints, faults and pytest plugin, the CLI, the system CA locations) plus
+# tests/test_wheel.py: about 1100 tests, 5 min on 2 cores.
+# Left out: what needs large dependencies or tools beside the SDK (pandas and Arrow
+# frames, mirror, Dask, notebook, browser, type checkers, the official package, the
+# canary run), or tests the checkout itself (packaging), which ./dev test runs there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -34,11 +36,14 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/jobo-wheel-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 say "installing $(basename "$whl") into a fresh venv in $work"
 "$PY" -m venv "$work/venv"
-# the sandbox, pytest and tqdm (progress bars): the chosen tests need nothing else
+# the sandbox, pytest, tqdm (progress bars), uvloop, pytest-asyncio and anyio (the
+# async client's tests, the sandbox plugin's with both async plugins): the chosen tests
+# need nothing else
 "$work/venv/bin/python" -m pip install -q --disable-pip-version-check ./sandbox "$whl" "pytest>=7" "tqdm>=4.60" \
-    2> >(grep -v "^WARNING: Location" >&2)
+    "uvloop>=0.17" "pytest-asyncio>=0.23" "anyio>=4" 2> >(grep -v "^WARNING: Location" >&2)
 mkdir "$work/src"
-cp -r tests README.md examples "$work/src/"
+# pyproject.toml for pytest's settings only: there is no package beside it to import
+cp -r tests README.md examples pyproject.toml "$work/src/"
 mkdir "$work/src/sandbox" && cp -r sandbox/tests "$work/src/sandbox/"
 find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
 
@@ -55,7 +60,10 @@ if (($# == 0)); then
         tests/test_models.py tests/test_search.py tests/test_security.py \
         tests/test_reliability.py tests/test_interrupt.py tests/test_concurrency.py \
         sandbox/tests/test_sandbox_endpoints.py sandbox/tests/test_sandbox_faults.py tests/test_config.py \
-        tests/test_c_core_leaks.py tests/test_cli.py tests/test_surface.py
+        tests/test_c_core_leaks.py tests/test_cli.py tests/test_surface.py tests/test_system_ca.py \
+        tests/test_async.py tests/test_call_options.py tests/test_leaks.py tests/test_prefetch.py \
+        tests/test_logging.py tests/test_prescan.py tests/test_typos.py tests/test_resource_layer.py \
+        tests/test_official_compat.py sandbox/tests/test_pytest_plugin.py
 fi
 say "running ${*:-} with ${hidden[*]:-nothing} hidden"
 cd "$work/src"

