@@ -6,6 +6,7 @@
  *   CURLMOPT_SOCKETFUNCTION  -> loop.add_reader / add_writer / remove_*, with
  *                               self._on_socket(fd, events) as the callback
  *   CURLMOPT_TIMERFUNCTION   -> loop.call_later(seconds, self._on_timer)
+ *                               (loop.call_soon for "now")
  * and each callback runs curl_multi_socket_action() for that socket (or the
  * timeout), then hands every finished transfer to its future
  * (future.set_result(None)). There is no thread and no blocking call: each
@@ -30,10 +31,26 @@
  * whenever libcurl runs here; a Python error inside one is kept and raised
  * when libcurl returns. Sockets are registered in a small table so that
  * close() can unregister what libcurl did not. No mutable C globals.
+ *
+ * The loop's bookkeeping is kept off the per-request path:
+ * - a kept-alive connection stays registered for reading while it is idle
+ *   between transfers (libcurl asks to stop watching it at the end of each
+ *   one): the next transfer on it needs no add_reader. Should the idle socket
+ *   turn readable (the server closed it), its reader is removed then, and
+ *   libcurl, which does not watch it, finds it dead before reuse. Only the
+ *   sockets of connections stay (CURLOPT_OPENSOCKETFUNCTION marks them): libcurl
+ *   closes those through CURLOPT_CLOSESOCKETFUNCTION, which unregisters them
+ *   for good before the descriptor can be reused. Any other socket libcurl
+ *   watches (the threaded resolver's wake-up pipe, closed without a word) is
+ *   unregistered as soon as libcurl stops watching it.
+ * - one timer handle: libcurl moving its timeout later leaves the handle
+ *   armed (it fires early, finds the new time and re-arms once); only an
+ *   earlier timeout replaces it.
  */
 #include "jobo.h"
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define AIO_IN 1
@@ -50,13 +67,19 @@ typedef struct {
 typedef struct {
     curl_socket_t fd;
     int reg;                /* AIO_IN / AIO_OUT registered with the loop */
+    int want;               /* what libcurl watches now (0: an idle kept-alive socket) */
+    int conn;               /* a connection's socket: libcurl closes it through
+                             * closesocket_cb (others, such as the resolver's
+                             * wake-up pipe, it may close without a word) */
 } aio_sock;
 
 typedef struct {
     PyObject_HEAD
     PyObject *transport;
     PyObject *loop;
-    PyObject *timer;        /* the loop's TimerHandle for libcurl's timeout, or NULL */
+    PyObject *timer;        /* the loop's handle for libcurl's timeout, or NULL */
+    double timer_at;        /* when it fires (CLOCK_MONOTONIC seconds, the loop's clock) */
+    double want_at;         /* when libcurl wants its timeout run (< 0: never) */
     CURLM *multi;
     aio_job **jobs;
     Py_ssize_t n, cap;
@@ -144,18 +167,44 @@ sock_index(LoopMultiObject *self, curl_socket_t fd)
     return -1;
 }
 
-/* Make the loop watch fd for `want` (AIO_IN|AIO_OUT, 0: nothing). 0 or -1. */
-static int
-watch(LoopMultiObject *self, curl_socket_t fd, int want, int quiet)
+/* The table entry of fd, added (nothing registered) if missing. -1: no memory. */
+static Py_ssize_t
+sock_add(LoopMultiObject *self, curl_socket_t fd)
 {
     Py_ssize_t i = sock_index(self, fd);
-    int reg = i >= 0 ? self->socks[i].reg : 0, rc = 0, bit;
+    if (i >= 0)
+        return i;
+    if (self->nsocks == self->capsocks) {
+        Py_ssize_t ncap = self->capsocks ? self->capsocks * 2 : 8;
+        aio_sock *ns = PyMem_Realloc(self->socks, (size_t)ncap * sizeof(*ns));
+        if (ns == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        self->socks = ns;
+        self->capsocks = ncap;
+    }
+    self->socks[self->nsocks].fd = fd;
+    self->socks[self->nsocks].reg = 0;
+    self->socks[self->nsocks].want = 0;
+    self->socks[self->nsocks].conn = 0;
+    return self->nsocks++;
+}
+
+/* Register socket i with the loop for exactly `target` (AIO_IN|AIO_OUT);
+ * an entry left with nothing registered and nothing wanted leaves the table.
+ * quiet: a failure is ignored (unregistering from a closed loop). 0 or -1. */
+static int
+sock_sync(LoopMultiObject *self, Py_ssize_t i, int target, int quiet)
+{
+    curl_socket_t fd = self->socks[i].fd;
+    int reg = self->socks[i].reg, rc = 0, bit;
 
     for (bit = AIO_IN; bit <= AIO_OUT; bit <<= 1) {
         PyObject *args, *r;
-        if ((want & bit) == (reg & bit))
+        if ((target & bit) == (reg & bit))
             continue;
-        if (want & bit) {
+        if (target & bit) {
             PyObject *cb = PyObject_GetAttrString((PyObject *)self, "_on_socket");
             if (cb == NULL)
                 return -1;
@@ -169,7 +218,7 @@ watch(LoopMultiObject *self, curl_socket_t fd, int want, int quiet)
         }
         Py_XDECREF(args);
         if (r == NULL) {
-            if (!quiet && (want & bit)) {
+            if (!quiet && (target & bit)) {
                 rc = -1;
                 break;
             }
@@ -179,33 +228,20 @@ watch(LoopMultiObject *self, curl_socket_t fd, int want, int quiet)
         }
         reg ^= bit;
     }
-    if (i < 0 && reg) {
-        if (self->nsocks == self->capsocks) {
-            Py_ssize_t ncap = self->capsocks ? self->capsocks * 2 : 8;
-            aio_sock *ns = PyMem_Realloc(self->socks, (size_t)ncap * sizeof(*ns));
-            if (ns == NULL) {
-                PyErr_NoMemory();
-                return -1;
-            }
-            self->socks = ns;
-            self->capsocks = ncap;
-        }
-        self->socks[self->nsocks].fd = fd;
-        self->socks[self->nsocks].reg = reg;
-        self->nsocks++;
-    } else if (i >= 0 && reg) {
-        self->socks[i].reg = reg;
-    } else if (i >= 0) {
+    self->socks[i].reg = reg;
+    if (reg == 0 && self->socks[i].want == 0 && !self->socks[i].conn)
         self->socks[i] = self->socks[--self->nsocks];
-    }
     return rc;
 }
 
-/* CURLMOPT_SOCKETFUNCTION (GIL held: libcurl only runs here with it). */
+/* CURLMOPT_SOCKETFUNCTION (GIL held: libcurl only runs here with it). At the
+ * end of a transfer (CURL_POLL_REMOVE) a kept-alive socket stays registered
+ * for reading, idle, for the next transfer on it. */
 static int
 socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
     LoopMultiObject *self = (LoopMultiObject *)userp;
+    Py_ssize_t i;
     int want = 0;
     (void)easy;
     (void)socketp;
@@ -213,11 +249,72 @@ socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
         want |= AIO_IN;
     if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
         want |= AIO_OUT;
-    if (watch(self, fd, want, what == CURL_POLL_REMOVE) < 0) {
+    if (want == 0) {
+        if ((i = sock_index(self, fd)) >= 0) {
+            self->socks[i].want = 0;
+            sock_sync(self, i, self->socks[i].conn ? self->socks[i].reg & AIO_IN : 0, 1);
+        }
+        return 0;
+    }
+    if ((i = sock_add(self, fd)) < 0 ||
+        (self->socks[i].want = want, sock_sync(self, i, want | (self->socks[i].reg & AIO_IN), 0)) <
+            0) {
         keep_error(self);
         return -1;
     }
     return 0;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION: a connection's socket, made as libcurl would
+ * and marked as one that closesocket_cb will see closed. A stale entry of the
+ * same number (a descriptor closed behind this table's back) leaves the loop
+ * first. GIL held: libcurl connects only inside this object's calls. */
+static curl_socket_t
+opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *address)
+{
+    LoopMultiObject *self = (LoopMultiObject *)clientp;
+    curl_socket_t fd = socket(address->family, address->socktype, address->protocol);
+    Py_ssize_t i;
+    if (fd == CURL_SOCKET_BAD || purpose != CURLSOCKTYPE_IPCXN)
+        return fd;
+    if ((i = sock_index(self, fd)) >= 0) {
+        PyObject *exc = fetch_error();
+        self->socks[i].want = 0;
+        self->socks[i].conn = 0;
+        sock_sync(self, i, 0, 1);
+        restore_error(exc);
+    }
+    if ((i = sock_add(self, fd)) < 0) {
+        PyErr_Clear(); /* no room to mark it: it is unregistered when libcurl stops watching */
+        return fd;
+    }
+    self->socks[i].conn = 1;
+    return fd;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION: libcurl closes a socket of this handle's
+ * connections; it leaves the loop first, before its number can be reused. */
+static int
+closesocket_cb(void *clientp, curl_socket_t fd)
+{
+    LoopMultiObject *self = (LoopMultiObject *)clientp;
+    Py_ssize_t i = sock_index(self, fd);
+    if (i >= 0) {
+        PyObject *exc = fetch_error();
+        self->socks[i].want = 0;
+        self->socks[i].conn = 0;
+        sock_sync(self, i, 0, 1);
+        restore_error(exc);
+    }
+    return close(fd);
+}
+
+static double
+mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void
@@ -232,24 +329,48 @@ cancel_timer(LoopMultiObject *self)
     }
 }
 
-/* CURLMOPT_TIMERFUNCTION: one timer, replaced at each call (-1: none). */
+/* Arm the timer handle to fire in `delay` seconds (0: at the loop's next turn). */
+static int
+arm_timer(LoopMultiObject *self, double delay, double at)
+{
+    PyObject *cb, *args;
+    if ((cb = PyObject_GetAttrString((PyObject *)self, "_on_timer")) == NULL)
+        return -1;
+    if (delay <= 0) {
+        args = PyTuple_Pack(1, cb);
+        self->timer = args ? loop_call(self, "call_soon", args) : NULL;
+    } else {
+        args = Py_BuildValue("(dO)", delay, cb);
+        self->timer = args ? loop_call(self, "call_later", args) : NULL;
+    }
+    Py_DECREF(cb);
+    Py_XDECREF(args);
+    if (self->timer == NULL)
+        return -1;
+    self->timer_at = at;
+    return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: libcurl's timeout is now in timeout_ms (-1: none).
+ * A handle armed for earlier stays (see the file's comment). */
 static int
 timer_cb(CURLM *multi, long timeout_ms, void *userp)
 {
     LoopMultiObject *self = (LoopMultiObject *)userp;
-    PyObject *cb, *args;
+    double now, at;
     (void)multi;
-    cancel_timer(self);
-    if (timeout_ms < 0 || self->closed)
+    if (timeout_ms < 0 || self->closed) {
+        self->want_at = -1;
+        cancel_timer(self);
         return 0;
-    if ((cb = PyObject_GetAttrString((PyObject *)self, "_on_timer")) == NULL) {
-        keep_error(self);
-        return -1;
     }
-    args = Py_BuildValue("(dN)", timeout_ms / 1000.0, cb);
-    self->timer = args ? loop_call(self, "call_later", args) : NULL;
-    Py_XDECREF(args);
-    if (self->timer == NULL) {
+    now = mono_now();
+    at = now + timeout_ms / 1000.0;
+    self->want_at = at;
+    if (self->timer != NULL && self->timer_at <= at)
+        return 0; /* it fires in time: re-armed for `at` then */
+    cancel_timer(self);
+    if (arm_timer(self, timeout_ms / 1000.0, at) < 0) {
         keep_error(self);
         return -1;
     }
@@ -291,6 +412,12 @@ job_free(PyObject *transport, aio_job *j)
     if (j->x.slot != NULL) {
         curl_easy_setopt(j->x.slot->easy, CURLOPT_LOW_SPEED_LIMIT, 0L);
         curl_easy_setopt(j->x.slot->easy, CURLOPT_LOW_SPEED_TIME, 0L);
+        /* connections made from now on by this handle elsewhere close as usual
+         * (those of this LoopMulti keep its callback: libcurl copied it) */
+        curl_easy_setopt(j->x.slot->easy, CURLOPT_OPENSOCKETFUNCTION, NULL);
+        curl_easy_setopt(j->x.slot->easy, CURLOPT_OPENSOCKETDATA, NULL);
+        curl_easy_setopt(j->x.slot->easy, CURLOPT_CLOSESOCKETFUNCTION, NULL);
+        curl_easy_setopt(j->x.slot->easy, CURLOPT_CLOSESOCKETDATA, NULL);
     }
     jobo_xfer_release(transport, &j->x);
     Py_CLEAR(j->model);
@@ -432,6 +559,7 @@ LoopMulti_init(LoopMultiObject *self, PyObject *args, PyObject *kwds)
     self->max_connections = max_connections;
     self->pid = getpid();
     self->next_id = 1;
+    self->want_at = -1;
     return 0;
 }
 
@@ -495,6 +623,10 @@ LoopMulti_submit(LoopMultiObject *self, PyObject *args, PyObject *kwds)
     /* over HTTP/2, ride the connection being set up as a stream; read_timeout
      * as libcurl's low-speed limit (fewer than 1 byte/s for that long) */
     if (curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, (void *)self) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, (void *)self) != CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, j->x.stall_ms > 0 ? 1L : 0L) !=
             CURLE_OK ||
         curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
@@ -636,11 +768,13 @@ close_all(LoopMultiObject *self)
         self->busy = 0;
         self->multi = NULL;
     }
-    /* whatever libcurl left registered with the loop */
-    while (self->nsocks > 0)
-        if (watch(self, self->socks[self->nsocks - 1].fd, 0, 1) < 0)
-            break;
-    self->nsocks = 0;
+    /* whatever is left registered with the loop (idle sockets libcurl closed
+     * with its own cleanup went already) */
+    while (self->nsocks > 0) {
+        self->socks[self->nsocks - 1].want = 0;
+        self->socks[self->nsocks - 1].conn = 0;
+        sock_sync(self, self->nsocks - 1, 0, 1);
+    }
     cancel_timer(self);
     self->cb_failed = 0;
     Py_CLEAR(self->cb_error);
@@ -662,9 +796,19 @@ LoopMulti_close(LoopMultiObject *self, PyObject *Py_UNUSED(ignored))
 static PyObject *
 LoopMulti_on_socket(LoopMultiObject *self, PyObject *args)
 {
-    int fd, events;
+    int fd, events, bit;
+    Py_ssize_t i;
     if (!PyArg_ParseTuple(args, "ii:_on_socket", &fd, &events))
         return NULL;
+    bit = events == CURL_CSELECT_OUT ? AIO_OUT : AIO_IN;
+    i = sock_index(self, (curl_socket_t)fd);
+    if (i >= 0 && !(self->socks[i].want & bit) && !self->busy) {
+        /* an idle kept-alive socket turned readable (closed by the server):
+         * libcurl does not watch it, nor does the loop any longer */
+        if (sock_sync(self, i, self->socks[i].reg & ~bit, 1) < 0)
+            return NULL;
+        Py_RETURN_NONE;
+    }
     if (act(self, (curl_socket_t)fd, events) < 0)
         return NULL;
     Py_RETURN_NONE;
@@ -673,7 +817,18 @@ LoopMulti_on_socket(LoopMultiObject *self, PyObject *args)
 static PyObject *
 LoopMulti_on_timer(LoopMultiObject *self, PyObject *Py_UNUSED(ignored))
 {
+    double now;
     Py_CLEAR(self->timer);
+    if (self->want_at < 0)
+        Py_RETURN_NONE; /* libcurl has no timeout any more */
+    now = mono_now();
+    if (self->want_at > self->timer_at && self->want_at > now) {
+        /* libcurl moved its timeout later since the handle was armed */
+        if (!self->closed && arm_timer(self, self->want_at - now, self->want_at) < 0)
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    self->want_at = -1;
     if (act(self, CURL_SOCKET_TIMEOUT, 0) < 0)
         return NULL;
     Py_RETURN_NONE;
@@ -738,7 +893,19 @@ lm_get_pending(LoopMultiObject *self, void *Py_UNUSED(c))
 static PyObject *
 lm_get_sockets(LoopMultiObject *self, void *Py_UNUSED(c))
 {
-    return PyLong_FromSsize_t(self->nsocks);
+    Py_ssize_t i, n = 0;
+    for (i = 0; i < self->nsocks; i++)
+        n += self->socks[i].want != 0;
+    return PyLong_FromSsize_t(n);
+}
+
+static PyObject *
+lm_get_registered(LoopMultiObject *self, void *Py_UNUSED(c))
+{
+    Py_ssize_t i, n = 0;
+    for (i = 0; i < self->nsocks; i++)
+        n += self->socks[i].reg != 0;
+    return PyLong_FromSsize_t(n);
 }
 
 static PyObject *
@@ -796,7 +963,11 @@ static PyMethodDef LoopMulti_methods[] = {
 
 static PyGetSetDef LoopMulti_getset[] = {
     {"pending", (getter)lm_get_pending, NULL, "Transfers submitted and not yet taken.", NULL},
-    {"sockets", (getter)lm_get_sockets, NULL, "Sockets registered with the loop.", NULL},
+    {"sockets", (getter)lm_get_sockets, NULL, "Sockets libcurl watches (transfers under way).",
+     NULL},
+    {"registered", (getter)lm_get_registered, NULL,
+     "Sockets registered with the loop: those libcurl watches, and the idle kept-alive\n"
+     "connections waiting for their next transfer.", NULL},
     {"completed", (getter)lm_get_completed, NULL, "Transfers that have finished.", NULL},
     {"closed", (getter)lm_get_closed, NULL, "True once close() was called.", NULL},
     {"loop", (getter)lm_get_loop, NULL, "The event loop that drives the transfers.", NULL},

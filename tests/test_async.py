@@ -31,8 +31,12 @@ from jobo_enterprise import (
     JoboConfigurationError,
     JoboError,
     JoboNotFoundError,
+    JoboTimeoutError,
 )
 from jobo_enterprise.models import Job, SearchResult
+
+import rawserver
+from keys import fake_key
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _ids = count()
@@ -329,6 +333,73 @@ async def test_one_client_across_pytest_asyncios_loop_per_test(shared_client, tu
     assert shared_client._loop_t.loop is asyncio.get_running_loop()
 
 
+def test_a_kept_alive_connection_stays_watched_between_transfers(run, make_async):
+    """The loop's reader of an idle kept-alive connection is kept for its next
+    transfer (no add_reader/remove_reader per request), on one connection."""
+    client = make_async()
+
+    async def main():
+        seen = []
+        for _ in range(4):
+            raw = await client.jobs.with_raw_response.search("engineer", page_size=1)
+            multi = client._loop_t.multi
+            seen.append((raw.headers.get("x-connection-id"), multi.sockets, multi.registered))
+        await client.close()
+        return seen, (multi.sockets, multi.registered, multi.closed)
+
+    seen, closed = run(main)
+    assert len({conn for conn, _, _ in seen}) == 1, seen  # one connection, reused
+    assert [(s, r) for _, s, r in seen] == [(0, 1)] * 4  # idle, still registered
+    assert closed == (0, 0, True)
+
+
+def test_an_idle_connection_the_server_closes_leaves_the_loop(run):
+    """A parked reader whose socket turns readable (the server closed it) is
+    removed then; the next call opens a new connection."""
+    body = json.dumps({"jobs": [], "total": 0, "page": 1, "page_size": 1,
+                       "total_pages": 0}).encode()
+    answer = rawserver.http_response(200, {"Content-Type": "application/json",
+                                           "Connection": "keep-alive"}, body)
+    with rawserver.RawServer(lambda request: answer) as server:  # closes after answering
+        client = AsyncJoboClient(fake_key("jbe_test_IdleConnectionKey0123456789"),
+                                 base_url=server.base_url, ca_bundle=server.ca_cert,
+                                 max_retries=0)
+
+        async def main():
+            first = await client.jobs.search("x", page_size=1)
+            multi = client._loop_t.multi
+            deadline = time.monotonic() + 10
+            while multi.registered and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)  # the server's close arrives as an event
+            parked = (multi.sockets, multi.registered)
+            second = await client.jobs.search("x", page_size=1)
+            await client.close()
+            return first, parked, second
+
+        first, parked, second = run(main)
+        assert parked == (0, 0)
+        assert first.total == second.total == 0 and server.connections == 2
+
+
+def test_a_timeout_libcurl_moved_later_still_fires(run, make_async):
+    """libcurl's timer handle is kept when its timeout moves later (a transfer
+    with an earlier timeout finished): it fires early, re-arms, and the later
+    timeout still ends its transfer on time."""
+    client = make_async(spec=f"delay=5000,match=zzslow,id=t{next(_ids)}", max_retries=0)
+
+    async def main():
+        slow = asyncio.ensure_future(client.jobs.search("zzslow", page_size=1, timeout=1.5))
+        fast = await client.jobs.search("python", page_size=1, timeout=1.0)
+        started = time.perf_counter()
+        with pytest.raises(JoboTimeoutError):
+            await slow
+        return fast, time.perf_counter() - started
+
+    fast, waited = run(main)
+    assert len(fast.jobs) == 1
+    assert waited < 4.0, waited  # at 1.5 s from the start, not at the server's 5 s
+
+
 # -- 3. cancellation -------------------------------------------------------------------
 
 def test_cancelling_a_call_removes_its_transfer_at_once(run, sandbox, make_async):
@@ -460,12 +531,12 @@ def test_ctrl_c_in_asyncio_run_raises_keyboard_interrupt_promptly(sandbox):
 
 # -- 4. under load ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def remote_sandbox():
+def sandbox_process(jobs):
     """A sandbox in its own process, so the load measures the client against a server
-    that does not share its interpreter."""
+    that does not share its interpreter: yields its JSON description."""
     env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs", "500"],
+    proc = subprocess.Popen([sys.executable, "-m", "jobo_enterprise_sandbox", "--jobs",
+                             str(jobs)],
                             stdout=subprocess.PIPE, text=True, env=env)
     try:
         yield json.loads(proc.stdout.readline())
@@ -475,6 +546,17 @@ def remote_sandbox():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def remote_sandbox():
+    yield from sandbox_process(500)
+
+
+@pytest.fixture(scope="module")
+def feed_sandbox():
+    """One with 1,000 jobs: a feed page of them is 5.1 MB of JSON."""
+    yield from sandbox_process(1000)
 
 
 def test_a_thousand_concurrent_searches_over_at_most_max_connections(run, remote_sandbox):
@@ -496,15 +578,21 @@ def test_a_thousand_concurrent_searches_over_at_most_max_connections(run, remote
     assert 1 <= opened <= 16, opened
 
 
-def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
+def test_a_large_body_is_parsed_off_the_loop(run, feed_sandbox):
     """Contract: a 10 ms heartbeat keeps >= 90% of its ticks while 100 transfers run
-    and a 5 MB page is parsed. Checked with the margin a loaded 2-core machine needs
-    (half the ticks, no gap of a quarter second: a 5 MB parse on the loop alone
-    would hold it far longer under ASan). The server runs in its own process: in this one its
-    threads would take the GIL from the loop."""
-    base, ca, key = (remote_sandbox["base_url"], remote_sandbox["ca_cert"],
-                     remote_sandbox["keys"]["full"])
-    big = AsyncJoboClient(key, base_url=f"{base}/__fault/huge=5", ca_bundle=ca)
+    and a 5 MB page is parsed. Here: six real 1,000-job feed pages (5.1 MB each) are
+    fetched and parsed while 100 transfers are held open, and the ticks are counted
+    over exactly that time. The parse runs on a helper thread; the loop still
+    receives each page (libcurl's reads, callbacks of 2-6 ms). On a shared 2-core
+    machine (load average 1.5-3, where the server, the helper thread and the loop
+    compete for the cores) 70-92% of the ticks are kept, the longest gap 15-45 ms.
+    Asserted with a loaded machine's margin: half the ticks, no gap over 0.15 s (a
+    5 MB parse on the loop would hold it for longer); an ASan build a quarter and a
+    second. The server runs in its own process: in this one its threads would take
+    the GIL from the loop."""
+    base, ca, key = (feed_sandbox["base_url"], feed_sandbox["ca_cert"],
+                     feed_sandbox["keys"]["full"])
+    big = AsyncJoboClient(key, base_url=base, ca_bundle=ca)
     held = AsyncJoboClient(key, base_url=f"{base}/__fault/delay=10000,after=1", ca_bundle=ca,
                            max_connections=100)
 
@@ -518,23 +606,21 @@ def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
             await asyncio.sleep(0.05)  # all 100 connected (slow under ASan)
         await asyncio.sleep(0.1)
         assert multi.pending == 100 and multi.sockets == 100
-        ticks, gaps = 0, []
+        beats = []
 
         async def heartbeat():
-            nonlocal ticks
             last = time.perf_counter()
             while True:
                 await asyncio.sleep(0.01)
                 now = time.perf_counter()
-                gaps.append(now - last)
-                ticks += 1
+                beats.append((now, now - last))
                 last = now
 
         beat = asyncio.ensure_future(heartbeat())
+        await asyncio.sleep(0.05)  # beating
         started = time.perf_counter()
-        pages = [await big.feed.get_jobs(batch_size=10) for _ in range(3)]  # 3 x 5 MB
-        await asyncio.sleep(max(0.0, 0.8 - (time.perf_counter() - started)))
-        took = time.perf_counter() - started
+        pages = [await big.feed.get_jobs(batch_size=1000) for _ in range(6)]
+        ended = time.perf_counter()
         beat.cancel()
         still = held._loop_t.multi.pending
         for task in running:
@@ -542,13 +628,14 @@ def test_a_large_body_is_parsed_off_the_loop(run, remote_sandbox):
         await asyncio.gather(*running, return_exceptions=True)
         await big.close()
         await held.close()
-        return pages, ticks, max(gaps), took, still
+        during = [gap for at, gap in beats if started < at <= ended]
+        return pages, len(during), max(during, default=ended - started), ended - started, still
 
     pages, ticks, worst, took, still = run(main)
-    assert all(p.jobs == [] for p in pages) and len(pages) == 3
+    assert [len(p.jobs) for p in pages] == [1000] * 6  # 5.1 MB of JSON each
     assert still == 100  # the 100 transfers ran all along
-    assert ticks >= (0.25 if ASAN else 0.5) * took / 0.0105, (ticks, took)
-    assert worst < (1.0 if ASAN else 0.25), worst
+    assert ticks >= (0.25 if ASAN else 0.5) * took / 0.01, (ticks, took)
+    assert worst < (1.0 if ASAN else 0.15), worst
 
 
 LEAK_TOTAL = 20_000
