@@ -12,11 +12,12 @@
 # Without PYTEST ARGS: the tests of the C core and what drives it (transport, HTTP/1.1
 # and HTTP/2, decoding, views, errors, hardening, Ctrl-C, threads, leaks, the async
 # client on asyncio and uvloop, call options, prefetching, logging, the sandbox
-# endpoints, faults and pytest plugin, the CLI, the system CA locations) plus
-# tests/test_wheel.py: about 1100 tests, 5 min on 2 cores.
-# Left out: what needs large dependencies or tools beside the SDK (pandas and Arrow
-# frames, mirror, Dask, notebook, browser, type checkers, the official package, the
-# canary run), or tests the checkout itself (packaging), which ./dev test runs there.
+# endpoints, faults and pytest plugin, the CLI, the system CA locations, the C column
+# builder behind to_pandas/to_arrow) plus tests/test_wheel.py: about 1100 tests, 5 min
+# on 2 cores.
+# Left out: what needs large dependencies or tools beside the SDK (mirror, Dask,
+# notebook, browser, type checkers, the official package, the canary run), or tests
+# the checkout itself (packaging), which ./dev test runs there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -38,9 +39,12 @@ say "installing $(basename "$whl") into a fresh venv in $work"
 "$PY" -m venv "$work/venv"
 # the sandbox, pytest, tqdm (progress bars), uvloop, pytest-asyncio and anyio (the
 # async client's tests, the sandbox plugin's with both async plugins): the chosen tests
-# need nothing else
+# need nothing else; the default set also runs the DataFrame/Arrow tests (the C column
+# builder), so it adds the pandas extra's pandas and pyarrow
+frames=()
+if (($# == 0)); then frames=("pandas>=2.1" "pyarrow>=14"); fi
 "$work/venv/bin/python" -m pip install -q --disable-pip-version-check ./sandbox "$whl" "pytest>=7" "tqdm>=4.60" \
-    "uvloop>=0.17" "pytest-asyncio>=0.23" "anyio>=4" 2> >(grep -v "^WARNING: Location" >&2)
+    "uvloop>=0.17" "pytest-asyncio>=0.23" "anyio>=4" "${frames[@]}" 2> >(grep -v "^WARNING: Location" >&2)
 mkdir "$work/src"
 # pyproject.toml for pytest's settings only: there is no package beside it to import
 cp -r tests README.md examples pyproject.toml "$work/src/"
@@ -63,7 +67,7 @@ if (($# == 0)); then
         tests/test_c_core_leaks.py tests/test_cli.py tests/test_surface.py tests/test_system_ca.py \
         tests/test_async.py tests/test_call_options.py tests/test_leaks.py tests/test_prefetch.py \
         tests/test_logging.py tests/test_prescan.py tests/test_typos.py tests/test_resource_layer.py \
-        tests/test_official_compat.py sandbox/tests/test_pytest_plugin.py
+        tests/test_official_compat.py sandbox/tests/test_pytest_plugin.py tests/test_frames.py
 fi
 say "running ${*:-} with ${hidden[*]:-nothing} hidden"
 cd "$work/src"
