@@ -50,7 +50,6 @@
 #include "jobo.h"
 
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define AIO_IN 1
@@ -234,6 +233,18 @@ sock_sync(LoopMultiObject *self, Py_ssize_t i, int target, int quiet)
     return rc;
 }
 
+/* Socket i leaves the loop and the table for good (closed, or about to be
+ * reused); an exception being raised meanwhile is kept as it was. */
+static void
+sock_forget(LoopMultiObject *self, Py_ssize_t i)
+{
+    PyObject *exc = fetch_error();
+    self->socks[i].want = 0;
+    self->socks[i].conn = 0;
+    sock_sync(self, i, 0, 1);
+    restore_error(exc);
+}
+
 /* CURLMOPT_SOCKETFUNCTION (GIL held: libcurl only runs here with it). At the
  * end of a transfer (CURL_POLL_REMOVE) a kept-alive socket stays registered
  * for reading, idle, for the next transfer on it. */
@@ -277,13 +288,8 @@ opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *address
     Py_ssize_t i;
     if (fd == CURL_SOCKET_BAD || purpose != CURLSOCKTYPE_IPCXN)
         return fd;
-    if ((i = sock_index(self, fd)) >= 0) {
-        PyObject *exc = fetch_error();
-        self->socks[i].want = 0;
-        self->socks[i].conn = 0;
-        sock_sync(self, i, 0, 1);
-        restore_error(exc);
-    }
+    if ((i = sock_index(self, fd)) >= 0)
+        sock_forget(self, i);
     if ((i = sock_add(self, fd)) < 0) {
         PyErr_Clear(); /* no room to mark it: it is unregistered when libcurl stops watching */
         return fd;
@@ -299,23 +305,13 @@ closesocket_cb(void *clientp, curl_socket_t fd)
 {
     LoopMultiObject *self = (LoopMultiObject *)clientp;
     Py_ssize_t i = sock_index(self, fd);
-    if (i >= 0) {
-        PyObject *exc = fetch_error();
-        self->socks[i].want = 0;
-        self->socks[i].conn = 0;
-        sock_sync(self, i, 0, 1);
-        restore_error(exc);
-    }
+    if (i >= 0)
+        sock_forget(self, i);
     return close(fd);
 }
 
-static double
-mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+/* CLOCK_MONOTONIC in seconds, the clock of the loop's time() */
+#define MONO_NOW() (jobo_now_ms() / 1000.0)
 
 static void
 cancel_timer(LoopMultiObject *self)
@@ -364,7 +360,7 @@ timer_cb(CURLM *multi, long timeout_ms, void *userp)
         cancel_timer(self);
         return 0;
     }
-    now = mono_now();
+    now = MONO_NOW();
     at = now + timeout_ms / 1000.0;
     self->want_at = at;
     if (self->timer != NULL && self->timer_at <= at)
@@ -770,11 +766,8 @@ close_all(LoopMultiObject *self)
     }
     /* whatever is left registered with the loop (idle sockets libcurl closed
      * with its own cleanup went already) */
-    while (self->nsocks > 0) {
-        self->socks[self->nsocks - 1].want = 0;
-        self->socks[self->nsocks - 1].conn = 0;
-        sock_sync(self, self->nsocks - 1, 0, 1);
-    }
+    while (self->nsocks > 0)
+        sock_forget(self, self->nsocks - 1);
     cancel_timer(self);
     self->cb_failed = 0;
     Py_CLEAR(self->cb_error);
@@ -821,7 +814,7 @@ LoopMulti_on_timer(LoopMultiObject *self, PyObject *Py_UNUSED(ignored))
     Py_CLEAR(self->timer);
     if (self->want_at < 0)
         Py_RETURN_NONE; /* libcurl has no timeout any more */
-    now = mono_now();
+    now = MONO_NOW();
     if (self->want_at > self->timer_at && self->want_at > now) {
         /* libcurl moved its timeout later since the handle was armed */
         if (!self->closed && arm_timer(self, self->want_at - now, self->want_at) < 0)
