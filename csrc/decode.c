@@ -181,6 +181,30 @@ arena_free(void *p)
         free(p);
 }
 
+/* What the arena of a parse of buf used (tests: the pre-scan's count must
+ * hold all of it, so the first chunk is the only one): 0 and the figures, or
+ * the parse's JOBO_PARSE_* outcome. */
+int
+jobo_arena_probe(const char *buf, size_t len, size_t *used, size_t *cap, int *chunks)
+{
+    int why = 0;
+    cJSON *root = jobo_parse_tree(NULL, buf, len, &why);
+    jobo_tree *tree;
+    jobo_chunk *c;
+    if (root == NULL)
+        return why;
+    tree = (jobo_tree *)((char *)root - offsetof(jobo_tree, root));
+    *used = *cap = 0;
+    *chunks = 0;
+    for (c = tree->arena->head; c != NULL; c = c->next) {
+        *used += c->used;
+        *cap += c->cap;
+        (*chunks)++;
+    }
+    jobo_free_tree(NULL, root);
+    return 0;
+}
+
 /* ---- the spare tree block ----------------------------------------------------
  *
  * A page of a scan is a tree of megabytes (about 2.5x its body) that lives
@@ -365,7 +389,10 @@ jobo_prescan(const char *buf, size_t len, jobo_scan *out)
                 }
                 i++;
             }
-            bytes += ALLOC_SIZE(i - start + 1);
+            /* cJSON asks for the raw length + 2 (its count starts at the
+             * opening quote, plus the terminating NUL), fewer an escape's
+             * skipped bytes */
+            bytes += ALLOC_SIZE(i - start + 2);
             i++;
             /* a key (followed by ':') is a string of its value's node; a
              * value string is a node of its own */
@@ -376,12 +403,18 @@ jobo_prescan(const char *buf, size_t len, jobo_scan *out)
                 nodes++;
             break;
         }
-        default:
+        default: {
             /* a number, true, false, null, or junk cJSON will refuse */
+            size_t start = i;
             nodes++;
             while (i < len && !is_delim(s[i]))
                 i++;
+            /* some cJSON builds (Debian's among them) copy a number's text to a
+             * buffer of its own before strtod: at most the token and a NUL */
+            if (c == '-' || (c >= '0' && c <= '9'))
+                bytes += ALLOC_SIZE(i - start + 1);
             break;
+        }
         }
     }
     out->nodes = nodes;

@@ -223,6 +223,7 @@ typedef struct {
 } jobo_scan;
 /* The pre-scan alone (exposed for the fuzz harness): a JOBO_PARSE_ code. */
 int jobo_prescan(const char *buf, size_t len, jobo_scan *out);
+int jobo_arena_probe(const char *buf, size_t len, size_t *used, size_t *cap, int *chunks);
 /* A sentence for a JOBO_PARSE_ code. */
 const char *jobo_parse_error(int why);
 /* Parse len bytes of JSON with the GIL released (GIL held on entry); NULL on

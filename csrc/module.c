@@ -199,6 +199,26 @@ prescan(PyObject *Py_UNUSED(module), PyObject *arg)
                          (Py_ssize_t)JOBO_PARSE_FACTOR, scan.depth);
 }
 
+/* One parse's arena (tests): (chunks, bytes used, bytes reserved). */
+static PyObject *
+arena_probe(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_buffer view;
+    size_t used = 0, cap = 0;
+    int chunks = 0, rc;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    rc = jobo_arena_probe((const char *)view.buf, (size_t)view.len, &used, &cap, &chunks);
+    PyBuffer_Release(&view);
+    if (rc == JOBO_PARSE_INTERRUPTED)
+        return NULL;
+    if (rc != 0) {
+        PyErr_SetString(PyExc_ValueError, jobo_parse_error(rc));
+        return NULL;
+    }
+    return Py_BuildValue("(inn)", chunks, (Py_ssize_t)used, (Py_ssize_t)cap);
+}
+
 static PyObject *
 parse_model(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -362,6 +382,9 @@ static PyMethodDef jobo_methods[] = {
     {"_shown_text", shown_text, METH_O,
      "_shown_text(text) -> str\n\nServer text as exceptions show it: control characters\n"
      "escaped, cut at 500 characters."},
+    {"_arena_probe", arena_probe, METH_O,
+     "_arena_probe(data: bytes) -> (chunks, used, reserved)\n\nThe arena of one parse of "
+     "data (tests)."},
     {"_prescan", prescan, METH_O,
      "_prescan(data: bytes) -> (outcome, values, tree_bytes, factor, depth)\n\nThe pre-scan "
      "that bounds a parse: outcome 0 when the body would be parsed, the\nvalues counted, "

@@ -30,3 +30,41 @@ def test_escapes_quotes_and_nuls_are_found_at_every_offset(pos):
     for body in (b'["' + before.encode() + b"\\", b'["' + before.encode()):
         with pytest.raises(ValueError):
             _core.decode_json(body)
+
+
+def _random_document(rng, depth=0):
+    """A JSON value with strings of every length near a 16-byte boundary, escapes,
+    non-ASCII text and numbers of every shape, nested a few levels."""
+    kind = rng.randrange(7 if depth < 4 else 4)
+    if kind == 0:
+        n = rng.randrange(0, 49)
+        pool = "abcxyz0189 " * 3 + "\"\\\n\té€😀"
+        return "".join(rng.choice(pool) for _ in range(n))
+    if kind == 1:
+        return rng.choice([0, -1, 7, 123456789012345678901234567890, -2**53, 2.5, -0.001,
+                           1e-300, 6.02214076e23, rng.random() * 10 ** rng.randrange(-5, 20)])
+    if kind == 2:
+        return rng.choice([True, False, None])
+    if kind == 3:
+        return rng.randrange(-10**6, 10**6)
+    if kind == 4:
+        return [_random_document(rng, depth + 1) for _ in range(rng.randrange(0, 12))]
+    return {_random_document(rng, 4) if rng.random() < 0.2 else f"k{'y' * rng.randrange(0, 40)}":
+            _random_document(rng, depth + 1) for _ in range(rng.randrange(0, 12))}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_pre_scan_sizes_the_parse_in_one_block(seed):
+    # The pre-scan's count sizes the parse's one memory block: the cJSON this module
+    # was built with must not ask for a byte more (a second block doubles the memory
+    # of a big page and costs a heap round trip per response).
+    import random
+
+    rng = random.Random(seed)
+    doc = {"jobs": [_random_document(rng) for _ in range(30)], "total": seed}
+    for text in (json.dumps(doc), json.dumps(doc, ensure_ascii=False, indent=1)):
+        body = text.encode()
+        outcome, _values, estimate, *_ = _core._prescan(body)
+        assert outcome == 0
+        chunks, used, reserved = _core._arena_probe(body)
+        assert chunks == 1 and used <= estimate <= reserved, (seed, chunks, used, estimate)
