@@ -77,6 +77,7 @@ typedef struct {
     PyObject *ResponseError;
     PyObject *retry_fields;       /* exceptions._retry_fields (_wait.retry_fields) */
     PyObject *usage_from_core;    /* _usage.Usage._from_core, on first use */
+    PyObject *usage_kwnames;      /* its keyword names, a tuple (with usage_from_core) */
     PyObject *str_convert;        /* interned "_convert" (record.c) */
 
     /* imported on first use by record.c */
@@ -155,6 +156,8 @@ size_t jobo_header_cb(char *data, size_t size, size_t nitems, void *userp);
 void jobo_parse_header_line(jobo_usage *u, const char *line, size_t len);
 /* The Usage object: _usage.Usage._from_core called with named figures. */
 PyObject *jobo_usage_object(jobo_state *st, const jobo_usage *u);
+/* The keyword names jobo_usage_object passes, as a tuple of interned str. */
+PyObject *jobo_usage_kwnames(void);
 /* dict of lower-cased header name -> value from the kept header lines */
 PyObject *jobo_headers_dict(const jobo_response *r);
 

@@ -85,6 +85,9 @@ jobo_usage_factory(jobo_state *st)
             return NULL;
         st->usage_from_core = PyObject_GetAttrString(usage_cls, "_from_core");
         Py_DECREF(usage_cls);
+        if (st->usage_from_core != NULL &&
+            (st->usage_kwnames = jobo_usage_kwnames()) == NULL)
+            Py_CLEAR(st->usage_from_core);
     }
     return st->usage_from_core;
 }
@@ -329,6 +332,7 @@ jobo_traverse(PyObject *module, visitproc visit, void *arg)
     for (i = 0; i < sizeof(exception_names) / sizeof(exception_names[0]); i++)
         Py_VISIT(*STATE_SLOT(st, exception_names[i].offset));
     Py_VISIT(st->usage_from_core);
+    Py_VISIT(st->usage_kwnames);
     return 0;
 }
 
@@ -356,6 +360,7 @@ jobo_clear(PyObject *module)
     for (i = 0; i < sizeof(exception_names) / sizeof(exception_names[0]); i++)
         Py_CLEAR(*STATE_SLOT(st, exception_names[i].offset));
     Py_CLEAR(st->usage_from_core);
+    Py_CLEAR(st->usage_kwnames);
     jobo_key_cache_clear(st);
     return 0;
 }

@@ -314,10 +314,29 @@ static const char *const usage_names[10] = {
     "retry_after_date_epoch",
 };
 
+/* The tuple of those names (interned), for a keyword-only vectorcall. */
+PyObject *
+jobo_usage_kwnames(void)
+{
+    PyObject *names = PyTuple_New(10);
+    int i;
+    if (names == NULL)
+        return NULL;
+    for (i = 0; i < 10; i++) {
+        PyObject *name = PyUnicode_InternFromString(usage_names[i]);
+        if (name == NULL) {
+            Py_DECREF(names);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(names, i, name);
+    }
+    return names;
+}
+
 PyObject *
 jobo_usage_object(jobo_state *st, const jobo_usage *u)
 {
-    PyObject *kwargs = NULL, *args = NULL, *result = NULL;
+    PyObject *result = NULL;
     PyObject *items[10] = {NULL};
     int i;
 
@@ -337,18 +356,12 @@ jobo_usage_object(jobo_state *st, const jobo_usage *u)
     for (i = 0; i < 10; i++)
         if (items[i] == NULL)
             goto error;
-    if ((kwargs = PyDict_New()) == NULL || (args = PyTuple_New(0)) == NULL)
-        goto error;
-    for (i = 0; i < 10; i++)
-        if (PyDict_SetItemString(kwargs, usage_names[i], items[i]) < 0)
-            goto error;
+    /* by name only, as _from_core takes them: no positional order to get wrong */
     if (jobo_usage_factory(st) != NULL)
-        result = PyObject_Call(st->usage_from_core, args, kwargs);
+        result = PyObject_Vectorcall(st->usage_from_core, items, 0, st->usage_kwnames);
 error:
     for (i = 0; i < 10; i++)
         Py_XDECREF(items[i]);
-    Py_XDECREF(kwargs);
-    Py_XDECREF(args);
     return result;
 }
 

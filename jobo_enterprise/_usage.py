@@ -102,16 +102,17 @@ class Usage:
         by name; the epochs (seconds) become aware UTC datetimes, and
         ``Retry-After`` (delta-seconds, or an HTTP-date as an epoch) becomes
         ``retry_after`` by :func:`jobo_enterprise._wait.header_wait`."""
+        # positionally, in __init__'s order (once per response: the cheaper call)
         return cls(
-            credits_used=credits_used,
-            credits_remaining=credits_remaining,
-            credits_required=credits_required,
-            rate_limit_limit=rate_limit_limit,
-            rate_limit_remaining=rate_limit_remaining,
-            rate_limit_reset=datetime_from_epoch(rate_limit_reset_epoch),
-            retry_after=header_wait(retry_after_seconds, retry_after_date_epoch, date_epoch),
-            request_id=request_id,
-            date=datetime_from_epoch(date_epoch),
+            credits_used,
+            credits_remaining,
+            credits_required,
+            rate_limit_limit,
+            rate_limit_remaining,
+            datetime_from_epoch(rate_limit_reset_epoch),
+            header_wait(retry_after_seconds, retry_after_date_epoch, date_epoch),
+            request_id,
+            datetime_from_epoch(date_epoch),
         )
 
     def _astuple(self) -> Tuple[Any, ...]:

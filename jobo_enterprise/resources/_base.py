@@ -16,6 +16,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from .._core import Record
+from .._options import apply_options, plan_with_options
 from .._time import format_datetime
 from ..exceptions import JoboValidationError
 
@@ -121,16 +122,12 @@ class Resource:
         given: ``CALL_OPTIONS.pick(...)``) applied (jobo_enterprise._options):
         the client runs it (a sync client returns the result, an async one an
         awaitable of it)."""
-        from .._options import apply_options
-
         return self._client._execute(apply_options(call, options or {}, method))
 
     def _iterate(self, plan: Any, shape: str, options: Dict[str, Any], method: str,
                  **kwargs: Any) -> Any:
         """The client's iterator over a paging plan, every page's call with the
         method's per-call options (checked now, before any request)."""
-        from .._options import plan_with_options
-
         return self._client._iterate(plan_with_options(plan, options, method), shape, **kwargs)
 
     @property

@@ -132,6 +132,8 @@ class Params:
 
     def encode(self, values: Mapping[str, Any]) -> List[Tuple[str, Any]]:
         """Check the given filters; (name, wire value) pairs in wire order."""
+        if not values:
+            return []  # the common call: no filter given
         return [(p.name, p.encode(p.name, values[p.name]))
                 for p in self.params if values.get(p.name) is not None]
 
