@@ -219,7 +219,12 @@ jobo_arena_probe(const char *buf, size_t len, size_t *used, size_t *cap, int *ch
 #define JOBO_SPARE_MAX ((size_t)64 << 20)
 
 /* A chunk of at least cap bytes for a new arena: the module's spare when the
- * tree is big and the spare large enough, else a new one. */
+ * tree is big and the spare large enough, else a new one. A new block that may
+ * become the spare gets a quarter more room than this tree needs: the pages of
+ * a scan differ in size by some percent, and a spare a few bytes too small for
+ * the next page would be freed and replaced, block after block, which grows
+ * the heap (once a large block is freed, glibc serves blocks of its size from
+ * the heap rather than from mmap). Room never written is never faulted in. */
 static jobo_chunk *
 chunk_first(jobo_state *st, size_t cap)
 {
@@ -227,13 +232,18 @@ chunk_first(jobo_state *st, size_t cap)
     if (st != NULL && cap >= JOBO_SPARE_MIN)
         c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, NULL, __ATOMIC_ACQ_REL);
     if (c != NULL && c->cap >= cap) {
+        __atomic_add_fetch(&st->spare_reused, 1, __ATOMIC_RELAXED);
         c->next = NULL;
         c->used = 0;
         ASAN_POISON_MEMORY_REGION(c->data, c->cap);
         return c;
     }
-    if (c != NULL)
+    if (c != NULL) {
+        __atomic_add_fetch(&st->spare_missed, 1, __ATOMIC_RELAXED);
         free(c);
+    }
+    if (st != NULL && cap >= JOBO_SPARE_MIN && cap + cap / 4 <= JOBO_SPARE_MAX)
+        cap += cap / 4;
     return chunk_new(cap, NULL);
 }
 

@@ -93,6 +93,7 @@ typedef struct {
      * module is cleared */
     void *spare_chunk;
     int spare_closed;
+    size_t spare_reused, spare_missed; /* big parses that took / could not take it (tests) */
 
     /* interpreter exit: set by _core._shutdown() (an atexit handler); read and
      * counted without the GIL, hence the __atomic builtins */

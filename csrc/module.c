@@ -202,6 +202,17 @@ prescan(PyObject *Py_UNUSED(module), PyObject *arg)
                          (Py_ssize_t)JOBO_PARSE_FACTOR, scan.depth);
 }
 
+/* How often a big parse took the spare tree block, and how often the spare
+ * was too small and was replaced (tests). */
+static PyObject *
+spare_counts(PyObject *module, PyObject *Py_UNUSED(ignored))
+{
+    jobo_state *st = jobo_get_state(module);
+    return Py_BuildValue("(nn)",
+                         (Py_ssize_t)__atomic_load_n(&st->spare_reused, __ATOMIC_RELAXED),
+                         (Py_ssize_t)__atomic_load_n(&st->spare_missed, __ATOMIC_RELAXED));
+}
+
 /* One parse's arena (tests): (chunks, bytes used, bytes reserved). */
 static PyObject *
 arena_probe(PyObject *Py_UNUSED(module), PyObject *arg)
@@ -387,6 +398,9 @@ static PyMethodDef jobo_methods[] = {
     {"_shown_text", shown_text, METH_O,
      "_shown_text(text) -> str\n\nServer text as exceptions show it: control characters\n"
      "escaped, cut at 500 characters."},
+    {"_spare_counts", spare_counts, METH_NOARGS,
+     "_spare_counts() -> (reused, replaced)\n\nBig parses that took the spare tree block, "
+     "and spares too small for the parse that wanted them (tests)."},
     {"_arena_probe", arena_probe, METH_O,
      "_arena_probe(data: bytes) -> (chunks, used, reserved)\n\nThe arena of one parse of "
      "data (tests)."},
