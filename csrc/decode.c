@@ -82,6 +82,13 @@ typedef struct {
 #endif
 static _Thread_local jobo_arena *running_arena JOBO_TLS_FAST;
 
+/* What an allocation of n bytes takes from the arena: 16-byte aligned, with
+ * ASan's redzone (the pre-scan counts with it too) */
+#define ALLOC_SIZE(n) ((((size_t)(n)) + ARENA_REDZONE + 15) & ~(size_t)15)
+
+/* The tree (its arena) in front of a root jobo_parse_tree returned */
+#define TREE_OF(root) ((jobo_tree *)((char *)(root) - offsetof(jobo_tree, root)))
+
 static jobo_chunk *
 chunk_new(size_t cap, jobo_chunk *next)
 {
@@ -133,7 +140,7 @@ arena_malloc_slow(jobo_arena *a, size_t n)
         return NULL; /* cJSON gives up: the parse fails, the signal's exception is set */
     if (a->interrupted)
         return NULL;
-    n = (n + ARENA_REDZONE + 15) & ~(size_t)15;
+    n = ALLOC_SIZE(n);
     c = a->head;
     if (c->cap - c->used < n) {
         size_t cap = c->cap * 2;
@@ -160,7 +167,7 @@ arena_malloc(size_t n)
     size_t size;
     if (a == NULL)
         return malloc(n);
-    size = (n + ARENA_REDZONE + 15) & ~(size_t)15;
+    size = ALLOC_SIZE(n);
     c = a->head;
     if (__builtin_expect((++a->tick & 4095) != 0 && !a->interrupted && size >= n &&
                              c->cap - c->used >= size,
@@ -193,7 +200,7 @@ jobo_arena_probe(const char *buf, size_t len, size_t *used, size_t *cap, int *ch
     jobo_chunk *c;
     if (root == NULL)
         return why;
-    tree = (jobo_tree *)((char *)root - offsetof(jobo_tree, root));
+    tree = TREE_OF(root);
     *used = *cap = 0;
     *chunks = 0;
     for (c = tree->arena->head; c != NULL; c = c->next) {
@@ -229,7 +236,8 @@ static jobo_chunk *
 chunk_first(jobo_state *st, size_t cap)
 {
     jobo_chunk *c = NULL;
-    if (st != NULL && cap >= JOBO_SPARE_MIN)
+    int big = st != NULL && cap >= JOBO_SPARE_MIN;
+    if (big)
         c = __atomic_exchange_n((jobo_chunk **)&st->spare_chunk, NULL, __ATOMIC_ACQ_REL);
     if (c != NULL && c->cap >= cap) {
         __atomic_add_fetch(&st->spare_reused, 1, __ATOMIC_RELAXED);
@@ -242,7 +250,7 @@ chunk_first(jobo_state *st, size_t cap)
         __atomic_add_fetch(&st->spare_missed, 1, __ATOMIC_RELAXED);
         free(c);
     }
-    if (st != NULL && cap >= JOBO_SPARE_MIN && cap + cap / 4 <= JOBO_SPARE_MAX)
+    if (big && cap + cap / 4 <= JOBO_SPARE_MAX)
         cap += cap / 4;
     return chunk_new(cap, NULL);
 }
@@ -303,8 +311,6 @@ jobo_arena_install(void)
  * bounds the nesting depth (JOBO_MAX_DEPTH) and refuses strings holding a NUL
  * (\u0000 or a raw 0 byte), which cJSON's NUL-terminated strings would cut.
  * It does not validate: malformed text is left for cJSON to refuse. */
-
-#define ALLOC_SIZE(n) ((((size_t)(n)) + ARENA_REDZONE + 15) & ~(size_t)15)
 
 static int
 is_delim(unsigned char c)
@@ -536,7 +542,7 @@ jobo_free_tree(jobo_state *st, cJSON *root)
     jobo_arena *a;
     if (root == NULL)
         return;
-    tree = (jobo_tree *)((char *)root - offsetof(jobo_tree, root));
+    tree = TREE_OF(root);
     a = tree->arena;
     if (a->head->next == NULL && (a->head->cap < ((size_t)1 << 20) || st != NULL)) {
         /* one small chunk, or one kept as the spare: not worth a GIL round trip */
