@@ -550,6 +550,12 @@ LoopMulti_init(LoopMultiObject *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_RuntimeError, "libcurl refused a multi handle option");
         return -1;
     }
+    /* as many easy handles stay pooled as transfers can run at once */
+    if (jobo_transport_pool_reserve(transport, max_connections) < 0) {
+        curl_multi_cleanup(self->multi);
+        self->multi = NULL;
+        return -1;
+    }
     self->transport = Py_NewRef(transport);
     self->loop = Py_NewRef(loop);
     self->max_connections = max_connections;

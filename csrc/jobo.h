@@ -33,6 +33,7 @@
 #define JOBO_KEPT_HEADER_BYTES (64 * 1024) /* headers kept for exceptions */
 #define JOBO_SLICE_MS 50                 /* longest wait between signal checks */
 #define JOBO_POOL_MAX 16                 /* idle handles kept per Transport */
+#define JOBO_POOL_CAP 1024               /* ... at most, however wide its multi handles */
 #define JOBO_MAX_KEY_BYTES 1024          /* longest API key accepted */
 #define JOBO_MAX_DEPTH 128               /* deepest JSON nesting accepted */
 #define JOBO_PARSE_FACTOR 16             /* a parsed tree takes at most this x the body */
@@ -276,7 +277,8 @@ int jobo_columns_init(PyObject *module);
 
 extern PyType_Spec jobo_transport_spec;
 
-/* One multi handle with one easy handle, from a Transport's pool. */
+/* One easy handle from a Transport's pool, with the multi handle that runs its
+ * blocking calls (NULL until the first one). */
 typedef struct {
     CURLM *multi;
     CURL *easy;
@@ -318,6 +320,9 @@ int jobo_xfer_report(jobo_xfer *x, PyObject *info);
 long jobo_transport_timeout_ms(PyObject *transport, PyObject *timeout);
 /* 0 when a request may start, else -1 with the typed exception set. */
 int jobo_transport_check_open(PyObject *transport, jobo_state *st);
+/* A multi handle runs up to n transfers of this Transport at once: keep as
+ * many idle slots. 0, or -1 with MemoryError. */
+int jobo_transport_pool_reserve(PyObject *transport, int n);
 /* Set up x (a slot from the Transport's pool) for one request. 0 or -1; call
  * jobo_xfer_release in both cases. */
 int jobo_xfer_prepare(PyObject *transport, jobo_state *st, jobo_xfer *x, const char *method,

@@ -461,6 +461,9 @@ Multi_submit(MultiObject *self, PyObject *args, PyObject *kwds)
     j->sent = 1; /* no way to know: send() does not wait */
 #endif
     self->jobs[self->n++] = j;
+    /* the pool keeps as many easy handles as this window uses */
+    if (self->n > JOBO_POOL_MAX && jobo_transport_pool_reserve(self->transport, (int)self->n) < 0)
+        PyErr_Clear(); /* a smaller pool only costs handles rebuilt */
     return PyLong_FromLong(j->id);
 error:
     jobo_xfer_release(self->transport, &j->x);

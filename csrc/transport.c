@@ -2,10 +2,17 @@
  *
  * A Transport holds the configuration of one client (base URL, the API key in
  * its X-Api-Key header line, TLS settings, timeouts) and a pool of idle
- * "slots". A slot is one multi handle with one easy handle; the multi handle
- * owns the connection cache, so kept-alive connections are reused from call to
- * call but never shared between threads: a thread takes a slot from the pool
- * (under the GIL) for the whole transfer and gives it back afterwards.
+ * "slots". A slot is one easy handle and, once it has served a blocking call,
+ * its own multi handle; that multi handle owns the connection cache, so
+ * kept-alive connections are reused from call to call but never shared between
+ * threads: a thread takes a slot from the pool (under the GIL) for the whole
+ * transfer and gives it back afterwards. Slots that only ever run on a shared
+ * multi handle (prefetch, the async client) never make one of their own.
+ *
+ * The pool keeps JOBO_POOL_MAX idle slots, or as many as the widest multi
+ * handle that runs on this Transport can use at once (jobo_transport_pool_reserve),
+ * so that a steady stream of concurrent transfers reuses its easy handles
+ * instead of building and tearing one down per request.
  *
  * A transfer runs in short slices (<= JOBO_SLICE_MS) with the GIL released;
  * between slices PyErr_CheckSignals() runs, so Ctrl-C lands as
@@ -35,8 +42,11 @@ typedef struct {
     const char *key;             /* the key inside hdr_get's first line */
     size_t key_len;
     struct curl_slist *hdr_post;
-    jobo_slot *idle[JOBO_POOL_MAX];
+    jobo_slot **idle;            /* pool_max entries */
     int n_idle;
+    int pool_max;
+    long made;                   /* easy handles built (for Transport._pool) */
+    long multis;                 /* per-slot multi handles built */
     pid_t pid;
     int closed;
 } TransportObject;
@@ -91,9 +101,8 @@ slot_new(TransportObject *self)
     jobo_slot *s = calloc(1, sizeof(*s));
     if (s == NULL)
         return NULL;
-    s->multi = curl_multi_init();
-    s->easy = curl_easy_init();
-    if (s->multi == NULL || s->easy == NULL)
+    s->easy = curl_easy_init(); /* s->multi: made by slot_multi when needed */
+    if (s->easy == NULL)
         goto error;
     SETOPT(CURLOPT_NOSIGNAL, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -151,16 +160,49 @@ slot_take(TransportObject *self)
     }
     if (self->n_idle > 0)
         return self->idle[--self->n_idle];
+    self->made++;
     return slot_new(self);
 }
 
 static void
 slot_give_back(TransportObject *self, jobo_slot *s)
 {
-    if (!self->closed && s != NULL && getpid() == self->pid && self->n_idle < JOBO_POOL_MAX)
+    if (!self->closed && s != NULL && getpid() == self->pid && self->n_idle < self->pool_max)
         self->idle[self->n_idle++] = s;
     else
         slot_free(s);
+}
+
+/* The slot's own multi handle (for a blocking call), made on first use.
+ * NULL when out of memory. */
+static CURLM *
+slot_multi(TransportObject *self, jobo_slot *s)
+{
+    if (s->multi == NULL && (s->multi = curl_multi_init()) != NULL)
+        self->multis++;
+    return s->multi;
+}
+
+/* Let the pool keep up to n idle slots (capped at JOBO_POOL_CAP): called by
+ * a multi handle that runs up to n transfers of this Transport at once.
+ * 0, or -1 with MemoryError. */
+int
+jobo_transport_pool_reserve(PyObject *transport, int n)
+{
+    TransportObject *self = (TransportObject *)transport;
+    jobo_slot **idle;
+    if (n > JOBO_POOL_CAP)
+        n = JOBO_POOL_CAP;
+    if (n <= self->pool_max)
+        return 0;
+    idle = realloc(self->idle, (size_t)n * sizeof(*idle));
+    if (idle == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->idle = idle;
+    self->pool_max = n;
+    return 0;
 }
 
 long
@@ -344,13 +386,19 @@ start_more(CURLM *multi, jobo_xfer *xs, Py_ssize_t n, Py_ssize_t limit, Py_ssize
  * (KeyboardInterrupt from a signal handler, or a multi error); removing a
  * running transfer closes its connection. */
 static int
-run_transfers(jobo_state *st, jobo_xfer *xs, Py_ssize_t n, Py_ssize_t limit)
+run_transfers(TransportObject *self, jobo_state *st, jobo_xfer *xs, Py_ssize_t n,
+              Py_ssize_t limit)
 {
-    CURLM *multi = xs[0].slot->multi;
+    CURLM *multi = slot_multi(self, xs[0].slot);
     CURLMcode mc = CURLM_OK;
     CURLMsg *msg;
     int running = 0, queued, stopping = 0, rc = 0;
     Py_ssize_t i, next = 0, active = 0, finished = 0;
+
+    if (multi == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
 
     if (limit <= 0 || limit > n)
         limit = n;
@@ -708,7 +756,7 @@ Transport_request(TransportObject *self, PyObject *args, PyObject *kwds)
         return NULL;
     if (jobo_xfer_prepare((PyObject *)self, st, &x, method, path, query, body, timeout_ms) == 0 &&
         jobo_xfer_options(&x, headers, read_timeout) == 0 &&
-        run_transfers(st, &x, 1, 1) == 0 &&
+        run_transfers(self, st, &x, 1, 1) == 0 &&
         jobo_xfer_version_check((PyObject *)self, st, &x, info) == 0)
         result = jobo_xfer_result(st, &x, model);
     jobo_xfer_release((PyObject *)self, &x);
@@ -851,6 +899,8 @@ Transport_init(TransportObject *self, PyObject *args, PyObject *kwds)
     self->max_body = (size_t)max_body;
     self->http_version = http_version;
     self->pid = getpid();
+    if (jobo_transport_pool_reserve((PyObject *)self, JOBO_POOL_MAX) < 0)
+        return -1;
 
     n = (size_t)key_len + 16;
     line = malloc(n);
@@ -881,6 +931,7 @@ Transport_dealloc(TransportObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
     close_idle(self);
+    free(self->idle);
     slist_wipe_free(self->hdr_get);
     slist_wipe_free(self->hdr_post);
     free(self->base_url);
@@ -965,6 +1016,13 @@ Transport_mask(TransportObject *self, PyObject *arg)
 }
 
 static PyObject *
+Transport_pool(TransportObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return Py_BuildValue("{s:i,s:i,s:l,s:l}", "idle", self->n_idle, "capacity", self->pool_max,
+                         "made", self->made, "multis", self->multis);
+}
+
+static PyObject *
 get_http_version(TransportObject *self, void *Py_UNUSED(c))
 {
     return PyUnicode_FromString(self->http_version == 11   ? "1.1"
@@ -988,6 +1046,9 @@ static PyMethodDef Transport_methods[] = {
     {"mask", (PyCFunction)Transport_mask, METH_O,
      "mask(text) -> str\n\nThe text with the client's key masked, raw, JSON-escaped or\n"
      "percent-encoded."},
+    {"_pool", (PyCFunction)Transport_pool, METH_NOARGS,
+     "_pool() -> dict\n\nThe handle pool: idle easy handles, how many it keeps, how many\n"
+     "were built, and how many multi handles were made for blocking calls."},
     {"close", (PyCFunction)Transport_close, METH_NOARGS,
      "close()\n\nClose idle connections; further requests raise JoboConfigurationError."},
     {NULL, NULL, 0, NULL},

@@ -79,6 +79,8 @@ class Transport:
     def mask(self, text: str) -> str:
         """The text with the client's key masked (raw, JSON-escaped or percent-encoded)."""
     def close(self) -> None: ...
+    def _pool(self) -> Dict[str, int]:
+        """The handle pool: idle, capacity, made (easy handles), multis."""
     @property
     def http_version(self) -> str: ...
     @property

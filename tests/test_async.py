@@ -353,6 +353,31 @@ def test_a_kept_alive_connection_stays_watched_between_transfers(run, make_async
     assert closed == (0, 0, True)
 
 
+def test_concurrent_calls_reuse_their_easy_handles_round_after_round(run, make_async):
+    """Each transfer takes an easy handle from the client's pool. The pool keeps as
+    many as max_connections, so a steady load of 40 calls at a time builds 40 handles
+    once, not 24 more per round (it kept 16). No handle builds a multi handle of its
+    own: the loop's multi handle runs them all."""
+    client = make_async(max_connections=40)
+
+    async def rounds():
+        made = []
+        for _ in range(3):
+            results = await asyncio.gather(*[
+                client.jobs.search("engineer", page_size=1, include_facets=[])
+                for _ in range(40)])
+            assert all(len(r.jobs) == 1 for r in results)
+            made.append(client._transport._pool())
+        await client.close()
+        return made
+
+    made = run(rounds)
+    # (the first round may finish a call before its last one starts, and reuse it)
+    assert made[-1]["made"] == made[-2]["made"] <= 40, made
+    assert made[-1]["capacity"] == 40 and made[-1]["idle"] == made[-1]["made"]
+    assert made[-1]["multis"] == 0
+
+
 def test_an_idle_connection_the_server_closes_leaves_the_loop(run):
     """A parked reader whose socket turns readable (the server closed it) is
     removed then; the next call opens a new connection."""

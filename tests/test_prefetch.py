@@ -306,3 +306,20 @@ def test_prefetch_none_is_accepted_and_bad_values_raise_before_any_request(count
     for ok in (0, 16):
         assert len(list(client.jobs.iter(prefetch=ok, page_size=5, max_items=6))) == 6
     assert sandbox.fault_requests(token) == sent + 4  # the bad values sent nothing
+
+
+def test_scans_reuse_the_easy_handles_of_their_window(make_client):
+    """Each transfer of a window takes an easy handle from the client's pool and gives
+    it back: a second and a third scan with the widest window build none. Handles
+    that only ran in a window never build a multi handle of their own; the client's
+    one blocking call does."""
+    client = make_client()
+    client.jobs.search("engineer", page_size=1)
+    pool = []
+    for _ in range(3):
+        pages = list(client.jobs.iter_pages(page_size=100, prefetch=PREFETCH_MAX))
+        assert len(pages) == 50
+        pool.append(client._transport._pool())
+    assert pool[-1]["made"] == pool[-2]["made"] == pool[0]["made"] <= PREFETCH_MAX + 2, pool
+    assert pool[-1]["idle"] == pool[-1]["made"]
+    assert pool[-1]["multis"] == 1, pool  # the search's, before the scans
