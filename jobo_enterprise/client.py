@@ -267,8 +267,9 @@ class _Client:
         ``http_version`` option and its recent ``attempts`` (oldest first, at most
         32): method, path, attempt number, the HTTP version the answer came in
         (None when no answer came), the status code (None without an answer),
-        the exception's class name (None on success) and the request id. No
-        key, no query string."""
+        the exception's class name (None on success), the request id and
+        ``elapsed``, the seconds from the request to the answer's last byte
+        (None without an answer). No key, no query string."""
         from ._diagnostics import diagnostics
 
         info = diagnostics(self._transport.ca_bundle)
@@ -283,7 +284,7 @@ class _Client:
             "method": call.method, "path": call.path, "attempt": attempt + 1,
             "http_version": info.get("http_version"), "status": status,
             "error": type(error).__name__ if error is not None else None,
-            "request_id": request_id,
+            "request_id": request_id, "elapsed": info.get("elapsed"),
         })
 
     @property

@@ -76,6 +76,9 @@ def test_auto_speaks_what_the_server_offers_and_diagnostics_show_it(make_client,
     assert [(a["http_version"], a["status"], a["error"]) for a in info["attempts"]] == [
         (http_version, 200, None), (http_version, 404, "JoboNotFoundError")]
     assert all(a["request_id"].startswith("req_") for a in info["attempts"])
+    # each attempt's time, from the request to the answer's last byte
+    assert all(isinstance(a["elapsed"], float) and 0 < a["elapsed"] < 30
+               for a in info["attempts"])
     assert sandbox.stats()["h2"]["streams"] - before == (2 if sandbox.http2 else 0)
 
 
