@@ -11,6 +11,7 @@ LIB_NAMES = {
     "requests": "requests + json",
     "httpx": "httpx + json",
     "floor": "C floor (libcurl + cJSON)",
+    "async_floor": "C floor (libcurl multi-socket on epoll + cJSON)",
     "official_validate": "official: `model_validate(json.loads)`",
     "official_validate_json": "official: `model_validate_json`",
     "json": "`json.loads` (dicts)",
@@ -321,6 +322,26 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
             ok16 = None if r16 is None else (r16 >= 12 and same)
             t.add("c", "ours over HTTP/2 with `prefetch=16` ≥ 12× faster than official "
                   "`iter_jobs`", r16, ok16, _x(r16, 1) + ("" if same else " (ids differ)"))
+            # the floor of any prefetch=16 scan: its round trips in a row, each at least
+            # the fastest attempt the sequential scan saw (server and wire, no client)
+            seq = [x["attempt_min_s"] for x in libs.get("ours_seq", {}).get("runs", [])
+                   if x.get("attempt_min_s")]
+            pages = p.get("jobs", 5000) // p.get("page_size", 100)
+            if seq and off:
+                trips = 1 + -(-(pages - 1) // 16)
+                floor_s = trips * min(seq)
+                b(f"A window of 16 over {pages} pages makes {trips} round trips in a row: "
+                  "page 1 alone (it gives the number of pages, and a new client's first "
+                  "request learns the rate-limit window before more go out), then one per "
+                  "window, each started by the hand-out of a page of the window before. "
+                  f"The sequential row's fastest attempt, request to last byte, "
+                  f"took {min(seq) * 1e3:.1f} ms, so no client, however fast, finishes such a "
+                  f"scan of this server in under {trips} × {min(seq) * 1e3:.1f} ms = "
+                  f"{floor_s:.3f} s: {_x(off / floor_s, 1)} faster than the official "
+                  "at best.\n")
+                t.add("c", "`prefetch=16`: the most any client can reach against this server "
+                      f"({trips} round trips in a row; for reference)", off / floor_s, None,
+                      _x(off / floor_s, 1))
             rh = _ratio(_med(libs.get("ours_prefetch_16", {}), "wall_s"),
                         _med(libs.get("h2_prefetch_16", {}), "wall_s"))
             t.add("c", "`prefetch=16`: HTTP/2 multiplexed vs HTTP/1.1 connections (ratio, "
@@ -456,7 +477,9 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
         off_w = _med(libs.get("official_async", {}), "wall_s")
         off_c = _med(libs.get("official_async", {}), "cpu_us")
         aio_c = _med(libs.get("aiohttp", {}), "cpu_us")
-        for lib in ("ours_async", "official_async", "aiohttp", "ours_to_thread"):
+        for lib in ("ours_async", "official_async", "aiohttp", "ours_to_thread", "async_floor"):
+            if lib not in libs:
+                continue  # a run from before the floor row
             e = libs.get(lib, {})
             f = _fail(e)
             if f:
@@ -476,6 +499,12 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
         ra = _ratio(_med(libs.get("ours_async", {}), "cpu_us"), aio_c)
         t.add("g", "async client CPU per request ≤ ½ of aiohttp + `json.loads`", ra,
               None if ra is None else ra <= 0.5, _x(ra))
+        fl_c = _med(libs.get("async_floor", {}), "cpu_us")
+        if fl_c is not None:
+            b(f"The C floor does the same {p['requests']:,} requests with libcurl and cJSON "
+              f"alone; its CPU per request is {_x(_ratio(fl_c, aio_c))} aiohttp's, and ours "
+              f"is {_x(_ratio(_med(libs.get('ours_async', {}), 'cpu_us'), fl_c))} the "
+              "floor's.\n")
 
     # ---- (h) ----
     h_ = parts.get("h")

@@ -226,7 +226,7 @@ def part_c(ctx: Ctx) -> Dict[str, Any]:
 
 # ── (g) 1,000 searches from one event loop, 100 in flight ─────────────────
 
-ASYNC_LIBS = ["ours_async", "official_async", "aiohttp", "ours_to_thread"]
+ASYNC_LIBS = ["ours_async", "official_async", "aiohttp", "ours_to_thread", "async_floor"]
 
 
 def part_g(ctx: Ctx) -> Dict[str, Any]:
@@ -237,6 +237,15 @@ def part_g(ctx: Ctx) -> Dict[str, Any]:
         for r in range(ctx.runs):
             for lib in _rotate(ASYNC_LIBS, r):
                 sb.reset()
+                if lib == "async_floor":
+                    # the same load from C: libcurl's multi-socket interface on epoll,
+                    # cJSON on every body, no Python and no event loop
+                    url = sb.base_url + "/api/jobs?q=data%20engineer&page_size=5"
+                    res = _run_json([ctx.floor, "--concurrent", "100", url, sb.ca, sb.key,
+                                     str(n)], dict(os.environ), 600)
+                    per[lib].append(res)
+                    _log_result("g", lib, r, res, "cpu_us", "us CPU/request")
+                    continue
                 spec = {"task": "async_search", "base_url": sb.base_url, "ca": sb.ca,
                         "key": sb.key, "lib": lib, "n": n, "concurrency": 100,
                         "q": "data engineer", "page_size": 5, "http_version": "1.1"}
