@@ -8,6 +8,7 @@
  */
 #include "jobo.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -333,6 +334,45 @@ done:
     return NULL;
 }
 
+/* CURLE_SSL_CONNECT_ERROR covers a handshake the peer refused (no common
+ * protocol or cipher: permanent) and one the network broke (the server went
+ * away mid-handshake: transient, and no request went out). The socket's errno,
+ * or failing that the words of libcurl's message, tell them apart. */
+static int
+handshake_interrupted(CURLcode code, long os_errno, const char *why)
+{
+    static const char *const words[] = {
+        "reset by peer", "send failure", "recv failure", "ssl_error_syscall",
+        "unexpected eof", "connection closed", "connection was closed", "broken pipe",
+        "not connected", "getpeername", "connection refused", "timed out",
+    };
+    char lower[512];
+    size_t i;
+
+    if (code != CURLE_SSL_CONNECT_ERROR)
+        return 0;
+    switch (os_errno) {
+    case ECONNRESET:
+    case ECONNABORTED:
+    case ENOTCONN:
+    case EPIPE:
+    case ETIMEDOUT:
+    case ECONNREFUSED:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+        return 1;
+    default:
+        break;
+    }
+    for (i = 0; i + 1 < sizeof(lower) && why[i]; i++)
+        lower[i] = (char)((why[i] >= 'A' && why[i] <= 'Z') ? why[i] + ('a' - 'A') : why[i]);
+    lower[i] = '\0';
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strstr(lower, words[i]) != NULL)
+            return 1;
+    return 0;
+}
+
 static int
 is_tls_code(CURLcode c)
 {
@@ -389,7 +429,7 @@ failure_code(CURLcode code, long status, int connected)
 
 PyObject *
 jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const char *errbuf,
-                          double timeout_s, int connected)
+                          double timeout_s, int connected, long os_errno)
 {
     PyObject *kw, *cls;
     char message[1024];
@@ -426,6 +466,11 @@ jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code, const
                      timeout_s, why);
         else
             snprintf(message, sizeof(message), "the request timed out: %s", why);
+    } else if (!connected && handshake_interrupted(code, os_errno, why)) {
+        cls = st->ConnectionError;
+        code = CURLE_RECV_ERROR; /* failure_code: connection_reset, retried as such */
+        snprintf(message, sizeof(message), "the connection broke during the TLS handshake: %s",
+                 why);
     } else if (is_tls_code(code)) {
         cls = st->TLSError;
         snprintf(message, sizeof(message), "TLS verification or handshake failed: %s", why);

@@ -196,7 +196,8 @@ struct curl_slist *jobo_slist_append(struct curl_slist *list, const char *s);
 PyObject *jobo_raise_http_error(jobo_state *st, jobo_response *r);
 /* Raise the typed exception for a failed transfer. Always returns NULL. */
 PyObject *jobo_raise_transfer_error(jobo_state *st, jobo_response *r, CURLcode code,
-                                    const char *errbuf, double timeout_s, int connected);
+                                    const char *errbuf, double timeout_s, int connected,
+                                    long os_errno);
 /* Raise JoboResponseError for an unusable 2xx body. Always returns NULL. */
 PyObject *jobo_raise_response_error(jobo_state *st, jobo_response *r, const char *what);
 /* Raise cls(message) with no HTTP fields. Always returns NULL. */

@@ -677,11 +677,13 @@ jobo_xfer_result(jobo_state *st, jobo_xfer *x, PyObject *model)
     if (x->code != CURLE_OK) {
         /* "connected": the TLS session was up and the request went out */
         curl_off_t pretransfer_us = 0;
-        long request_size = 0;
+        long request_size = 0, os_errno = 0;
         curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
         curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &request_size);
+        curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
         return jobo_raise_transfer_error(st, r, x->code, x->slot->errbuf, x->timeout_ms / 1000.0,
-                                         pretransfer_us > 0 || request_size > 0 || r->status > 0);
+                                         pretransfer_us > 0 || request_size > 0 || r->status > 0,
+                                         os_errno);
     }
     if (r->status == 0) {
         long status = 0;

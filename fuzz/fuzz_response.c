@@ -85,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         failed = feed_body(&r, data + body_at, size - body_at);
 
     if (failed) {
-        jobo_raise_transfer_error(st, &r, CURLE_WRITE_ERROR, "", 30.0, 1);
+        jobo_raise_transfer_error(st, &r, CURLE_WRITE_ERROR, "", 30.0, 1, 0);
     } else if (r.status < 200 || r.status >= 300) {
         jobo_raise_http_error(st, &r);
     } else if (r.len == 0) {

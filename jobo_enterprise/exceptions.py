@@ -6,7 +6,7 @@ Every failure the SDK reports is a :class:`JoboError`::
     ├── JoboConfigurationError          bad key, base URL, CA bundle, argument
     ├── JoboConnectionError             no usable HTTP response arrived
     │   ├── JoboTimeoutError            connect, total or stall timeout
-    │   └── JoboTLSError                certificate or handshake failure
+    │   └── JoboTLSError                certificate or handshake refused
     └── JoboAPIError                    the server answered with a failure
         ├── JoboValidationError         400 (also raised before sending for bad arguments)
         ├── JoboAuthenticationError     401
@@ -202,7 +202,10 @@ class JoboTimeoutError(JoboConnectionError, TimeoutError):
 
 
 class JoboTLSError(JoboConnectionError):
-    """The TLS handshake or certificate verification failed. Never retried."""
+    """The certificate did not verify, or the server refused the TLS handshake.
+
+    Never retried. A handshake the network broke (a reset, the server gone) is a
+    plain :class:`JoboConnectionError` with code ``connection_reset`` instead."""
 
 
 class JoboAPIError(JoboError):

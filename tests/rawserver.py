@@ -4,6 +4,9 @@ It accepts connections (TLS with a throwaway CA, or plain TCP), reads one
 request per connection, records it, and answers with whatever bytes the test's
 ``respond(request)`` returns (``None``: never answer, hold the connection;
 ``(bytes, "hold")``: send those bytes, then stall without closing).
+``handshake="reset"`` reads the client's first TLS bytes and resets the connection
+(as a server going away mid-handshake does); ``handshake="plain"`` answers them with
+plain-text bytes, which no TLS client can take for a handshake.
 It counts every accepted connection, so a test can prove that nothing was sent.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 import socket
 import ssl
+import struct
 import tempfile
 import threading
 import time
@@ -49,9 +53,10 @@ def http_response(status: int, headers: Optional[dict] = None, body: bytes = b""
 
 class RawServer:
     def __init__(self, respond: Optional[Callable[[bytes], Any]] = None,
-                 tls: bool = True) -> None:
+                 tls: bool = True, handshake: str = "tls") -> None:
         self.respond = respond or (lambda req: None)
         self.tls = tls
+        self.handshake = handshake
         self.connections = 0
         self.requests: List[bytes] = []
         self._stop = threading.Event()
@@ -91,6 +96,14 @@ class RawServer:
     def _handle(self, conn: socket.socket) -> None:
         try:
             conn.settimeout(5)
+            if self.handshake != "tls":
+                conn.recv(65536)  # the ClientHello
+                if self.handshake == "reset":
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                    struct.pack("ii", 1, 0))
+                else:
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                return
             if self._ctx is not None:
                 try:
                     conn = self._ctx.wrap_socket(conn, server_side=True)

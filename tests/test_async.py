@@ -29,9 +29,11 @@ from jobo_enterprise import (
     JoboAuthenticationError,
     JoboClient,
     JoboConfigurationError,
+    JoboConnectionError,
     JoboError,
     JoboNotFoundError,
     JoboTimeoutError,
+    JoboTLSError,
 )
 from jobo_enterprise.models import Job, SearchResult
 
@@ -752,3 +754,27 @@ def async_leak_loop(base: str, ca: str) -> dict:
                     rss=rss, pending=pending, blocks=blocks, heap=heap)
 
     return asyncio.run(main())
+
+
+@pytest.mark.parametrize("handshake, cls, code, attempts", [
+    ("reset", JoboConnectionError, "connection_reset", 3),  # transient: retried
+    ("plain", JoboTLSError, "tls_error", 1),  # the peer's verdict: never retried
+])
+def test_a_broken_handshake_is_classified_as_in_the_sync_client(run, handshake, cls, code,
+                                                                 attempts):
+    with rawserver.RawServer(handshake=handshake) as server:
+        client = AsyncJoboClient(fake_key("jbe_test_BrokenHandshakeKey0123456789"),
+                                 base_url=server.base_url, ca_bundle=server.ca_cert,
+                                 max_retries=2)
+
+        async def main():
+            try:
+                with pytest.raises(cls) as info:
+                    await client.jobs.search("x", page_size=1)
+            finally:
+                await client.aclose()
+            return info.value
+
+        error = run(main)
+        assert server.connections == attempts
+    assert type(error) is cls and error.code == code

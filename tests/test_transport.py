@@ -275,6 +275,23 @@ def test_unknown_ca_is_a_tls_error(sandbox):
             client.jobs.search(page_size=1)
 
 
+@pytest.mark.parametrize("handshake, cls, code, attempts", [
+    # a server going away mid-handshake is not a TLS verdict on it: the failure is
+    # transient and no request went out, so the retry policy tries again
+    ("reset", JoboConnectionError, "connection_reset", 3),
+    ("plain", JoboTLSError, "tls_error", 1),  # the peer's verdict: never retried
+])
+def test_a_broken_handshake_is_retried_only_when_the_network_broke_it(handshake, cls, code,
+                                                                       attempts):
+    with RawServer(handshake=handshake) as server:
+        with client_for(server, max_retries=2) as client:
+            with pytest.raises(cls) as info:
+                client.jobs.search()
+        assert server.connections == attempts
+    assert type(info.value) is cls and info.value.code == code
+    assert info.value.status_code is None
+
+
 def test_closed_port_is_a_connection_error():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -17,7 +17,6 @@ status  meaning
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from datetime import datetime, timezone
@@ -69,23 +68,12 @@ EXIT_STATUS: Dict[type, int] = {
 }
 
 
-# A TLS error is permanent (a certificate that does not verify, no common cipher)
-# unless the connection broke during the handshake: the C core reports both as
-# JoboTLSError (libcurl's CURLE_SSL_CONNECT_ERROR covers either), so the words of
-# libcurl's message tell them apart.
-_INTERRUPTED_HANDSHAKE = re.compile(
-    r"reset by peer|send failure|recv failure|SSL_ERROR_SYSCALL|unexpected eof|"
-    r"connection (?:was )?closed|broken pipe", re.I)
-
-
 def exit_status(exc: BaseException) -> int:
     status = getattr(exc, "status_code", None)
     if isinstance(exc, JoboValidationError) and status is None:
         return USAGE
     if isinstance(exc, JoboResponseError) and status is not None and 300 <= status < 400:
         return REFUSED
-    if isinstance(exc, JoboTLSError) and _INTERRUPTED_HANDSHAKE.search(str(exc)):
-        return RETRY
     if type(exc) is JoboAPIError and status is not None and (status >= 500 or status == 408):
         return RETRY
     for cls in type(exc).__mro__:
