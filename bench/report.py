@@ -297,12 +297,14 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
               f"{_x(_ratio(off, v), 1)} faster | {info.get('variant', '')} | "
               f"{','.join(map(str, info.get('jobs', [])))} | "
               f"`{(info.get('sha256') or ['?'])[0][:12]}` |")
-        b("\nThe SDK's `iter` fetches page 1, then keeps `prefetch` later pages in flight at "
-          "any time (a sliding window on one libcurl multi handle, page 1 included, driven "
-          "with the GIL released while the caller waits), yielding pages in order. By default the window is min(n, 16) when the "
-          "n-th page is handed out, so pages requested and never handed out cost at most what "
-          "the pages handed out cost. The rows below the official one show how the "
-          "wall time depends on `prefetch`; the target row uses the default.\n")
+        b("\nThe SDK's `iter` keeps pages in flight on one libcurl multi handle (driven "
+          "with the GIL released while the caller waits) and yields them in order. By "
+          "default it fetches page 1 alone, then the window is min(n, 16) pages beyond the "
+          "n-th page handed out, so pages requested and never handed out cost at most what "
+          "the pages handed out cost. An explicit `prefetch=n` opens with pages 1 to n at "
+          "once and keeps n pages beyond the one handed out. The rows below the official "
+          "one show how the wall time depends on `prefetch`; the target row uses the "
+          "default.\n")
         b("_ids_: SHA-256 of the job ids in the order received (first 12 hex digits); "
           + ("identical for every client and run." if same and len(ids) > 1 else
              "**not identical** across clients/runs." if len(ids) > 1 else
@@ -328,12 +330,11 @@ def write_results(stored: Dict[str, Any], path: str, current: List[str]) -> str:
                    if x.get("attempt_min_s")]
             pages = p.get("jobs", 5000) // p.get("page_size", 100)
             if seq and off:
-                trips = 1 + -(-(pages - 1) // 16)
+                trips = -(-pages // 16)
                 floor_s = trips * min(seq)
                 b(f"A window of 16 over {pages} pages makes {trips} round trips in a row: "
-                  "page 1 alone (it gives the number of pages, and a new client's first "
-                  "request learns the rate-limit window before more go out), then one per "
-                  "window, each started by the hand-out of a page of the window before. "
+                  "pages 1 to 16 at once, then one per window, each started by the "
+                  "hand-out of a page of the window before. "
                   f"The sequential row's fastest attempt, request to last byte, "
                   f"took {min(seq) * 1e3:.1f} ms, so no client, however fast, finishes such a "
                   f"scan of this server in under {trips} × {min(seq) * 1e3:.1f} ms = "

@@ -88,10 +88,13 @@ async def async_pages(client: Any, plan: Any) -> AsyncIterator[Any]:
     if first is None:
         return
     loop = asyncio.get_running_loop()
-    ahead: Deque[Any] = deque()
-    page = await execute(client, first)
+    # the calls of the opening start once the first has taken its rate-limit slot
+    ahead: Deque[Any] = deque(loop.create_task(execute(client, c)) for c in plan.opening())
     try:
+        page = await execute(client, first)
         while plan.take(page):
+            for _ in range(plan.surplus()):
+                ahead.pop().cancel()
             ahead.extend(loop.create_task(execute(client, c)) for c in plan.ahead(len(ahead)))
             yield page
             if plan.finished():

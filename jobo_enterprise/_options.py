@@ -208,6 +208,9 @@ class _OptionedPlan:
         call = self._plan.first()
         return None if call is None else self._apply(call)
 
+    def opening(self) -> Any:
+        return [self._apply(call) for call in self._plan.opening()]
+
     def take(self, page: Any) -> bool:
         return self._plan.take(page)  # type: ignore[no-any-return]
 

@@ -8,16 +8,21 @@ A *plan* knows which page to ask for and when; it does no I/O. There are two:
   :func:`adaptive_window` of the pages handed out, so the pages requested and
   never handed out cost at most what the pages handed out cost); ``max_items``
   caps the jobs (the last page is cut) and no page beyond those needed is
-  requested.
+  requested. An explicit ``prefetch=n`` opens with n pages at once, the first
+  and the n - 1 after it, before the page count is known: a page past the last
+  costs no credit (it holds no job), and those are cancelled as soon as the
+  first page gives the count.
 - :class:`CursorChain`: cursor-paged endpoints (the feed, expired ids), until
   ``has_more`` is false or no cursor comes; a repeated cursor raises instead of
   looping; with ``prefetch`` the next page is requested while the current one
   is handed out (one page ahead).
 
-A driver runs a plan: :meth:`first` is the first call; each page that arrives,
-in order, goes to :meth:`take` (False: stop without handing it out), then the
-driver starts the calls :meth:`ahead` names (concurrently, on its prefetch
-machinery), hands the page out, stops when :meth:`finished`, and otherwise
+A driver runs a plan: :meth:`first` is the first call, and the calls
+:meth:`opening` names start along with it (concurrently, on the driver's
+prefetch machinery). Each page that arrives, in order, goes to :meth:`take`
+(False: stop without handing it out); the driver cancels the newest
+:meth:`surplus` calls ahead (requested past the last page), starts the calls
+:meth:`ahead` names, hands the page out, stops when :meth:`finished`, and otherwise
 takes the next page from the calls ahead (oldest first), or runs
 :meth:`next_call` when none is ahead. :func:`sync_pages` is the sync client's
 driver; the async client's runs the same plans on the event loop.
@@ -89,6 +94,28 @@ class PageWindow:
         self._next_page = self._start + 1
         return self._call_for(self._start)
 
+    def opening(self) -> List[Any]:
+        """The calls that go along with the first (after :meth:`first`): with an
+        explicit window of n, pages 2 to n of it (within ``max_items``); they do
+        not wait for the rate-limit probe (the caller asked for n at once)."""
+        last = self._start + self.window - 1
+        if self._remaining is not None:
+            last = min(last, self._start - 1 + math.ceil(self._remaining / self._page_size))
+        calls = []
+        while not self._adaptive and self._next_page <= last:
+            calls.append(self._call_for(self._next_page).with_options(unprobed=True))
+            self._next_page += 1
+        return calls
+
+    def surplus(self) -> int:
+        """How many of the newest calls ahead ask for pages past the last one
+        (known since the first page): the driver cancels them."""
+        if self._last_page is None or self._next_page <= self._last_page + 1:
+            return 0
+        extra = self._next_page - 1 - max(self._last_page, self._start)
+        self._next_page -= extra
+        return extra
+
     @property
     def prefetches(self) -> bool:
         """Pages may be requested ahead of the one handed out."""
@@ -145,6 +172,13 @@ class CursorChain:
     def first(self) -> Any:
         return self._call_for(None)
 
+    def opening(self) -> List[Any]:
+        """Nothing goes along with the first call: the next needs its cursor."""
+        return []
+
+    def surplus(self) -> int:
+        return 0
+
     @property
     def prefetches(self) -> bool:
         """The next page may be requested while the current one is handed out."""
@@ -195,13 +229,21 @@ def sync_pages(client: Any, plan: Any) -> Iterator[Any]:
     engine = Prefetcher(client)
     ahead: Deque[Any] = deque()
     try:
-        # a plan that prefetches runs its first call on the engine too: the next
-        # page reuses that connection (over h2, every page is a stream of it)
-        # instead of waiting for a new one and its TLS handshake
-        page = engine.result(engine.submit(call)) if plan.prefetches else client._execute(call)
+        if plan.prefetches:
+            # a plan that prefetches runs its first call on the engine too: the next
+            # page reuses that connection (over h2, every page is a stream of it)
+            # instead of waiting for a new one and its TLS handshake
+            first = engine.submit(call)
+            ahead.extend(engine.submit(c) for c in plan.opening())
+            engine.flush()
+            page = engine.result(first)
+        else:
+            page = client._execute(call)
         while True:
             if not plan.take(page):
                 return
+            for _ in range(plan.surplus()):
+                engine.cancel(ahead.pop())
             ahead.extend(engine.submit(c) for c in plan.ahead(len(ahead)))
             engine.flush()
             yield page

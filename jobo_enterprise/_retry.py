@@ -94,7 +94,8 @@ class RateLimitState:
     States:
 
     - ``unknown``: nothing heard yet. The first request goes alone (a probe);
-      the others wait for its answer.
+      the others wait for its answer, except the opening window of an explicit
+      ``prefetch`` (``acquire(unprobed=True)``), which goes along with it.
     - ``free``: the server sent no rate-limit figures; nothing is paced.
     - ``window``: ``remaining`` requests left until ``reset`` (epoch). Each
       acquire takes one; with none left, wait for the reset.
@@ -127,12 +128,16 @@ class RateLimitState:
         """``unknown``, ``probing``, ``free``, ``window`` or ``assumed``."""
         return self._state
 
-    def acquire(self, now: Optional[float] = None) -> float:
+    def acquire(self, now: Optional[float] = None, *, unprobed: bool = False) -> float:
         """Take one request of the window: 0 to go, else seconds to wait before
-        asking again."""
+        asking again. ``unprobed``: the request goes along with the probe instead
+        of waiting for its answer (the opening window of an explicit prefetch,
+        which the caller asked to have in flight at once); it is no probe itself."""
         now = time.time() if now is None else now
         with self._lock:
             state = self._state
+            if unprobed and state in ("unknown", "probing"):
+                return 0.0
             if state == "unknown":
                 self._state = "probing"
                 self._since = now

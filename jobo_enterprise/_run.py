@@ -46,7 +46,7 @@ class Settings:
     ``deadline``)."""
 
     __slots__ = ("timeout", "max_retries", "max_wait", "deadline", "default_timeout",
-                 "read_timeout", "raw")
+                 "read_timeout", "raw", "unprobed")
 
     def __init__(self, client: Any, call: Any) -> None:
         options: Dict[str, Any] = call.options or {}
@@ -62,6 +62,9 @@ class Settings:
         self.read_timeout: float = read_timeout or 0.0
         #: the call answers a RawResponse (with_raw_response)
         self.raw: bool = bool(options.get("raw"))
+        #: the first attempt goes without waiting for the rate-limit probe's answer
+        #: (set by a paging plan on its opening window: jobo_enterprise._paging)
+        self.unprobed: bool = bool(options.get("unprobed"))
         #: the total timeout an attempt has when the call sets none
         self.default_timeout: Optional[float] = client.timeout
         self.max_retries: int = options.get("max_retries", client.max_retries)
@@ -79,7 +82,7 @@ def run_call(client: Any, call: Any) -> Generator[Effect, Any, Any]:
         # prepare: take a request of the rate-limit window, waiting (<= max_wait)
         # rather than spending a request on a certain 429
         while True:
-            wait = rate.acquire()
+            wait = rate.acquire(unprobed=settings.unprobed and attempt == 0)
             took = wait <= 0  # a slot of the window is this attempt's now
             if took or wait > settings.max_wait:
                 break

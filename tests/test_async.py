@@ -503,6 +503,25 @@ def test_asyncio_run_returns_promptly_with_50_calls_in_flight(run, make_async):
     assert marks["multi"].pending == 0
 
 
+def test_an_explicit_window_opens_at_once_as_in_the_sync_client(run, make_async, sandbox):
+    """A new client: the opening of ``prefetch=8`` goes along with the rate-limit
+    probe (page 1, held 2.5 s by the server), not after its answer."""
+    token = f"open{next(_ids)}"
+    client = make_async(spec=f"delay=2500,times=1,id={token}")
+
+    async def main():
+        pages = client.jobs.iter_pages(page_size=5, max_items=40, prefetch=8)
+        first = asyncio.ensure_future(pages.__anext__())
+        await asyncio.sleep(1.5)
+        held = sandbox.fault_requests(token)
+        rest = [(await first).page] + [page.page async for page in pages]
+        return held, rest
+
+    held, pages = run(main)
+    assert held == 8 and pages == list(range(1, 9))
+    assert sandbox.fault_requests(token) == 8
+
+
 def test_cancelling_an_async_for_over_a_prefetching_iterator_cancels_its_transfers(
         run, make_async):
     client = make_async(spec=f"delay=3000,after=1,id=p{next(_ids)}")

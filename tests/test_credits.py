@@ -209,3 +209,30 @@ def test_jobs_iter_with_max_items_requests_no_page_it_does_not_need(sandbox, max
     assert got == max_items
     assert spent == pages * page_size
     assert sandbox.fault_requests(slot["token"]) == pages
+
+
+@pytest.mark.parametrize("max_items", [None, 30])
+def test_an_explicit_window_opening_past_the_last_page_costs_no_credit(sandbox, max_items):
+    """``prefetch=16`` opens with 16 pages before the page count is known: on a
+    search of fewer pages, those past the last hold no job, cost nothing, and are
+    cancelled once page 1 gives the count; with ``max_items`` none past it is asked."""
+    page_size = 100
+    slot = _fresh(sandbox, "opening", "bound")
+    with JoboClient(slot["key"], base_url=slot["base_url"], ca_bundle=sandbox.ca_cert) as client:
+        total = client.jobs.search_advanced(queries=["data engineer"], page_size=1).total
+        assert page_size < total < 15 * page_size  # a few pages, fewer than the window
+        spent_before = _settled_spent(sandbox, slot["key"])
+        asked_before = sandbox.fault_requests(slot["token"])
+        ids = [job.id for job in client.jobs.iter(queries=["data engineer"], page_size=page_size,
+                                                  max_items=max_items, prefetch=16)]
+        spent = _settled_spent(sandbox, slot["key"]) - spent_before
+        asked = sandbox.fault_requests(slot["token"]) - asked_before
+    wanted = total if max_items is None else max_items
+    assert len(ids) == len(set(ids)) == wanted
+    # one credit per job of the pages asked for (page 1 whole, when max_items cuts it);
+    # the pages past the end: none
+    assert spent == (total if max_items is None else page_size)
+    if max_items is None:
+        assert math.ceil(total / page_size) <= asked <= 16
+    else:
+        assert asked == 1

@@ -188,6 +188,29 @@ def test_early_break_with_an_explicit_prefetch_keeps_a_fixed_window(counted, san
     assert seen == expected
 
 
+@pytest.mark.parametrize("prefetch", [4, 16])
+def test_an_explicit_window_opens_at_once_on_a_new_client(sandbox, prefetch):
+    """A new client's first request is the rate-limit probe, which other calls wait
+    for; an explicit window is asked for at once, so its opening goes along with it:
+    every page of it reaches the server while page 1 is still held there."""
+    token = _token("opening-held")
+    client = JoboClient(sandbox.create_key("full"),
+                        base_url=sandbox.fault_url(f"delay=2500,times=1,id={token}"),
+                        ca_bundle=sandbox.ca_cert, max_retries=0)
+    try:
+        pages = client.jobs.iter_pages(page_size=5, max_items=5 * prefetch, prefetch=prefetch)
+        seen = []
+        timer = threading.Timer(1.5, lambda: seen.append(sandbox.fault_requests(token)))
+        timer.start()
+        assert next(pages).page == 1  # held 2.5 s by the server
+        timer.join()
+        assert seen == [prefetch]
+        assert [p.page for p in pages] == list(range(2, prefetch + 1))
+        assert sandbox.fault_requests(token) == prefetch
+    finally:
+        client.close()
+
+
 def test_stopping_on_the_first_page_costs_what_prefetch_1_does(counted, sandbox):
     default_client, default_token = counted("first-default")
     fixed_client, fixed_token = counted("first-fixed")

@@ -36,7 +36,8 @@ class Call:
       ``feed_timeout`` applies);
     - ``options``: this call's own settings over the client's (``timeout``,
       ``max_retries``, ``max_wait``, ``deadline``, ``read_timeout``; ``raw``:
-      the result is a :class:`~jobo_enterprise.RawResponse`; see
+      the result is a :class:`~jobo_enterprise.RawResponse`; ``unprobed``: the
+      first attempt goes along with the rate-limit probe, see
       :class:`jobo_enterprise._run.Settings`), or None;
     - ``headers``: extra ``"Name: value"`` lines (a call's ``extra_headers``);
     - ``params``: the names of the endpoint's documented parameters (query
