@@ -72,6 +72,29 @@ wall_seconds(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A measured stretch: started with span_start; span_end turns it into user and
+ * sys microseconds per call (of n) and wall seconds in all. */
+typedef struct {
+    double user, sys, wall;
+} span;
+
+static void
+span_start(span *sp)
+{
+    cpu_split(&sp->user, &sp->sys);
+    sp->wall = wall_seconds();
+}
+
+static void
+span_end(span *sp, long n)
+{
+    double user, sys, wall = wall_seconds(), d = n ? 1e6 / n : 0.0;
+    cpu_split(&user, &sys);
+    sp->user = (user - sp->user) * d;
+    sp->sys = (sys - sp->sys) * d;
+    sp->wall = wall - sp->wall;
+}
+
 /* A finished transfer: check the status, parse the body, count the jobs. */
 static int
 check_body(CURL *h, buffer *b, int *jobs)
@@ -222,7 +245,7 @@ concurrent_main(int c, const char *url, const char *ca, const char *key, long n)
     buffer *bodies;
     struct curl_slist *headers;
     char ua[128];
-    double u0, s0, u1, s1, w0, w1, d;
+    span sp;
     int i, jobs = 0;
     driver drv = {-1, -1};
     if (c < 1 || n < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -252,17 +275,14 @@ concurrent_main(int c, const char *url, const char *ca, const char *key, long n)
     }
     if (run_concurrent(m, &drv, bodies, hs, c, c, &jobs) < 0) /* warm-up: the connections */
         return 1;
-    cpu_split(&u0, &s0);
-    w0 = wall_seconds();
+    span_start(&sp);
     if (run_concurrent(m, &drv, bodies, hs, c, n, &jobs) < 0)
         return 1;
-    w1 = wall_seconds();
-    cpu_split(&u1, &s1);
-    d = n ? 1e6 / n : 0.0;
+    span_end(&sp, n);
     printf("{\"calls\": %ld, \"concurrency\": %d, \"cpu_us\": %.3f, \"user_us\": %.3f, "
            "\"sys_us\": %.3f, \"wall_s\": %.4f, \"jobs\": %d, \"libcurl\": \"%s\", "
            "\"cjson\": \"%s\"}\n",
-           n, c, (u1 - u0 + s1 - s0) * d, (u1 - u0) * d, (s1 - s0) * d, w1 - w0, jobs,
+           n, c, sp.user + sp.sys, sp.user, sp.sys, sp.wall, jobs,
            curl_version_info(CURLVERSION_NOW)->version, cJSON_Version());
     for (i = 0; i < c; i++) {
         curl_easy_cleanup(hs[i]);
@@ -322,7 +342,7 @@ main(int argc, char **argv)
     char ua[128];
     long n, warmup, i;
     int jobs = 0;
-    double u0, s0, u1, s1, w0, w1, d;
+    span sp;
 
     if (argc == 4 && strcmp(argv[1], "--parse") == 0)
         return parse_only(argv[2], atol(argv[3]));
@@ -349,19 +369,16 @@ main(int argc, char **argv)
     for (i = 0; i < warmup; i++)
         if (call(h, &body, &jobs) < 0)
             return 1;
-    cpu_split(&u0, &s0);
-    w0 = wall_seconds();
+    span_start(&sp);
     for (i = 0; i < n; i++)
         if (call(h, &body, &jobs) < 0)
             return 1;
-    w1 = wall_seconds();
-    cpu_split(&u1, &s1);
-    d = n ? 1e6 / n : 0.0;
+    span_end(&sp, n);
 
     printf("{\"calls\": %ld, \"cpu_us\": %.3f, \"user_us\": %.3f, \"sys_us\": %.3f, "
            "\"wall_us\": %.3f, \"bytes\": %zu, \"jobs\": %d, "
            "\"libcurl\": \"%s\", \"cjson\": \"%s\"}\n",
-           n, (u1 - u0 + s1 - s0) * d, (u1 - u0) * d, (s1 - s0) * d, (w1 - w0) * d, body.len, jobs,
+           n, sp.user + sp.sys, sp.user, sp.sys, n ? sp.wall * 1e6 / n : 0.0, body.len, jobs,
            curl_version_info(CURLVERSION_NOW)->version, cJSON_Version());
     curl_slist_free_all(headers);
     curl_easy_cleanup(h);

@@ -98,11 +98,9 @@ class PageWindow:
         """The calls that go along with the first (after :meth:`first`): with an
         explicit window of n, pages 2 to n of it (within ``max_items``); they do
         not wait for the rate-limit probe (the caller asked for n at once)."""
-        last = self._start + self.window - 1
-        if self._remaining is not None:
-            last = min(last, self._start - 1 + math.ceil(self._remaining / self._page_size))
+        last = self._needed(self._start + self.window - 1)  # window 0: none (the default)
         calls = []
-        while not self._adaptive and self._next_page <= last:
+        while self._next_page <= last:
             calls.append(self._call_for(self._next_page).with_options(unprobed=True))
             self._next_page += 1
         return calls
@@ -110,11 +108,18 @@ class PageWindow:
     def surplus(self) -> int:
         """How many of the newest calls ahead ask for pages past the last one
         (known since the first page): the driver cancels them."""
-        if self._last_page is None or self._next_page <= self._last_page + 1:
+        if self._last_page is None:
             return 0
-        extra = self._next_page - 1 - max(self._last_page, self._start)
+        extra = max(0, self._next_page - 1 - max(self._last_page, self._start))
         self._next_page -= extra
         return extra
+
+    def _needed(self, last: int) -> int:
+        """``last``, or the last page ``max_items`` needs when that is sooner
+        (before the first page is handed out)."""
+        if self._remaining is None:
+            return last
+        return min(last, self._start - 1 + math.ceil(self._remaining / self._page_size))
 
     @property
     def prefetches(self) -> bool:
@@ -124,10 +129,7 @@ class PageWindow:
     def take(self, page: Any) -> bool:
         jobs = page_jobs(page)
         if self._last_page is None:
-            last = page.total_pages
-            if self._remaining is not None:
-                last = min(last, self._start - 1 + math.ceil(self._remaining / self._page_size))
-            self._last_page = last
+            self._last_page = self._needed(page.total_pages)
         if not jobs:
             return False
         self._handed_out += 1
