@@ -7,6 +7,7 @@ the HTTP/1.1-only one and the one offering h2, where the clients speak HTTP/2.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import os
@@ -24,6 +25,7 @@ import h2.events
 import pytest
 
 from jobo_enterprise import (
+    AsyncJoboClient,
     JoboClient,
     JoboConfigurationError,
     JoboConnectionError,
@@ -355,6 +357,34 @@ def test_a_prefetching_scan_is_streams_of_one_connection_over_h2(make_client, sa
         assert opened > 1  # HTTP/1.1: a connection per transfer in flight
     attempts = client.diagnostics()["attempts"]
     assert len(attempts) == 32 and {a["http_version"] for a in attempts} == {http_version}
+
+
+def test_the_concurrent_calls_of_an_async_client_are_streams_of_one_connection_over_h2(
+        sandbox, http_version):
+    """The async client's transfers run on one loop-driven multi handle: over h2, 40
+    concurrent searches of a new client are 40 streams of the one connection it opens
+    (PIPEWAIT holds the others for it); over HTTP/1.1, connections of their own."""
+    client = AsyncJoboClient(sandbox.keys["full"], base_url=sandbox.base_url,
+                             ca_bundle=sandbox.ca_cert)
+
+    async def main():
+        try:
+            return await asyncio.gather(*(client.jobs.search("engineer", page_size=1)
+                                          for _ in range(40)))
+        finally:
+            await client.aclose()
+
+    before = sandbox.stats()
+    results = asyncio.run(main())
+    after = sandbox.stats()
+    assert len(results) == 40 and all(r.total > 0 for r in results)
+    opened = after["connections"]["https"] - before["connections"]["https"]
+    if sandbox.http2:
+        assert opened == 1
+        assert after["h2"]["streams"] - before["h2"]["streams"] == 40
+    else:
+        assert opened > 1
+    assert set(_versions(client)) == {http_version}
 
 
 def test_a_scan_takes_its_first_page_on_the_connection_its_later_pages_use(make_client,
